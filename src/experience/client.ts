@@ -1,0 +1,14 @@
+import type { Client } from 'openapi-fetch'
+import type { ClientOptions } from '../core/types'
+import type { paths } from '../generated/experience/openapi'
+import { createRestClient } from '../transport/rest-client'
+
+export type ExperienceClient = Client<paths, `${string}/${string}`>
+
+/**
+ * A typed openapi-fetch client for the experience API. The interaction cookies must travel with
+ * every call: in a browser use `credentials: 'include'`; in Node pass a cookie-keeping fetch.
+ */
+export function createExperienceClient(options: ClientOptions): ExperienceClient {
+  return createRestClient<paths>(options)
+}
