@@ -7,6 +7,7 @@ export const entries = {
   'accounts/index': 'src/accounts/index.ts',
   'experience/index': 'src/experience/index.ts',
   'otp/index': 'src/otp/index.ts',
+  'server/index': 'src/server/index.ts',
   'mock/index': 'mocks/index.ts',
   'mock/browser': 'mocks/browser.ts',
   'mock/node': 'mocks/node.ts',

@@ -1,2 +1,23 @@
-export { AuthError, type AuthErrorDetails, type AuthErrorKind, type AuthErrorOptions } from './core/errors'
+export { AuthClient, type AuthClientOptions, type AuthEvents, type SignInResult, type SignOutReason } from './core/auth-client'
+export type {
+  AdapterContext,
+  AdapterResult,
+  AuthAdapter,
+  ChallengeKind,
+  ChallengeMethod,
+  ChallengeState,
+  SessionUser,
+  SignInCredentials,
+  TokenSet,
+} from './core/adapter'
+export type { AuthResult, Challenge, ChallengeAnswer } from './core/challenge'
+export {
+  AuthError,
+  ChallengeRequiredError,
+  type AuthErrorDetails,
+  type AuthErrorKind,
+  type AuthErrorOptions,
+} from './core/errors'
+export type { Session } from './core/session'
+export { memoryStorage, webStorage, type TokenStorage, type WebStorageLike } from './core/storage'
 export type { ClientOptions, FetchLike } from './core/types'

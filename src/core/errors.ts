@@ -1,3 +1,5 @@
+import type { Challenge } from './challenge'
+
 /** What went wrong, in the terms a caller acts on (retry, re-authenticate, fix input, prompt). */
 export type AuthErrorKind = 'network' | 'auth' | 'validation' | 'challenge' | 'rate_limit' | 'server'
 
@@ -13,6 +15,8 @@ export interface AuthErrorOptions {
   /** Defaults to true for `network`, `rate_limit` and `server`. */
   retryable?: boolean | undefined
   details?: AuthErrorDetails | undefined
+  /** For a wrong challenge answer: how many tries remain, when known. */
+  attemptsLeft?: number | undefined
   /** Kept for debugging only; never serialized (it may hold request data). */
   cause?: unknown
 }
@@ -28,6 +32,7 @@ export class AuthError extends Error {
   readonly status: number | undefined
   readonly retryable: boolean
   readonly details: AuthErrorDetails | undefined
+  readonly attemptsLeft: number | undefined
 
   constructor(message: string, options: AuthErrorOptions) {
     super(message)
@@ -40,9 +45,10 @@ export class AuthError extends Error {
     this.status = options.status
     this.retryable = options.retryable ?? (options.kind === 'network' || options.kind === 'rate_limit' || options.kind === 'server')
     this.details = options.details
+    this.attemptsLeft = options.attemptsLeft
   }
 
-  toJSON(): { name: string; message: string; code: string; kind: AuthErrorKind; status?: number; retryable: boolean; details?: AuthErrorDetails } {
+  toJSON(): { name: string; message: string; code: string; kind: AuthErrorKind; status?: number; retryable: boolean; details?: AuthErrorDetails; attemptsLeft?: number } {
     return {
       name: this.name,
       message: this.message,
@@ -51,8 +57,42 @@ export class AuthError extends Error {
       ...(this.status === undefined ? {} : { status: this.status }),
       retryable: this.retryable,
       ...(this.details === undefined ? {} : { details: this.details }),
+      ...(this.attemptsLeft === undefined ? {} : { attemptsLeft: this.attemptsLeft }),
     }
   }
+}
+
+/**
+ * A call needs a second factor and nobody listens for `challenge`: the caller answers
+ * `error.challenge` itself (`verify` then resolves with the replayed response).
+ */
+export class ChallengeRequiredError extends AuthError {
+  override readonly name: string = 'ChallengeRequiredError'
+  readonly challenge: Challenge
+
+  constructor(challenge: Challenge) {
+    super('This call needs a second factor.', { code: 'step_up_required', kind: 'challenge', status: 401 })
+    this.challenge = challenge
+  }
+}
+
+/**
+ * Anything an adapter or fetch threw, as an AuthError. An unknown error's message may quote
+ * request data, so only a TypeError (how fetch reports a network failure) is kept as `cause`.
+ */
+export function toAuthError(error: unknown): AuthError {
+  if (error instanceof AuthError) return error
+  return new AuthError('The backend could not be reached.', {
+    code: 'network_error',
+    kind: 'network',
+    cause: error instanceof TypeError ? error : undefined,
+  })
+}
+
+/** An AuthError with the same safe fields and a known `attemptsLeft`. */
+export function withAttemptsLeft(error: AuthError, attemptsLeft: number | undefined): AuthError {
+  const { code, kind, status, retryable, details } = error
+  return new AuthError(error.message, { code, kind, status, retryable, details, attemptsLeft, cause: error })
 }
 
 /** Maps an HTTP status to the kind a caller should react to. */

@@ -1,5 +1,5 @@
 export { createPlatformClient, PLATFORM_GRAPHQL_PATH } from './client'
-export { platformApi, type ChangePasswordInput, type PlatformAdapter, type PlatformApiOptions } from './adapter'
+export { changePassword, platformApi, type ChangePasswordInput, type PlatformAdapter, type PlatformApiOptions } from './adapter'
 export type { TypedGraphQLClient } from '../transport/graphql-client'
 export type { ClientOptions } from '../core/types'
 export * from '../generated/platform/graphql'

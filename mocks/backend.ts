@@ -1,0 +1,169 @@
+import { handleControl, isControlPath } from './control'
+import { error, json, methodNotAllowed } from './control/json'
+import { demoSeed } from './demo-users'
+import { createBackendState, type BackendStateInternals, type BackendStateOptions } from './state'
+import type { ActiveFault, NewUser, RequestContext, Surface } from './state/types'
+import { otpSurface } from './surfaces/otp'
+import { platformSurface } from './surfaces/platform'
+
+/**
+ * Every surface the backend serves by default, asked in order whether it owns a request path.
+ * The accounts (/graphql, /graphql/relay) and experience (/api/experience*, /oidc/*) surfaces
+ * register here too when they are built; their routes are already in MOCK_ROUTE_PATTERNS.
+ */
+export const defaultSurfaces: readonly Surface[] = [platformSurface, otpSurface]
+
+export const JWKS_PATH = '/.well-known/jwks.json'
+
+export interface BackendOptions extends Omit<BackendStateOptions, 'seed'> {
+  /** Users to seed (and restore on reset); default the demo users, `false` for none. */
+  seed?: NewUser[] | false
+  /** The surfaces to serve (default `defaultSurfaces`). */
+  surfaces?: readonly Surface[]
+  /** An existing state to serve instead of creating one (the state options are then ignored). */
+  state?: BackendStateInternals
+  /**
+   * Told about an unexpected exception (the request was answered 500). The default prints the
+   * request line and a redacted stack to the console; pass `() => {}` to silence it.
+   */
+  onError?: (error: unknown, request: { method: string; path: string; surface: string }) => void
+}
+
+export interface Backend {
+  readonly state: BackendStateInternals
+  readonly surfaces: readonly Surface[]
+  /** Answers a request the backend owns; `undefined` for any other path (so msw passes it through). */
+  handle(request: Request): Promise<Response | undefined>
+  /** Whether `handle` would answer this URL (a surface, the control API or the JWKS). */
+  owns(url: URL): boolean
+  ready(): Promise<void>
+  reset(): Promise<void>
+}
+
+/** Strips what could be a token from text that is about to be printed. */
+export function redact(text: string): string {
+  return text
+    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[jwt]')
+    .replace(/\b[A-Za-z0-9_-]{32,}\b/g, '[redacted]')
+}
+
+function defaultOnError(caught: unknown, request: { method: string; path: string; surface: string }): void {
+  const detail = caught instanceof Error ? (caught.stack ?? `${caught.name}: ${caught.message}`) : typeof caught
+  console.error(`[portcullis-mock] internal error in ${request.surface} ${request.method} ${request.path}\n${redact(detail)}`)
+}
+
+function internalError(): Response {
+  return error(500, 'internal_error', 'The mock backend failed to handle this request.')
+}
+
+/** Waits `ms` real milliseconds, ending early when the client gives up on the request. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve()
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}
+
+const OPERATION_PATTERN = /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/
+
+/**
+ * The GraphQL operation a request names, read from a clone so the surface still gets the body.
+ * Only called when a fault rule targets an operation; unreadable bodies give null.
+ */
+export async function peekOperationName(request: Request, url: URL): Promise<string | null> {
+  const fromQuery = (query: unknown) => (typeof query === 'string' ? (OPERATION_PATTERN.exec(query)?.[1] ?? null) : null)
+  if (request.method === 'GET') return url.searchParams.get('operationName') || fromQuery(url.searchParams.get('query'))
+  try {
+    const body: unknown = await request.clone().json()
+    if (typeof body !== 'object' || body === null) return null
+    const { operationName, query } = body as { operationName?: unknown; query?: unknown }
+    return typeof operationName === 'string' && operationName ? operationName : fromQuery(query)
+  } catch {
+    return null
+  }
+}
+
+function faultResponse(fault: ActiveFault): Response {
+  const body = fault.body === undefined ? { code: 'mock_fault', message: `Fault injected by the mock (status ${fault.status}).` } : fault.body
+  return typeof body === 'string'
+    ? new Response(body, { status: fault.status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+    : json(body, fault.status)
+}
+
+/**
+ * The whole backend behind one `handle(request)`: control API, JWKS and the registered surfaces
+ * over one state, with fault injection and a request log. Used by the msw handlers and, through
+ * them, by the standalone server.
+ */
+export function createBackend(options: BackendOptions = {}): Backend {
+  const state =
+    options.state ??
+    createBackendState({ ...options, seed: options.seed === false ? [] : (options.seed ?? demoSeed()) })
+  const surfaces = options.surfaces ?? defaultSurfaces
+  const onError = options.onError ?? defaultOnError
+
+  const ownerOf = (url: URL) => surfaces.find((surface) => surface.owns(url))
+
+  async function serve(request: Request, surface: Surface | undefined, context: RequestContext): Promise<Response> {
+    if (surface) return surface.handle(context)
+    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(['GET'])
+    return json(await state.tokens.jwks(), 200, { 'cache-control': 'no-cache' })
+  }
+
+  async function handle(request: Request): Promise<Response | undefined> {
+    const url = new URL(request.url)
+    const path = url.pathname
+    const method = request.method.toUpperCase()
+
+    if (isControlPath(path)) {
+      try {
+        await state.ready()
+        return await handleControl({ request, url, state })
+      } catch (caught) {
+        onError(caught, { method, path, surface: 'control' })
+        return internalError()
+      }
+    }
+
+    const surface = ownerOf(url)
+    if (!surface && path !== JWKS_PATH) return undefined
+
+    const context: RequestContext = { request, url, state, operationName: null }
+    let response: Response
+    try {
+      await state.ready()
+      const fault = state.faults.take({
+        method,
+        path,
+        operationName: state.faults.needsOperationName() ? await peekOperationName(request, url) : null,
+      })
+      if (fault?.operationName) context.operationName = fault.operationName
+      if (fault?.delayMs) await sleep(fault.delayMs, request.signal)
+      if (fault?.networkError) {
+        state.requests.record({ method, path, operationName: context.operationName, status: 0 })
+        return Response.error()
+      }
+      response = fault?.status ? faultResponse(fault) : await serve(request, surface, context)
+    } catch (caught) {
+      onError(caught, { method, path, surface: surface?.name ?? 'jwks' })
+      response = internalError()
+    }
+    state.requests.record({ method, path, operationName: context.operationName, status: response.status })
+    return response
+  }
+
+  return {
+    state,
+    surfaces,
+    handle,
+    owns: (url) => isControlPath(url.pathname) || url.pathname === JWKS_PATH || ownerOf(url) !== undefined,
+    ready: () => state.ready(),
+    reset: () => state.reset(),
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * `portcullis/mock/node`: the mock backend as a standalone HTTP server (node:http, no framework),
+ * serving the very msw handlers the in-process mock uses, through msw's `getResponse`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { getResponse } from 'msw'
+import { createMockBackend, type MockBackend, type MockBackendOptions } from './index'
+
+/** Largest request body read into memory; bigger ones get 413 before more is buffered. */
+export const MAX_BODY_BYTES = 1024 * 1024
+
+export interface MockServerOptions extends MockBackendOptions {
+  /** Port to listen on; default 0 = any free port (read it back from `port`/`url`). */
+  port?: number
+  /** Default 127.0.0.1: the mock has no auth of its own, so it is not exposed beyond this machine unless asked. */
+  host?: string
+  /**
+   * Answer CORS (default true): reflects the request's Origin with credentials, so an app served
+   * from another localhost port can call the mock, cookies included.
+   */
+  cors?: boolean
+  /** Use an existing in-process mock instead of creating one from the options above. */
+  mock?: MockBackend
+}
+
+export interface MockServer {
+  /** Base URL, e.g. `http://127.0.0.1:4010`. */
+  url: string
+  port: number
+  host: string
+  mock: MockBackend
+  /** Stops listening and drops open connections. */
+  close(): Promise<void>
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'content-length'])
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
+  const payload = Buffer.from(JSON.stringify(body))
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(payload.length), ...extraHeaders })
+  res.end(payload)
+}
+
+type BodyResult = { ok: true; body: Buffer | undefined } | { ok: false }
+
+/** Buffers the body up to the limit; past it, stops reading (413 is sent by the caller). */
+function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        req.off('data', onData)
+        req.pause()
+        resolve({ ok: false })
+        return
+      }
+      chunks.push(chunk)
+    }
+    req.on('data', onData)
+    req.once('end', () => resolve({ ok: true, body: chunks.length ? Buffer.concat(chunks) : undefined }))
+    req.once('error', reject)
+  })
+}
+
+function corsHeaders(req: IncomingMessage): Record<string, string> {
+  const origin = req.headers.origin
+  if (!origin) return {}
+  return { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' }
+}
+
+function toRequest(req: IncomingMessage, base: string, body: Buffer | undefined, signal: AbortSignal): Request {
+  const headers = new Headers()
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!
+    if (!HOP_BY_HOP.has(name.toLowerCase())) headers.append(name, req.rawHeaders[i + 1]!)
+  }
+  const method = (req.method ?? 'GET').toUpperCase()
+  const init: RequestInit = { method, headers, signal }
+  if (body && method !== 'GET' && method !== 'HEAD') init.body = new Uint8Array(body)
+  return new Request(new URL(req.url ?? '/', base), init)
+}
+
+async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, cors: Record<string, string>): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer())
+  const headers: Record<string, string | string[]> = {}
+  for (const [name, value] of response.headers) {
+    if (name === 'set-cookie' || HOP_BY_HOP.has(name)) continue
+    headers[name] = value
+  }
+  const cookies = response.headers.getSetCookie()
+  if (cookies.length) headers['set-cookie'] = cookies
+  if (cors['access-control-allow-origin']) {
+    const exposed = Object.keys(headers).filter((name) => name !== 'set-cookie')
+    Object.assign(headers, cors, exposed.length ? { 'access-control-expose-headers': exposed.join(', ') } : {})
+  }
+  headers['content-length'] = String(body.length)
+  res.writeHead(response.status, response.statusText || undefined, headers)
+  res.end(req.method === 'HEAD' ? undefined : body)
+}
+
+/** Starts the standalone mock; resolves once it listens and the seed users exist. */
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const mock = options.mock ?? createMockBackend(options)
+  const host = options.host ?? '127.0.0.1'
+  const cors = options.cors ?? true
+  // Fail before listening when the seed is invalid, with the store's message.
+  await mock.ready()
+
+  const server = createServer((req, res) => {
+    void serve(req, res).catch(() => {
+      // Writing the answer failed (client gone): nothing more to do than drop the socket.
+      req.socket.destroy()
+    })
+  })
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const allow = cors ? corsHeaders(req) : {}
+    const method = (req.method ?? 'GET').toUpperCase()
+    if (cors && method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      res.writeHead(204, {
+        ...allow,
+        'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
+        'access-control-max-age': '600',
+      })
+      res.end()
+      return
+    }
+    const tooLarge = () => sendJson(res, 413, { code: 'payload_too_large', message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes.` }, { ...allow, connection: 'close' })
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return tooLarge()
+    const read = await readBody(req, MAX_BODY_BYTES)
+    if (!read.ok) return tooLarge()
+
+    const controller = new AbortController()
+    res.once('close', () => controller.abort())
+    const base = `http://${req.headers.host ?? `${host}:${port}`}`
+    let request: Request
+    try {
+      request = toRequest(req, base, read.body, controller.signal)
+    } catch {
+      return sendJson(res, 400, { code: 'bad_request', message: 'The request line or headers are malformed.' }, allow)
+    }
+    const response = await getResponse(mock.handlers, request)
+    if (!response) {
+      const path = new URL(request.url).pathname
+      mock.requests.record({ method, path, operationName: null, status: 404 })
+      return sendJson(res, 404, { code: 'not_found', message: `The mock has no route for ${method} ${path}.` }, allow)
+    }
+    if (response.type === 'error') {
+      // A network-error fault: the client sees the connection drop, like a real outage.
+      req.socket.destroy()
+      return
+    }
+    await writeResponse(req, res, response, allow)
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  const urlHost = host.includes(':') ? `[${host}]` : host
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host,
+    mock,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()))
+        server.closeAllConnections()
+      }),
+  }
+}
+
+export { createMockBackend, type MockBackend, type MockBackendOptions } from './index'

@@ -1,0 +1,69 @@
+import { timingSafeEqual } from './constant-time'
+import { randomDigits } from './random'
+import type { Clock, CodeCheck, CodeStore, IssuedCode, Millis } from './types'
+
+interface StoredCode {
+  key: string
+  userId: string
+  purpose: string
+  code: string
+  expiresAt: Millis
+  attemptsLeft: number
+  data?: Record<string, unknown>
+}
+
+/**
+ * One-time codes keyed by an opaque handle. A correct guess spends the code; a wrong one costs an
+ * attempt; once no attempt is left even the right code fails (`exhausted`), so guessing is bounded.
+ */
+export class MemoryCodeStore implements CodeStore {
+  private readonly codes = new Map<string, StoredCode>()
+
+  constructor(private readonly clock: Clock) {}
+
+  issue(input: { key: string; userId: string; purpose: string; ttlMs: number; maxAttempts: number; digits?: number; data?: Record<string, unknown> }): IssuedCode {
+    const digits = input.digits ?? 6
+    if (!Number.isInteger(digits) || digits < 4 || digits > 12) throw new RangeError('digits must be an integer between 4 and 12')
+    if (!(input.ttlMs > 0)) throw new RangeError('ttlMs must be positive')
+    if (!Number.isInteger(input.maxAttempts) || input.maxAttempts < 1) throw new RangeError('maxAttempts must be a positive integer')
+    const stored: StoredCode = {
+      key: input.key,
+      userId: input.userId,
+      purpose: input.purpose,
+      code: randomDigits(digits),
+      expiresAt: this.clock.now() + input.ttlMs,
+      attemptsLeft: input.maxAttempts,
+      ...(input.data ? { data: input.data } : {}),
+    }
+    // Replacing the entry is what invalidates the previous code for this key.
+    this.codes.set(input.key, stored)
+    return { key: stored.key, code: stored.code, expiresAt: stored.expiresAt, attemptsLeft: stored.attemptsLeft }
+  }
+
+  check(key: string, code: string): { result: CodeCheck; attemptsLeft: number; userId?: string; data?: Record<string, unknown> } {
+    const stored = this.codes.get(key)
+    if (!stored) return { result: 'not_found', attemptsLeft: 0 }
+    const found = { userId: stored.userId, ...(stored.data ? { data: stored.data } : {}) }
+    if (this.clock.now() >= stored.expiresAt) return { result: 'expired', attemptsLeft: stored.attemptsLeft, ...found }
+    if (stored.attemptsLeft <= 0) return { result: 'exhausted', attemptsLeft: 0, ...found }
+    if (timingSafeEqual(String(code).trim(), stored.code)) {
+      this.codes.delete(key)
+      return { result: 'ok', attemptsLeft: stored.attemptsLeft, ...found }
+    }
+    stored.attemptsLeft -= 1
+    return { result: 'mismatch', attemptsLeft: stored.attemptsLeft, ...found }
+  }
+
+  revoke(key: string): void {
+    this.codes.delete(key)
+  }
+
+  peek(key: string): (IssuedCode & { userId: string; purpose: string; data?: Record<string, unknown> }) | undefined {
+    const stored = this.codes.get(key)
+    return stored ? { ...stored } : undefined
+  }
+
+  clear(): void {
+    this.codes.clear()
+  }
+}

@@ -1,0 +1,156 @@
+import { MockInputError, type BackendConfig, type DeepPartial } from './types'
+
+/**
+ * Defaults. Values the reference publishes are cited; the rest are chosen for the mock:
+ * - platform: access 60 min and refresh 24 h (published). 2FA code (chosen): 6 digits, 10 min,
+ *   5 attempts; password-reset code (chosen): 1 h, matching the accounts reset link.
+ * - otp: code 6 digits / 5 min (the facts say "about 5 minutes"); 5 attempts and 5 code requests
+ *   per 15-minute window, then 429 (chosen); access 15 min, refresh 7 days (chosen).
+ * - accounts: settings defaults as published (login when not verified, secondary email login,
+ *   no hard delete); JWT 5 min and refresh 7 days (published).
+ * - experience: MFA `UserControlled` with TOTP and WebAuthn enabled (chosen so the TOTP demo user
+ *   gets a second-factor challenge while nobody is forced to bind one); sign-in and registration
+ *   both allowed; email and SMS connectors on, social connectors `google` and `github` (mock);
+ *   access token 1 h (chosen, the usual OIDC default).
+ * - password: minimum length 8 (the accounts and experience validators both use 8).
+ */
+export function defaultConfig(): BackendConfig {
+  return {
+    issuer: 'https://portcullis.mock',
+    audience: 'portcullis',
+    platform: {
+      accessTokenTtlSeconds: 3600,
+      refreshTokenTtlSeconds: 86_400,
+      twoFactorCodeTtlSeconds: 600,
+      twoFactorMaxAttempts: 5,
+      resetCodeTtlSeconds: 3600,
+    },
+    otp: {
+      accessTokenTtlSeconds: 900,
+      refreshTokenTtlSeconds: 604_800,
+      codeTtlSeconds: 300,
+      codeMaxAttempts: 5,
+      codeRequestsPerWindow: 5,
+      codeRequestWindowSeconds: 900,
+    },
+    accounts: {
+      allowLoginNotVerified: true,
+      allowLoginWithSecondaryEmail: true,
+      allowDeleteAccount: false,
+      jwtTtlSeconds: 300,
+      refreshTokenTtlSeconds: 604_800,
+    },
+    experience: {
+      mfa: { policy: 'UserControlled', factors: ['Totp', 'WebAuthn'] },
+      signInMode: 'SignInAndRegister',
+      ssoDomains: {},
+      connectors: { social: ['google', 'github'], sso: [], email: true, sms: true },
+      accessTokenTtlSeconds: 3600,
+    },
+    password: { minLength: 8 },
+    mailEnabled: true,
+  }
+}
+
+/** What a config value may be; the spec mirrors `BackendConfig` so patches are checked key by key. */
+type Spec =
+  | { kind: 'string' }
+  | { kind: 'boolean' }
+  | { kind: 'integer'; min: number }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'array'; of: Spec }
+  | { kind: 'record'; of: Spec }
+  | { kind: 'object'; fields: Record<string, Spec> }
+
+const str: Spec = { kind: 'string' }
+const bool: Spec = { kind: 'boolean' }
+const seconds: Spec = { kind: 'integer', min: 1 }
+const count: Spec = { kind: 'integer', min: 1 }
+const obj = (fields: Record<string, Spec>): Spec => ({ kind: 'object', fields })
+
+const CONFIG_SPEC = obj({
+  issuer: str,
+  audience: str,
+  platform: obj({ accessTokenTtlSeconds: seconds, refreshTokenTtlSeconds: seconds, twoFactorCodeTtlSeconds: seconds, twoFactorMaxAttempts: count, resetCodeTtlSeconds: seconds }),
+  otp: obj({ accessTokenTtlSeconds: seconds, refreshTokenTtlSeconds: seconds, codeTtlSeconds: seconds, codeMaxAttempts: count, codeRequestsPerWindow: count, codeRequestWindowSeconds: seconds }),
+  accounts: obj({ allowLoginNotVerified: bool, allowLoginWithSecondaryEmail: bool, allowDeleteAccount: bool, jwtTtlSeconds: seconds, refreshTokenTtlSeconds: seconds }),
+  experience: obj({
+    mfa: obj({ policy: { kind: 'enum', values: ['UserControlled', 'Mandatory'] }, factors: { kind: 'array', of: { kind: 'enum', values: ['Totp', 'WebAuthn', 'BackupCode'] } } }),
+    signInMode: { kind: 'enum', values: ['SignIn', 'Register', 'SignInAndRegister'] },
+    ssoDomains: { kind: 'record', of: { kind: 'array', of: str } },
+    connectors: obj({ social: { kind: 'array', of: str }, sso: { kind: 'array', of: str }, email: bool, sms: bool }),
+    accessTokenTtlSeconds: seconds,
+  }),
+  password: obj({ minLength: { kind: 'integer', min: 0 } }),
+  mailEnabled: bool,
+})
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+function fail(path: string, message: string): never {
+  throw new MockInputError('invalid_config', `${path || 'config'}: ${message}`, path || undefined)
+}
+
+/** Checks a partial value against the spec; `partial` only for objects (records and arrays are whole values). */
+function check(value: unknown, spec: Spec, path: string): void {
+  switch (spec.kind) {
+    case 'string':
+      if (typeof value !== 'string' || !value) fail(path, 'must be a non-empty string')
+      return
+    case 'boolean':
+      if (typeof value !== 'boolean') fail(path, 'must be a boolean')
+      return
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min) fail(path, `must be an integer ≥ ${spec.min}`)
+      return
+    case 'enum':
+      if (typeof value !== 'string' || !spec.values.includes(value)) fail(path, `must be one of ${spec.values.join(', ')}`)
+      return
+    case 'array':
+      if (!Array.isArray(value)) fail(path, 'must be an array')
+      value.forEach((item, i) => check(item, spec.of, `${path}[${i}]`))
+      return
+    case 'record':
+      if (!isPlainObject(value)) fail(path, 'must be an object')
+      for (const [key, item] of Object.entries(value)) check(item, spec.of, `${path}.${key}`)
+      return
+    case 'object':
+      if (!isPlainObject(value)) fail(path, 'must be an object')
+      for (const [key, item] of Object.entries(value)) {
+        const field = spec.fields[key]
+        const at = path ? `${path}.${key}` : key
+        if (!field) fail(at, 'unknown setting')
+        check(item, field, at)
+      }
+  }
+}
+
+function merge(target: Record<string, unknown>, patch: Record<string, unknown>, spec: Spec): void {
+  if (spec.kind !== 'object') return
+  for (const [key, value] of Object.entries(patch)) {
+    const field = spec.fields[key]
+    const current = target[key]
+    if (field?.kind === 'object' && isPlainObject(current) && isPlainObject(value)) merge(current, value, field)
+    else target[key] = structuredClone(value)
+  }
+}
+
+/**
+ * Deep-merges a validated patch into `config` in place, so surfaces holding `state.config` see
+ * the change. Arrays and `experience.ssoDomains` are replaced, not merged (so entries can be
+ * removed). The whole patch is checked before anything changes: a bad patch changes nothing.
+ */
+export function updateConfig(config: BackendConfig, patch: unknown): BackendConfig {
+  check(patch, CONFIG_SPEC, '')
+  merge(config as unknown as Record<string, unknown>, patch as Record<string, unknown>, CONFIG_SPEC)
+  return config
+}
+
+/** Restores `config` in place to `source` (used by reset). */
+export function replaceConfig(config: BackendConfig, source: BackendConfig): void {
+  // Merging a full config keeps nested objects' identity, unlike Object.assign.
+  merge(config as unknown as Record<string, unknown>, structuredClone(source) as unknown as Record<string, unknown>, CONFIG_SPEC)
+}
+
+export type { DeepPartial }

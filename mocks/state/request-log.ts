@@ -1,0 +1,38 @@
+import { pathMatches } from './path-match'
+import type { Clock, RequestLog, RequestLogEntry } from './types'
+
+/**
+ * What the backend received, oldest first. Only method, path (never the query string, which may
+ * carry tokens), operation name and status are kept. Bounded so a long dev session cannot grow it
+ * without limit.
+ */
+export class MemoryRequestLog implements RequestLog {
+  private entries: RequestLogEntry[] = []
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly limit = 1000,
+  ) {}
+
+  record(entry: Omit<RequestLogEntry, 'at'> & { at?: string }): RequestLogEntry {
+    const stored: RequestLogEntry = Object.freeze({
+      method: entry.method,
+      path: entry.path,
+      operationName: entry.operationName,
+      status: entry.status,
+      at: entry.at ?? new Date(this.clock.now()).toISOString(),
+    })
+    this.entries.push(stored)
+    if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit)
+    return stored
+  }
+
+  list(filter: { path?: string; method?: string } = {}): RequestLogEntry[] {
+    const method = filter.method?.toUpperCase()
+    return this.entries.filter((e) => (filter.path === undefined || pathMatches(filter.path, e.path)) && (method === undefined || e.method === method))
+  }
+
+  clear(): void {
+    this.entries = []
+  }
+}

@@ -1,0 +1,339 @@
+/**
+ * The contracts between the mock backend's state (one identity store for all four surfaces) and
+ * the surfaces that serve it. Surfaces hold no state of their own beyond what is declared here.
+ */
+
+/** Milliseconds since the epoch, read from the mock clock (never `Date.now()` directly). */
+export type Millis = number
+
+export interface Clock {
+  now(): Millis
+  advance(ms: number): Millis
+  set(now: Millis): Millis
+}
+
+export type Channel = 'email' | 'sms'
+
+/** A WebAuthn credential bound to a user (experience surface). */
+export interface WebAuthnCredential {
+  id: string
+  publicKey: string
+  counter: number
+  transports: string[]
+  createdAt: Millis
+}
+
+export interface User {
+  /** UUID; the platform `rID` and the `sub` of every token. */
+  id: string
+  /** Numeric primary key (accounts `pk`, relay id = base64("UserNode:" + pk)). */
+  pk: number
+  username: string | null
+  email: string | null
+  secondaryEmail: string | null
+  phone: string | null
+  /** ISO 3166 region of `phone` (otp `country`). */
+  phoneCountry: string | null
+  firstName: string
+  lastName: string
+  /** Free-form profile fields (platform UserProfile: address1, city, dateOfBirth ...). */
+  profile: Record<string, string | boolean | null>
+  /** PBKDF2 hash, `pbkdf2-sha256$<iterations>$<salt b64url>$<hash b64url>`; null = no usable password. */
+  passwordHash: string | null
+  passwordChangedAt: Millis
+  verified: boolean
+  emailVerifiedAt: Millis | null
+  archived: boolean
+  isActive: boolean
+  isStaff: boolean
+  suspended: boolean
+  /** otp `UserSecurity.status`. */
+  status: 'ACTIVE' | 'BLOCKED' | 'DISABLED'
+  /** Platform emailed 2FA on login. */
+  twoFactor: boolean
+  /** Base32 TOTP secret (otp and experience), and whether the user confirmed it with a code. */
+  totpSecret: string | null
+  totpVerifiedAt: Millis | null
+  phoneVerifiedAt: Millis | null
+  /** SHA-256 hex of each unused backup code. */
+  backupCodes: string[]
+  webAuthn: WebAuthnCredential[]
+  mfaSkipped: boolean
+  createdAt: Millis
+  lastLoginAt: Millis | null
+  lastLoginDevice: string | null
+  /** Social / SSO identities: connectorId → external user id. */
+  identities: Record<string, string>
+}
+
+/**
+ * What `POST /__mock/users` and `--seed` accept. Defaults favour a ready-to-use account: what is
+ * given counts as verified (`verified`, `totpVerified`, `phoneVerified` default true); surfaces that
+ * create users (registration) pass `verified: false` explicitly. `password: null` or absent = no
+ * usable password; `backupCodes` are the clear codes (stored hashed).
+ */
+export interface NewUser {
+  username?: string | null
+  email?: string | null
+  password?: string | null
+  verified?: boolean
+  phone?: string | null
+  phoneCountry?: string | null
+  firstName?: string
+  lastName?: string
+  twoFactor?: boolean
+  totpSecret?: string | null
+  /** Marks the TOTP secret as already confirmed (default true when a secret is given). */
+  totpVerified?: boolean
+  phoneVerified?: boolean
+  secondaryEmail?: string | null
+  archived?: boolean
+  isActive?: boolean
+  isStaff?: boolean
+  suspended?: boolean
+  backupCodes?: string[]
+  profile?: Record<string, string | boolean | null>
+  id?: string
+}
+
+export interface UserStore {
+  /** Throws `MockInputError` (code `email_in_use` / `username_in_use` / `invalid_user`) and adds nothing on failure. */
+  create(input: NewUser): Promise<User>
+  get(id: string): User | undefined
+  getByPk(pk: number): User | undefined
+  /** Case-insensitive; primary email only unless `includeSecondary`. */
+  findByEmail(email: string, options?: { includeSecondary?: boolean }): User | undefined
+  findByUsername(username: string): User | undefined
+  findByPhone(phone: string): User | undefined
+  all(): User[]
+  /** Applies a patch atomically; returns the updated user. */
+  update(id: string, patch: Partial<User>): User
+  delete(id: string): void
+  setPassword(id: string, password: string): Promise<User>
+  /** Constant-time check; false for a user without a usable password. */
+  checkPassword(user: User, password: string): Promise<boolean>
+}
+
+export interface OutboxMessage {
+  id: string
+  channel: Channel
+  to: string
+  /** e.g. `platform.login_2fa`, `otp.sms_verification`, `accounts.activation`. */
+  purpose: string
+  subject: string
+  body: string
+  code: string | null
+  token: string | null
+  createdAt: string
+}
+
+export interface Outbox {
+  send(message: Omit<OutboxMessage, 'id' | 'createdAt'>): OutboxMessage
+  list(filter?: { to?: string; channel?: Channel; purpose?: string }): OutboxMessage[]
+  clear(): void
+}
+
+export type CodeCheck = 'ok' | 'mismatch' | 'expired' | 'exhausted' | 'not_found'
+
+export interface IssuedCode {
+  /** Opaque handle (e.g. a platform `sessionId`). */
+  key: string
+  code: string
+  expiresAt: Millis
+  attemptsLeft: number
+}
+
+/**
+ * One-time codes. One live code per key: issuing again for a key replaces (invalidates) the old
+ * code. Compared in constant time; every wrong guess costs an attempt; `exhausted` once none is left.
+ */
+export interface CodeStore {
+  issue(input: { key: string; userId: string; purpose: string; ttlMs: number; maxAttempts: number; digits?: number; data?: Record<string, unknown> }): IssuedCode
+  check(key: string, code: string): { result: CodeCheck; attemptsLeft: number; userId?: string; data?: Record<string, unknown> }
+  /** Remove without checking (e.g. when the flow ends). */
+  revoke(key: string): void
+  peek(key: string): (IssuedCode & { userId: string; purpose: string; data?: Record<string, unknown> }) | undefined
+}
+
+export type TokenFailure = 'invalid' | 'expired' | 'revoked'
+
+/** The claims every access token carries; surfaces may add their own. */
+export interface AccessClaims {
+  sub: string
+  sid: string
+  iat: number
+  exp: number
+  iss: string
+  aud: string
+  jti: string
+  [claim: string]: unknown
+}
+
+export interface SessionRecord {
+  id: string
+  userId: string
+  surface: 'platform' | 'accounts' | 'experience' | 'otp'
+  deviceId: string | null
+  createdAt: Millis
+  revokedAt: Millis | null
+}
+
+/** Result of presenting a refresh token. `reused` means it had already been rotated: its family is revoked. */
+export type RefreshOutcome =
+  | { ok: true; session: SessionRecord; userId: string; refreshToken: string; refreshExpiresAt: Millis }
+  | { ok: false; reason: 'invalid' | 'expired' | 'reused' | 'revoked' }
+
+/** `spent` = already rotated (presenting it to `rotateRefreshToken` would revoke its family). */
+export type RefreshInspection =
+  | { ok: true; session: SessionRecord; userId: string; expiresAt: Millis }
+  | { ok: false; reason: 'invalid' | 'expired' | 'revoked' | 'spent' }
+
+export interface TokenService {
+  /** ES256 public keys, as served at `/.well-known/jwks.json`. */
+  jwks(): Promise<{ keys: Array<Record<string, unknown>> }>
+  startSession(input: { userId: string; surface: SessionRecord['surface']; deviceId?: string | null }): SessionRecord
+  getSession(id: string): SessionRecord | undefined
+  /** Revokes the session, its access tokens (checked on verify) and its refresh family (one family per session). */
+  revokeSession(id: string): void
+  revokeUserSessions(userId: string, surface?: SessionRecord['surface']): void
+  /** Signs an access token for the session; lifetime in seconds, `iat`/`exp` from the mock clock. */
+  signAccessToken(session: SessionRecord, ttlSeconds: number, extraClaims?: Record<string, unknown>): Promise<string>
+  /** Verifies signature, expiry (mock clock) and that the session is still live. */
+  verifyAccessToken(token: string): Promise<{ ok: true; claims: AccessClaims; session: SessionRecord } | { ok: false; reason: TokenFailure }>
+  /** A new opaque refresh token for the session (first of a new family, or the next in one). */
+  issueRefreshToken(session: SessionRecord, ttlSeconds: number): { token: string; expiresAt: Millis }
+  /** Rotates: the presented token is spent; presenting a spent one revokes the whole family. */
+  rotateRefreshToken(token: string, ttlSeconds: number): RefreshOutcome
+  /** Looks up without spending (accounts `revokeToken`): revokes just this token; `ok: false` when unknown or already revoked. */
+  revokeRefreshToken(token: string): { ok: true; revokedAt: Millis } | { ok: false }
+  /** Looks a token up without spending it (accounts `refreshToken` keeps the old token usable). */
+  inspectRefreshToken(token: string): RefreshInspection
+}
+
+export interface RequestLogEntry {
+  method: string
+  path: string
+  operationName: string | null
+  status: number
+  at: string
+}
+
+export interface FaultRule {
+  /** Matches when the request path equals it, or starts with it when it ends with `*`. */
+  path: string
+  method?: string
+  /** GraphQL operation name to match, for faults on one mutation. */
+  operationName?: string
+  status?: number
+  body?: unknown
+  delayMs?: number
+  networkError?: boolean
+  /** How many matching requests fail; default 1. */
+  times?: number
+}
+
+export interface BackendConfig {
+  /** Issuer / audience stamped into tokens. */
+  issuer: string
+  audience: string
+  platform: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; twoFactorCodeTtlSeconds: number; twoFactorMaxAttempts: number; resetCodeTtlSeconds: number }
+  otp: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; codeTtlSeconds: number; codeMaxAttempts: number; codeRequestsPerWindow: number; codeRequestWindowSeconds: number }
+  accounts: { allowLoginNotVerified: boolean; allowLoginWithSecondaryEmail: boolean; allowDeleteAccount: boolean; jwtTtlSeconds: number; refreshTokenTtlSeconds: number }
+  experience: {
+    mfa: { policy: 'UserControlled' | 'Mandatory'; factors: Array<'Totp' | 'WebAuthn' | 'BackupCode'> }
+    signInMode: 'SignIn' | 'Register' | 'SignInAndRegister'
+    ssoDomains: Record<string, string[]>
+    connectors: { social: string[]; sso: string[]; email: boolean; sms: boolean }
+    accessTokenTtlSeconds: number
+  }
+  password: { minLength: number }
+  /** When false, outgoing mail fails (accounts EMAIL_FAIL, etc.). */
+  mailEnabled: boolean
+}
+
+/** Everything a surface may read or change. */
+export interface BackendState {
+  clock: Clock
+  config: BackendConfig
+  users: UserStore
+  codes: CodeStore
+  outbox: Outbox
+  tokens: TokenService
+  /** Counters for rate limits: key → timestamps (ms) of recent hits inside the window. */
+  rateLimit(key: string, limit: number, windowMs: number): { allowed: boolean; retryAfterMs: number }
+  /** Surface-private maps (pending 2FA logins, interactions ...), cleared on reset. */
+  scratch<T>(name: string, create: () => T): T
+}
+
+/** Per-request information a surface fills in for the request log. */
+export interface RequestContext {
+  request: Request
+  url: URL
+  state: BackendState
+  /** Set by GraphQL surfaces so `/__mock/requests` shows which operation ran. */
+  operationName: string | null
+}
+
+/** A surface answers the requests whose path it owns. */
+export interface Surface {
+  name: string
+  owns(url: URL): boolean
+  handle(context: RequestContext): Promise<Response>
+}
+
+/** Thrown by state code for input a caller must fix; surfaces map it to their error format. */
+export class MockInputError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message)
+    this.name = 'MockInputError'
+  }
+}
+
+/* ---- Extensions used by the backend, the control API and the public mock entry. ---- */
+
+/** Every property optional, recursively; arrays are replaced whole, never merged. */
+export type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T
+
+/** What `/__mock/requests` lists (every request but `/__mock/*` itself). */
+export interface RequestLog {
+  record(entry: Omit<RequestLogEntry, 'at'> & { at?: string }): RequestLogEntry
+  /** `path` matches like a fault rule's: exact, or a prefix when it ends with `*`. */
+  list(filter?: { path?: string; method?: string }): RequestLogEntry[]
+  clear(): void
+}
+
+/** A fault rule with the number of matching requests it will still fail. */
+export interface ActiveFault extends FaultRule {
+  id: string
+  remaining: number
+}
+
+export interface FaultStore {
+  add(rule: FaultRule): ActiveFault
+  /** Finds the first rule matching the request and counts one use of it (removed when used up). */
+  take(request: { method: string; path: string; operationName: string | null }): ActiveFault | undefined
+  /** Whether any rule needs the GraphQL operation name (so the backend only parses bodies then). */
+  needsOperationName(): boolean
+  list(): ActiveFault[]
+  clear(): void
+}
+
+/** The state plus what the backend and the control API need beyond the surfaces' contract. */
+export interface MockBackendState extends BackendState {
+  requests: RequestLog
+  faults: FaultStore
+  /** Validated deep merge into `config` (arrays and `experience.ssoDomains` are replaced); throws `MockInputError`. */
+  updateConfig(patch: DeepPartial<BackendConfig>): BackendConfig
+  /** Resolves once the seed users exist; every entry point awaits it. Rejects when the seed is invalid. */
+  ready(): Promise<void>
+  /** Seeded users back (same ids), codes/outbox/sessions/scratch/log/faults/rate limits cleared, config and clock restored; keys kept. */
+  reset(): Promise<void>
+}

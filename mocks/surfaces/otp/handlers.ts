@@ -1,0 +1,221 @@
+/**
+ * The seven operations of `schema/openapi/otp.yaml`. Each handler receives a request that has
+ * already passed validation (and, unless the operation's security is optional, bearer auth).
+ */
+import type { components, operations } from '../../../src/generated/otp/openapi'
+import { MockInputError, type BackendState, type RequestContext, type SessionRecord, type User } from '../../state/types'
+import type { ValidatedRequest } from '../../validation'
+import { errorResponse, json, OTP_MESSAGES, validationError } from './errors'
+import { toE164 } from './phone'
+import { effectiveStatus, maskEmail, toUserSecurity } from './security'
+import { isValidTotp, newTotpSecret, totpUri } from './totp'
+
+type Schemas = components['schemas']
+type Ok<Op extends keyof operations> = operations[Op]['responses'][200]['content']['application/json']
+
+/** Outbox purposes of the otp surface. */
+export const OTP_PURPOSES = {
+  smsVerification: 'otp.sms_verification',
+  code: 'otp.code',
+} as const
+
+/** Keys of the otp surface's one-time codes in `state.codes` (one live code per key). */
+export const otpCodeKeys = {
+  /** The code texted by `POST /auth/otp/methods/sms`, confirmed with channel `SMS`. */
+  smsVerification: (userId: string) => `otp:sms-verification:${userId}`,
+  /** The last code sent by `GET /auth/otp/code`. */
+  delivered: (userId: string) => `otp:code:${userId}`,
+}
+
+/** Key of the per-user limit on `GET /auth/otp/code`. */
+export const otpCodeRequestLimitKey = (userId: string) => `otp:code-requests:${userId}`
+
+export interface OtpCall {
+  context: RequestContext
+  state: BackendState
+  input: ValidatedRequest
+  /** Set on every operation whose security is not optional. */
+  principal: { user: User; session: SessionRecord } | null
+}
+
+export type OtpHandler = (call: OtpCall) => Promise<Response>
+
+function principalOf(call: OtpCall): { user: User; session: SessionRecord } {
+  if (!call.principal) throw new Error('operation requires an authenticated principal')
+  return call.principal
+}
+
+const otpInvalid = () => errorResponse(401, 'otp_invalid', OTP_MESSAGES.otpNotValid)
+
+/** A stand-in for unknown emails, so a failed lookup costs the same PBKDF2 work as a wrong password. */
+const NOBODY = { id: '', passwordHash: null } as unknown as User
+
+function sendCode(state: BackendState, input: { channel: 'email' | 'sms'; to: string; purpose: string; code: string; validUntil: number }): void {
+  const minutes = Math.max(1, Math.round((input.validUntil - state.clock.now()) / 60_000))
+  state.outbox.send({
+    channel: input.channel,
+    to: input.to,
+    purpose: input.purpose,
+    subject: input.purpose === OTP_PURPOSES.smsVerification ? 'Confirm your phone number' : 'Your Portcullis security code',
+    body:
+      input.purpose === OTP_PURPOSES.smsVerification
+        ? `Your Portcullis code to confirm this phone number is ${input.code}. It expires in ${minutes} minutes.`
+        : `Your Portcullis security code is ${input.code}. It expires in ${minutes} minutes. Never share it.`,
+    code: input.code,
+    token: null,
+  })
+}
+
+export const otpHandlers: Record<string, OtpHandler> = {
+  async login({ context, state, input }) {
+    const body = input.body as Schemas['LoginRequest']
+    const user = state.users.findByEmail(body.email)
+    const passwordOk = await state.users.checkPassword(user ?? NOBODY, body.password)
+    if (!user || !passwordOk || effectiveStatus(user) !== 'ACTIVE') {
+      return errorResponse(403, 'authentication_error', OTP_MESSAGES.authenticationError)
+    }
+    const device = context.request.headers.get('user-agent')?.slice(0, 512) || 'unknown'
+    const updated = state.users.update(user.id, { lastLoginAt: state.clock.now(), lastLoginDevice: device })
+    const session = state.tokens.startSession({ userId: updated.id, surface: 'otp' })
+    const idToken = await state.tokens.signAccessToken(session, state.config.otp.accessTokenTtlSeconds, {
+      email: updated.email,
+      email_verified: updated.emailVerifiedAt !== null || updated.verified,
+    })
+    const { token: refreshToken } = state.tokens.issueRefreshToken(session, state.config.otp.refreshTokenTtlSeconds)
+    const out: Ok<'login'> = { idToken, refreshToken }
+    return json(200, out)
+  },
+
+  async refreshLogin({ state, input }) {
+    const { refreshToken } = input.body as Schemas['RefreshRequest']
+    const invalid = () => errorResponse(403, 'invalid_refresh_token', OTP_MESSAGES.invalidRefreshToken)
+    // Another surface's refresh token is not spent here: it simply is not an otp token.
+    const inspected = state.tokens.inspectRefreshToken(refreshToken)
+    if (inspected.ok && inspected.session.surface !== 'otp') return invalid()
+    const rotated = state.tokens.rotateRefreshToken(refreshToken, state.config.otp.refreshTokenTtlSeconds)
+    if (!rotated.ok) return invalid()
+    const user = state.users.get(rotated.userId)
+    if (!user || effectiveStatus(user) !== 'ACTIVE') {
+      state.tokens.revokeSession(rotated.session.id)
+      return invalid()
+    }
+    const idToken = await state.tokens.signAccessToken(rotated.session, state.config.otp.accessTokenTtlSeconds, {
+      email: user.email,
+      email_verified: user.emailVerifiedAt !== null || user.verified,
+    })
+    const out: Ok<'refreshLogin'> = { idToken, refreshToken: rotated.refreshToken }
+    return json(200, out)
+  },
+
+  async addSmsMethod(call) {
+    const { state, input } = call
+    const { user } = principalOf(call)
+    const body = input.body as Schemas['AddSmsRequest']
+    if (user.phone !== null && user.phoneVerifiedAt !== null) {
+      return errorResponse(400, 'sms_already_configured', OTP_MESSAGES.smsAlreadyAdded)
+    }
+    const phone = toE164(body.phone, body.country)
+    if (phone === null) return validationError([{ path: 'body.phone', message: `must be a phone number valid for ${body.country}` }])
+    let updated: User
+    try {
+      updated = state.users.update(user.id, { phone, phoneCountry: body.country, phoneVerifiedAt: null })
+    } catch (error) {
+      if (error instanceof MockInputError) return validationError([{ path: 'body.phone', message: error.message }])
+      throw error
+    }
+    const issued = state.codes.issue({
+      key: otpCodeKeys.smsVerification(user.id),
+      userId: user.id,
+      purpose: OTP_PURPOSES.smsVerification,
+      ttlMs: state.config.otp.codeTtlSeconds * 1000,
+      maxAttempts: state.config.otp.codeMaxAttempts,
+      data: { phone },
+    })
+    sendCode(state, { channel: 'sms', to: phone, purpose: OTP_PURPOSES.smsVerification, code: issued.code, validUntil: issued.expiresAt })
+    const out: Ok<'addSmsMethod'> = toUserSecurity(updated)
+    return json(200, out)
+  },
+
+  async createTotpSecret(call) {
+    const { state } = call
+    const { user } = principalOf(call)
+    if (user.totpSecret !== null && user.totpVerifiedAt !== null) {
+      return errorResponse(400, 'totp_already_configured', OTP_MESSAGES.totpAlreadyConfigured)
+    }
+    // A pending (unconfirmed) secret is replaced: only the newest one can be confirmed.
+    const secret = newTotpSecret()
+    const updated = state.users.update(user.id, { totpSecret: secret, totpVerifiedAt: null })
+    const out: Ok<'createTotpSecret'> = { ...toUserSecurity(updated), secret, uri: totpUri(secret, maskEmail(updated.email)) }
+    return json(200, out)
+  },
+
+  async deleteTotpSecret(call) {
+    const { state, input } = call
+    const { user } = principalOf(call)
+    const otp = String(input.headers['x-otp'])
+    if (user.totpSecret === null) return errorResponse(400, 'totp_not_configured', OTP_MESSAGES.totpNotConfigured)
+    if (user.totpVerifiedAt !== null) {
+      // A confirmed authenticator proves possession with its current code.
+      if (!isValidTotp(user.totpSecret, otp, state.clock.now())) return otpInvalid()
+    } else {
+      // A pending secret was never proven: the last code delivered by GET /auth/otp/code is asked for.
+      const checked = state.codes.check(otpCodeKeys.delivered(user.id), otp)
+      if (checked.result !== 'ok' || checked.userId !== user.id) return otpInvalid()
+    }
+    const updated = state.users.update(user.id, { totpSecret: null, totpVerifiedAt: null })
+    const out: Ok<'deleteTotpSecret'> = toUserSecurity(updated)
+    return json(200, out)
+  },
+
+  async requestOtpCode(call) {
+    const { state, input } = call
+    const { user } = principalOf(call)
+    const method = input.query['method'] as Schemas['OtpMethod']
+    const to = method === 'EMAIL' ? user.email : user.phone
+    if (to === null) return errorResponse(400, 'method_not_allowed', OTP_MESSAGES.methodNotAllowed)
+    const limit = state.rateLimit(otpCodeRequestLimitKey(user.id), state.config.otp.codeRequestsPerWindow, state.config.otp.codeRequestWindowSeconds * 1000)
+    if (!limit.allowed) {
+      return errorResponse(429, 'otp_attempts_exhausted', OTP_MESSAGES.attemptsExhausted, {
+        headers: { 'retry-after': String(Math.max(1, Math.ceil(limit.retryAfterMs / 1000))) },
+      })
+    }
+    // Email delivery depends on the backend's mail switch (`PUT /__mock/config {mailEnabled}`).
+    if (method === 'EMAIL' && !state.config.mailEnabled) return errorResponse(500, 'internal_error', OTP_MESSAGES.internalError)
+    const issued = state.codes.issue({
+      key: otpCodeKeys.delivered(user.id),
+      userId: user.id,
+      purpose: OTP_PURPOSES.code,
+      ttlMs: state.config.otp.codeTtlSeconds * 1000,
+      maxAttempts: state.config.otp.codeMaxAttempts,
+      data: { channel: method },
+    })
+    sendCode(state, { channel: method === 'EMAIL' ? 'email' : 'sms', to, purpose: OTP_PURPOSES.code, code: issued.code, validUntil: issued.expiresAt })
+    const out: Ok<'requestOtpCode'> = { validUntil: new Date(issued.expiresAt).toISOString(), channel: method, validated: false }
+    return json(200, out)
+  },
+
+  async verifyOtpMethod(call) {
+    const { state, input } = call
+    const { user } = principalOf(call)
+    const { channel } = input.body as Schemas['VerifyOtpRequest']
+    const otp = String(input.headers['x-otp'])
+    const now = state.clock.now()
+    let updated: User
+    if (channel === 'TOTP') {
+      if (user.totpSecret === null) return errorResponse(400, 'channel_not_configured', OTP_MESSAGES.totpNotConfigured)
+      if (user.totpVerifiedAt !== null) return errorResponse(400, 'channel_already_verified', OTP_MESSAGES.totpAlreadyConfigured)
+      if (!isValidTotp(user.totpSecret, otp, now)) return otpInvalid()
+      updated = state.users.update(user.id, { totpVerifiedAt: now })
+    } else {
+      if (user.phone === null) return errorResponse(400, 'channel_not_configured', OTP_MESSAGES.phoneNotConfigured)
+      if (user.phoneVerifiedAt !== null) return errorResponse(400, 'channel_already_verified', OTP_MESSAGES.smsAlreadyConfigured)
+      // Wrong, expired, exhausted (too many wrong guesses) and missing codes all fail alike: the
+      // spec has one answer for them (401 `otp_invalid`); a new code comes from POST /auth/otp/methods/sms.
+      const checked = state.codes.check(otpCodeKeys.smsVerification(user.id), otp)
+      if (checked.result !== 'ok' || checked.userId !== user.id || checked.data?.['phone'] !== user.phone) return otpInvalid()
+      updated = state.users.update(user.id, { phoneVerifiedAt: now })
+    }
+    const out: Ok<'verifyOtpMethod'> = toUserSecurity(updated)
+    return json(200, out)
+  },
+}

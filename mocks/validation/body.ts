@@ -1,0 +1,80 @@
+import type { BodyRead } from './types'
+
+/** 1 MiB: the largest request body the mock accepts. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+/**
+ * Reads a request body as UTF-8 text without ever holding more than `limit` bytes: a
+ * `Content-Length` over the limit is refused before reading, and a body that turns out larger
+ * than announced (or has no length) is cut off as soon as it crosses the limit.
+ */
+export async function readBodyText(request: Request, limit: number = DEFAULT_MAX_BODY_BYTES): Promise<BodyRead> {
+  const declared = request.headers.get('content-length')
+  if (declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > limit) {
+    cancelQuietly(request)
+    return { ok: false, status: 413, reason: 'too_large' }
+  }
+  if (request.body === null) return { ok: true, text: '', bytes: 0 }
+  if (request.bodyUsed) return { ok: false, status: 400, reason: 'unreadable' }
+
+  const chunks: Uint8Array[] = []
+  let total = 0
+  const reader = request.body.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      if (!value) continue
+      total += value.byteLength
+      if (total > limit) {
+        // Not awaited: the body may be one branch of a tee (msw clones requests), and cancelling a
+        // branch only settles once every branch is cancelled, which may never happen.
+        reader.cancel().catch(() => undefined)
+        return { ok: false, status: 413, reason: 'too_large' }
+      }
+      chunks.push(value)
+    }
+  } catch {
+    return { ok: false, status: 400, reason: 'unreadable' }
+  } finally {
+    try {
+      reader.releaseLock()
+    } catch {
+      /* already released */
+    }
+  }
+
+  const bytes = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+    return { ok: true, text, bytes: total }
+  } catch {
+    return { ok: false, status: 400, reason: 'invalid_encoding' }
+  }
+}
+
+/** Releases the body without waiting (see above: a cancelled tee branch may never settle). */
+function cancelQuietly(request: Request): void {
+  try {
+    if (request.body && !request.bodyUsed && !request.body.locked) request.body.cancel().catch(() => undefined)
+  } catch {
+    /* nothing to release */
+  }
+}
+
+/** The media type of a `Content-Type` value, lower-cased and without parameters. */
+export function mediaTypeOf(contentType: string | null | undefined): string | null {
+  if (!contentType) return null
+  const type = contentType.split(';', 1)[0]!.trim().toLowerCase()
+  return type === '' ? null : type
+}
+
+/** True for `application/json` and any `+json` structured-syntax type. */
+export function isJsonMediaType(mediaType: string | null): boolean {
+  return mediaType !== null && (mediaType === 'application/json' || /^[a-z0-9.+-]+\/[a-z0-9.+-]*\+json$/.test(mediaType))
+}

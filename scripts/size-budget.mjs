@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+/**
+ * `npm run size` — the bundle a browser app ships for one sign-in setup, measured the way an app
+ * bundler would build it: esbuild, ESM, browser platform, minified, tree-shaken, every dependency
+ * bundled in, then gzip (zlib, level 9).
+ *
+ *   node scripts/size-budget.mjs            # from src/ entry files (default; no build needed)
+ *   node scripts/size-budget.mjs --dist     # from the built dist/ files (after `npm run build`)
+ *   node scripts/size-budget.mjs --dist out # from another tsup output folder
+ *   node scripts/size-budget.mjs --top 12   # how many of the largest inputs to list per bundle
+ *
+ * Fails (exit 1) when a budgeted bundle is over its limit, or when a sign-in bundle carries a
+ * module it must not (graphql-js, graphql-request, jose, openapi-fetch, zod).
+ */
+import { gzipSync } from 'node:zlib'
+import { existsSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const args = process.argv.slice(2)
+const distIndex = args.indexOf('--dist')
+const fromDist = distIndex >= 0
+const distDir = resolve(root, fromDist && args[distIndex + 1] && !args[distIndex + 1].startsWith('--') ? args[distIndex + 1] : 'dist')
+const topIndex = args.indexOf('--top')
+const top = topIndex >= 0 ? Number(args[topIndex + 1]) : 8
+const KB = 1024
+
+/** Modules that must never reach a bundle that only signs in. */
+const FORBIDDEN = [/node_modules\/graphql\//, /node_modules\/graphql-request\//, /node_modules\/jose\//, /node_modules\/openapi-fetch\//, /node_modules\/zod\//]
+
+const cases = [
+  {
+    name: 'AuthClient + otpApi',
+    code: `import { AuthClient } from 'portcullis'\nimport { otpApi } from 'portcullis/otp'\nexport { AuthClient, otpApi }`,
+    budget: 8 * KB,
+    signInOnly: true,
+  },
+  {
+    name: 'AuthClient + platformApi',
+    code: `import { AuthClient } from 'portcullis'\nimport { platformApi } from 'portcullis/platform'\nexport { AuthClient, platformApi }`,
+    budget: 8 * KB,
+    signInOnly: true,
+  },
+  // For information only (no budget): what the typed clients and server-side verification add.
+  { name: 'AuthClient (core alone)', code: `export { AuthClient } from 'portcullis'` },
+  { name: 'AuthClient + otpApi + createOtpClient', code: `export { AuthClient } from 'portcullis'\nexport { otpApi, createOtpClient } from 'portcullis/otp'` },
+  {
+    name: 'AuthClient + platformApi + createPlatformClient',
+    code: `export { AuthClient } from 'portcullis'\nexport { platformApi, createPlatformClient } from 'portcullis/platform'`,
+  },
+  { name: 'verifyAccessToken (portcullis/server)', code: `export { verifyAccessToken } from 'portcullis/server'` },
+]
+
+/** `portcullis[/sub]` → src/index.ts | src/<sub>/index.ts (or the dist/ equivalents). */
+const selfReference = {
+  name: 'portcullis-self-reference',
+  setup(b) {
+    b.onResolve({ filter: /^portcullis(\/.*)?$/ }, ({ path }) => {
+      const sub = path.slice('portcullis'.length).replace(/^\//, '')
+      const file = fromDist ? join(distDir, sub, 'index.js') : join(root, 'src', sub, 'index.ts')
+      if (!existsSync(file)) return { errors: [{ text: `${path}: ${relative(root, file)} does not exist${fromDist ? ' (run npm run build)' : ''}` }] }
+      return { path: file }
+    })
+  },
+}
+
+async function measure(entry) {
+  const result = await build({
+    // A JS entry (not TS) so that importing a name an entry does not export is a build error.
+    stdin: { contents: entry.code, resolveDir: root, loader: 'js', sourcefile: 'size-entry.js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    treeShaking: true,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    legalComments: 'none',
+    plugins: [selfReference],
+  })
+  const code = result.outputFiles[0].contents
+  const output = Object.values(result.metafile.outputs)[0]
+  const inputs = Object.entries(output.inputs)
+    .map(([file, info]) => ({ file, bytes: info.bytesInOutput }))
+    .filter((input) => input.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes)
+  return { min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength, inputs }
+}
+
+const kb = (bytes) => `${(bytes / KB).toFixed(2)} KB`
+let failed = false
+const rows = []
+
+for (const entry of cases) {
+  let size
+  try {
+    size = await measure(entry)
+  } catch (error) {
+    const messages = error?.errors?.map((e) => e.text).join('; ') ?? String(error)
+    console.error(`✗ ${entry.name}: build failed: ${messages}`)
+    if (entry.budget) failed = true
+    continue
+  }
+  const over = entry.budget !== undefined && size.gzip > entry.budget
+  const forbidden = entry.signInOnly ? size.inputs.filter((input) => FORBIDDEN.some((re) => re.test(input.file))) : []
+  if (over || forbidden.length) failed = true
+  rows.push({
+    bundle: entry.name,
+    min: kb(size.min),
+    'min+gzip': kb(size.gzip),
+    budget: entry.budget ? kb(entry.budget) : '—',
+    status: entry.budget === undefined ? 'info' : over ? 'OVER' : forbidden.length ? 'FORBIDDEN INPUT' : 'ok',
+  })
+  console.log(`\n${entry.name}: ${kb(size.min)} min, ${kb(size.gzip)} min+gzip${entry.budget ? ` (budget ${kb(entry.budget)})` : ''}`)
+  for (const input of size.inputs.slice(0, top)) console.log(`  ${String(input.bytes).padStart(7)} B  ${input.file}`)
+  for (const input of forbidden) console.log(`  ✗ must not be in a sign-in bundle: ${input.file}`)
+}
+
+console.log(`\nSize budget (${fromDist ? relative(root, distDir) + '/' : 'src/'} entries, esbuild minify + browser ESM, gzip -9):`)
+console.table(rows)
+if (failed) {
+  console.error('Size budget failed.')
+  process.exit(1)
+}

@@ -1,0 +1,102 @@
+/**
+ * The seam between the hand-written core and one backend surface. An adapter is the only code
+ * that knows a wire protocol; AuthClient, the refresher and the challenge handoff only see these
+ * types. Adapters are plain objects so a bundle carries only the surface it imports.
+ */
+import type { FetchLike } from './types'
+
+/** Tokens as the core keeps them. `expiresAt`/`refreshExpiresAt` are epoch ms in server time. */
+export interface TokenSet {
+  accessToken: string
+  refreshToken: string | null
+  /** From the token's `exp` (or the API's stated lifetime); null when unknown. */
+  expiresAt: number | null
+  refreshExpiresAt?: number | null
+  /** From the token's `iat`, used to estimate clock skew. */
+  issuedAt?: number | null
+}
+
+/** Who signed in, as far as the surface tells (never secrets). */
+export interface SessionUser {
+  id: string | null
+  email?: string | null
+  username?: string | null
+}
+
+export interface SignInCredentials {
+  email?: string
+  username?: string
+  password: string
+  /** Optional device id forwarded where the API has one (platform `deviceInfo`). */
+  deviceId?: string
+}
+
+/** What a challenge asks for. `step_up` guards one sensitive call; the others finish a sign-in. */
+export type ChallengeKind = 'sign_in_2fa' | 'step_up' | 'change_password_2fa'
+
+/** How the user can answer: a code sent by email or SMS, an authenticator code, a backup code, a WebAuthn assertion. */
+export type ChallengeMethod = 'email_code' | 'sms_code' | 'totp' | 'backup_code' | 'webauthn'
+
+/**
+ * The serializable part of a challenge: everything needed to continue it after a reload.
+ * `data` is adapter-private (e.g. platform `sessionId` + email); it must not hold a password.
+ */
+export interface ChallengeState {
+  adapter: string
+  kind: ChallengeKind
+  methods: ChallengeMethod[]
+  /** Epoch ms, or null when the API does not say. */
+  expiresAt: number | null
+  attemptsLeft: number | null
+  data: Record<string, string | number | boolean | null>
+}
+
+/** What the adapter answers to a sign-in or a challenge response. */
+export type AdapterResult =
+  | { type: 'session'; tokens: TokenSet; user: SessionUser }
+  | { type: 'challenge'; challenge: ChallengeState }
+  /** For a step-up or password-change challenge that completed without new tokens. */
+  | { type: 'done'; tokens?: TokenSet }
+
+/** What an adapter gets from the core for every call. */
+export interface AdapterContext {
+  baseUrl: string
+  /** Plain (unauthenticated) fetch. */
+  fetch: FetchLike
+  /** Fetch with the current bearer token, refreshing once on 401. */
+  authorizedFetch: FetchLike
+  /** Server-corrected now, epoch ms. */
+  now(): number
+}
+
+export interface AuthAdapter {
+  readonly name: string
+  signIn(context: AdapterContext, credentials: SignInCredentials): Promise<AdapterResult>
+  /**
+   * `response` is a code (string) or a WebAuthn assertion (object). A wrong answer must reject
+   * with an AuthError of kind `challenge` (code e.g. `invalid_code`), with `attemptsLeft` when the
+   * server says (without it the core counts one down); the challenge then stays open. A `step_up`
+   * challenge may resolve `{ type: 'done' }` without a call: the replay with `stepUpHeaders` checks it.
+   */
+  verifyChallenge(context: AdapterContext, challenge: ChallengeState, response: string | Record<string, unknown>): Promise<AdapterResult>
+  /** Sends a new code; returns the updated state (the old code stops working). */
+  resendChallenge(context: AdapterContext, challenge: ChallengeState): Promise<ChallengeState>
+  /** Must reject with AuthError: kind `auth` for a definitive failure (sign out), `network`/`server` for a transient one. */
+  refresh(context: AdapterContext, tokens: TokenSet): Promise<TokenSet>
+  /** Best effort: the core clears the session whatever this does. */
+  signOut(context: AdapterContext, tokens: TokenSet): Promise<void>
+  /**
+   * Step-up: if `response` says the call needs a second factor, return the challenge to show.
+   * After it is verified the core retries the original request once with `stepUpHeaders`; if the
+   * replay is a step-up again, the answer counts as wrong (`invalid_code`). Asked before
+   * `isUnauthorized`, so a wrong-code 401 is not mistaken for a rejected token. Must not consume
+   * `request` or `response` (read clones): the caller still gets the response.
+   */
+  detectStepUp?(context: AdapterContext, request: Request, response: Response): Promise<ChallengeState | null>
+  stepUpHeaders?(challenge: ChallengeState, response: string): Record<string, string>
+  /**
+   * Whether a response means "token rejected" (401, or a GraphQL UNAUTHENTICATED error); default
+   * `status === 401`. Must not consume `response` (read a clone).
+   */
+  isUnauthorized?(response: Response): Promise<boolean>
+}

@@ -1,0 +1,325 @@
+/**
+ * AuthClient: a thin coordinator. It wires the pieces together (session store, refresher,
+ * refresh timer, cross-tab channel, challenge handoff, authenticated fetch) and turns what the
+ * adapter returns into committed state and events; the pieces do the work.
+ */
+import type { AdapterContext, AdapterResult, AuthAdapter, ChallengeState, SignInCredentials } from './adapter'
+import { createChallenge, parseChallengeState, type AuthResult, type Challenge } from './challenge'
+import { createClock, sleep, type Clock } from './clock'
+import { noLock, openChannel, webLock, type Channel, type ChannelMessage } from './cross-tab'
+import { createEmitter, type Emitter, type Listener } from './emitter'
+import { AuthError, toAuthError } from './errors'
+import { createRefreshTimer, type RefreshTimer } from './refresh-timer'
+import { createRefresher, type RefreshOutcome, type SignOutReason } from './refresher'
+import { isDue, isExpired, refreshAt, sameTokens, toSession, type Session, type StoredSession } from './session'
+import { CORRUPT } from './session-codec'
+import { createSessionStore, type SessionStore } from './session-store'
+import { createStepUp } from './step-up'
+import { defaultStorage, type TokenStorage } from './storage'
+import type { FetchLike } from './types'
+import { createAuthenticatedFetch } from '../transport/authenticated-fetch'
+
+export interface AuthClientOptions<A extends AuthAdapter = AuthAdapter> {
+  /** Origin (and optional path prefix) of the backend. */
+  baseUrl: string
+  /** The surface adapter, e.g. `otpApi()` or `platformApi()`. */
+  api: A
+  /** Default: `localStorage` in a browser page, memory elsewhere (nothing persists on a server). */
+  storage?: TokenStorage
+  /** Default `portcullis.session`; also names the cross-tab lock and channel. */
+  storageKey?: string
+  /** Default `globalThis.fetch`, looked up per call. */
+  fetch?: FetchLike
+  /** Refresh before expiry on a timer. Default: true in a browser page, false elsewhere. */
+  autoRefresh?: boolean
+  /** How long before expiry a token counts as due. Default 60 s. */
+  refreshMarginMs?: number
+  /** Share refreshes and sign-in/out with other tabs (Web Locks + BroadcastChannel). Default: true in a browser page. */
+  crossTab?: boolean
+  /** Local clock, epoch ms. Default `Date.now`. */
+  now?: () => number
+  /** Backoff sleep. Default `setTimeout`. */
+  sleep?: (ms: number) => Promise<void>
+  /** Tries per refresh on transient failures (network, server, rate limit). Default 3. */
+  refreshAttempts?: number
+}
+
+export type { SignOutReason }
+
+export interface AuthEvents {
+  signedIn: { session: Session }
+  signedOut: { reason: SignOutReason; error?: AuthError }
+  tokenRefreshed: { session: Session }
+  /** After the last try; `signedOut` says whether the session ended with it. */
+  refreshFailed: { error: AuthError; signedOut: boolean }
+  /** A second factor is wanted: at sign-in, or (step-up) by a call waiting in `auth.fetch`. */
+  challenge: { challenge: Challenge }
+}
+
+export type SignInResult = Extract<AuthResult, { status: 'signedIn' | 'challenge' }>
+
+const isBrowser = (): boolean => typeof document === 'object'
+
+export class AuthClient<A extends AuthAdapter = AuthAdapter> {
+  readonly baseUrl: string
+  readonly api: A
+  /**
+   * Authenticated fetch, bound (pass it around freely): adds the bearer token, refreshes and
+   * retries once when it is rejected, hands step-ups to the `challenge` listener. Relative URLs
+   * are appended to `baseUrl`. `createOtpClient(auth)` and friends use it.
+   */
+  readonly fetch: FetchLike
+
+  readonly #clock: Clock
+  readonly #store: SessionStore
+  readonly #events: Emitter<AuthEvents> = createEmitter()
+  readonly #context: AdapterContext
+  readonly #refresh: (rejected?: string) => Promise<{ accessToken: string } | null>
+  readonly #channel: Channel | null
+  readonly #timer: RefreshTimer | null
+  readonly #pending = new Set<Challenge>()
+  readonly #marginMs: number
+  readonly #ready: Promise<void>
+
+  constructor(options: AuthClientOptions<A>) {
+    const { baseUrl, api, storageKey = 'portcullis.session', crossTab = isBrowser() } = options
+    const clock = (this.#clock = createClock(options.now))
+    const store = (this.#store = createSessionStore(options.storage ?? defaultStorage(), storageKey))
+    const marginMs = (this.#marginMs = options.refreshMarginMs ?? 60_000)
+    const shared = `portcullis:${storageKey}`
+    this.baseUrl = baseUrl
+    this.api = api
+
+    const plainFetch: FetchLike = async (input, init) => {
+      const response = await (options.fetch ?? globalThis.fetch)(input, init)
+      clock.observeDate(response.headers.get('date'))
+      return response
+    }
+    const context: AdapterContext = (this.#context = {
+      baseUrl,
+      fetch: plainFetch,
+      authorizedFetch: (input, init) => this.fetch(input, init),
+      now: clock.now,
+    })
+
+    this.#refresh = createRefresher({
+      store,
+      lock: crossTab ? webLock(shared) : noLock,
+      now: clock.now,
+      marginMs,
+      tries: options.refreshAttempts ?? 3,
+      sleep: options.sleep ?? sleep,
+      refresh: (tokens) => api.refresh(context, tokens),
+      received: (tokens) => this.#received(tokens).tokens,
+      announce: (outcomes) => this.#announce(outcomes),
+    })
+
+    const detect = api.detectStepUp
+    this.fetch = createAuthenticatedFetch({
+      baseUrl,
+      fetch: plainFetch,
+      accessToken: () => this.getAccessToken(),
+      refreshRejected: async (token) => (await this.#refresh(token))?.accessToken ?? null,
+      ...(api.isUnauthorized && { isUnauthorized: (response: Response) => api.isUnauthorized!(response) }),
+      ...(detect && {
+        stepUp: createStepUp({
+          detect: (request, response) => detect.call(api, context, request, response),
+          verify: (state, answer) => api.verifyChallenge(context, state, answer),
+          resend: (state) => api.resendChallenge(context, state),
+          headers: (state, answer) => (typeof answer === 'string' && api.stepUpHeaders?.(state, answer)) || {},
+          settle: (result) => this.#settle(result),
+          offer: (challenge) => {
+            if (!this.#events.has('challenge')) return false
+            this.#events.emit('challenge', { challenge })
+            return true
+          },
+          pending: this.#pending,
+        }),
+      }),
+    })
+
+    this.#channel = crossTab ? openChannel(shared, () => void this.#sync()) : null
+    this.#timer =
+      (options.autoRefresh ?? isBrowser())
+        ? createRefreshTimer(
+            () => {
+              const at = store.current && refreshAt(store.current.tokens, marginMs)
+              return at == null ? null : at - clock.now()
+            },
+            // Not getAccessToken(): that hides a failure while the old token still works.
+            () => this.#refresh(),
+          )
+        : null
+    this.#ready = this.#load()
+  }
+
+  /** Signs in; a second factor comes back as `{ status: 'challenge', challenge }` (and a `challenge` event). */
+  async signIn(credentials: SignInCredentials): Promise<SignInResult> {
+    const result = await this.run((context) => this.api.signIn(context, credentials))
+    if (result.status === 'verified') throw new AuthError('The sign-in did not finish.', { code: 'bad_response', kind: 'server' })
+    return result
+  }
+
+  /** Ends the session here at once (a refresh still in flight is discarded), then tells the server (best effort). */
+  async signOut(): Promise<void> {
+    await this.#ready
+    const previous = this.#store.current
+    if (!previous) return
+    await this.#commit(null, 'signedOut', { reason: 'user' })
+    await Promise.resolve()
+      .then(() => this.api.signOut(this.#context, previous.tokens))
+      .catch(() => {})
+  }
+
+  /** The current session (no tokens in it), or null. Does not refresh. */
+  async getSession(): Promise<Session | null> {
+    await this.#ready
+    return this.#public(this.#store.current)
+  }
+
+  /**
+   * A valid access token, refreshed first when due (one refresh for all concurrent callers), or
+   * null when signed out (including after a definitive refresh failure: see `signedOut`).
+   * Rejects only when a transient failure left an expired token: the session is kept.
+   */
+  async getAccessToken(): Promise<string | null> {
+    await this.#ready
+    const current = this.#store.current
+    if (!current || !isDue(current.tokens, this.#marginMs, this.#clock.now())) return current?.tokens.accessToken ?? null
+    try {
+      return (await this.#refresh())?.accessToken ?? null
+    } catch (error) {
+      // The refresh failed for now, but a token that has not expired yet still works.
+      const still = this.#store.current
+      if (still && !isExpired(still.tokens, this.#clock.now())) return still.tokens.accessToken
+      throw error
+    }
+  }
+
+  /** Subscribes; returns the unsubscribe. Listeners run after the state changed, outside any lock. */
+  on<K extends keyof AuthEvents>(name: K, listener: Listener<AuthEvents[K]>): () => void {
+    return this.#events.on(name, listener)
+  }
+
+  /** Restores a challenge saved with `JSON.stringify(challenge)`; rejects anything else (kind `validation`). */
+  resumeChallenge(saved: string | ChallengeState): Challenge {
+    return this.#challenge(parseChallengeState(saved, this.api.name))
+  }
+
+  /**
+   * Runs an adapter operation and takes in its result like a sign-in: a session is committed,
+   * a challenge is handed off. For adapter-specific calls, e.g.
+   * `auth.run((ctx) => auth.api.changePassword(ctx, input))`.
+   */
+  async run(operation: (context: AdapterContext) => Promise<AdapterResult>): Promise<AuthResult> {
+    try {
+      return await this.#settle(await operation(this.#context))
+    } catch (error) {
+      throw toAuthError(error)
+    }
+  }
+
+  /** Stops timers, listeners and the cross-tab channel, and cancels waiting step-ups. */
+  dispose(): void {
+    this.#timer?.stop()
+    this.#channel?.close()
+    for (const challenge of this.#pending) challenge.cancel()
+    this.#events.clear()
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose()
+  }
+
+  #public(stored: StoredSession): Session
+  #public(stored: StoredSession | null): Session | null
+  #public(stored: StoredSession | null): Session | null {
+    return stored && toSession(stored, this.#clock.skew)
+  }
+
+  /** Fresh tokens from the server: feed the clock, and remember when they arrived. */
+  #received(tokens: StoredSession['tokens'], user = this.#store.current?.user): StoredSession {
+    this.#clock.observeIssuedAt(tokens.issuedAt)
+    return { tokens: { ...tokens, issuedAt: tokens.issuedAt ?? this.#clock.now() }, user: user ?? { id: null } }
+  }
+
+  #challenge(state: ChallengeState): Challenge {
+    return createChallenge(state, {
+      answer: async (current, answer) => this.#settle(await this.api.verifyChallenge(this.#context, current, answer)),
+      resend: (current) => this.api.resendChallenge(this.#context, current),
+    })
+  }
+
+  async #settle(result: AdapterResult): Promise<AuthResult> {
+    // A resumed challenge can be answered before the stored session was loaded: load first.
+    await this.#ready
+    if (result.type === 'challenge') {
+      const challenge = this.#challenge(result.challenge)
+      this.#events.emit('challenge', { challenge })
+      return { status: 'challenge', challenge }
+    }
+    if (result.type === 'session') {
+      const session = this.#received(result.tokens, result.user)
+      await this.#commit(session, 'signedIn', { session: this.#public(session) })
+      return { status: 'signedIn', session: this.#public(session) }
+    }
+    // A confirmation that rotated the tokens (e.g. a password change) keeps the user.
+    if (result.tokens && this.#store.current) {
+      const session = this.#received(result.tokens)
+      await this.#commit(session, 'tokenRefreshed', { session: this.#public(session) })
+    }
+    return { status: 'verified' }
+  }
+
+  /** Commits, persists, then announces here and to other tabs, unless something newer happened meanwhile. */
+  async #commit<K extends ChannelMessage>(session: StoredSession | null, event: K, payload: AuthEvents[K]): Promise<void> {
+    const written = this.#store.set(session)
+    const generation = this.#store.generation
+    await written
+    if (this.#store.generation !== generation) return
+    this.#events.emit(event, payload)
+    this.#channel?.post(event)
+    this.#timer?.schedule()
+  }
+
+  #announce(outcomes: RefreshOutcome[]): void {
+    for (const outcome of outcomes) {
+      if (outcome.type === 'failed') {
+        this.#events.emit('refreshFailed', { error: outcome.error, signedOut: outcome.signedOut })
+      } else if (outcome.type === 'refreshed') {
+        this.#events.emit('tokenRefreshed', { session: this.#public(outcome.session) })
+        if (!outcome.adopted) this.#channel?.post('tokenRefreshed')
+      } else {
+        this.#events.emit('signedOut', { reason: outcome.reason, ...(outcome.error && { error: outcome.error }) })
+        if (outcome.reason !== 'remote') this.#channel?.post('signedOut')
+      }
+    }
+    this.#timer?.schedule()
+  }
+
+  /** Reads the persisted session once at start; unreadable data means signed out, never a throw. */
+  async #load(): Promise<void> {
+    const stored = await this.#store.read()
+    if (stored === CORRUPT) {
+      await this.#store.set(null)
+      this.#events.emit('signedOut', { reason: 'storage_corrupt' })
+    } else {
+      void this.#store.set(stored, false)
+    }
+    this.#timer?.schedule()
+  }
+
+  /** Another tab changed the session: adopt what storage holds now. */
+  async #sync(): Promise<void> {
+    await this.#ready
+    const store = this.#store
+    const generation = store.generation
+    const previous = store.current
+    const stored = await store.read()
+    if (store.generation !== generation || stored === CORRUPT || sameTokens(stored, previous)) return
+    void store.set(stored, false)
+    if (!stored) this.#events.emit('signedOut', { reason: 'remote' })
+    else this.#events.emit(previous?.user.id === stored.user.id ? 'tokenRefreshed' : 'signedIn', { session: this.#public(stored) })
+    this.#timer?.schedule()
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The challenge handoff: a second factor at sign-in, or a step-up before a sensitive call, as
+ * one object the app can prompt for. Its state is plain data (`toJSON()`), so a challenge
+ * survives a reload through `auth.resumeChallenge(json)`. Who asked for it decides what a
+ * correct answer leads to (a session, a replayed request); this module only keeps the state,
+ * counts attempts and closes the challenge once it is answered or cancelled.
+ */
+import type { ChallengeKind, ChallengeMethod, ChallengeState } from './adapter'
+import { AuthError, toAuthError, withAttemptsLeft } from './errors'
+import type { Session } from './session'
+
+export type ChallengeAnswer = string | Record<string, unknown>
+
+/** What a sign-in or a challenge answer leads to. */
+export type AuthResult =
+  | { status: 'signedIn'; session: Session }
+  | { status: 'challenge'; challenge: Challenge }
+  /**
+   * A step-up or confirmation went through. `response` is the replayed request's response when
+   * no `auth.fetch` call is waiting for it (the caller answered a ChallengeRequiredError).
+   */
+  | { status: 'verified'; response?: Response }
+
+export interface Challenge {
+  readonly kind: ChallengeKind
+  readonly methods: readonly ChallengeMethod[]
+  /** Epoch ms (server clock), or null when the API does not say. */
+  readonly expiresAt: number | null
+  /** Tries left, or null when unknown; updated after a wrong answer. */
+  readonly attemptsLeft: number | null
+  /**
+   * Answers with a code or a WebAuthn assertion. A wrong answer rejects with an AuthError of
+   * kind `challenge` (code e.g. `invalid_code`, with `attemptsLeft`) and the challenge stays open.
+   */
+  verify(answer: ChallengeAnswer): Promise<AuthResult>
+  /** Asks for a new code (the old one stops working). */
+  resend(): Promise<void>
+  /** Gives up: a waiting `auth.fetch` rejects with code `challenge_cancelled`. */
+  cancel(): void
+  /** The serializable state (no secrets), for `auth.resumeChallenge`. */
+  toJSON(): ChallengeState
+}
+
+/** What the owner of a challenge does with it. */
+export interface ChallengeDriver {
+  answer(state: ChallengeState, answer: ChallengeAnswer): Promise<AuthResult>
+  resend(state: ChallengeState): Promise<ChallengeState>
+  cancelled?(): void
+}
+
+const closedError = (): AuthError => new AuthError('This challenge is over; start again.', { code: 'challenge_closed', kind: 'challenge' })
+
+/** Attempts left after `error`: what the server said, else one fewer after a wrong code. */
+function attemptsAfter(error: AuthError, known: number | null): number | null {
+  const stated = error.attemptsLeft ?? Number(error.details?.['attemptsLeft']?.[0] ?? NaN)
+  if (stated === stated) return stated
+  return known !== null && error.code === 'invalid_code' ? Math.max(0, known - 1) : known
+}
+
+export function createChallenge(initial: ChallengeState, driver: ChallengeDriver): Challenge {
+  let state = initial
+  let open = true
+  return {
+    get kind() {
+      return state.kind
+    },
+    get methods() {
+      return state.methods
+    },
+    get expiresAt() {
+      return state.expiresAt
+    },
+    get attemptsLeft() {
+      return state.attemptsLeft
+    },
+    async verify(answer) {
+      if (!open) throw closedError()
+      try {
+        const result = await driver.answer(state, answer)
+        open = false
+        return result
+      } catch (caught) {
+        const error = toAuthError(caught)
+        if (error.kind !== 'challenge') throw error
+        const attemptsLeft = attemptsAfter(error, state.attemptsLeft)
+        state = { ...state, attemptsLeft }
+        throw attemptsLeft === null || attemptsLeft === error.attemptsLeft ? error : withAttemptsLeft(error, attemptsLeft)
+      }
+    },
+    async resend() {
+      if (!open) throw closedError()
+      state = await driver.resend(state)
+    },
+    cancel() {
+      if (open) {
+        open = false
+        driver.cancelled?.()
+      }
+    },
+    toJSON: () => ({ ...state, methods: [...state.methods], data: { ...state.data } }),
+  }
+}
+
+const KINDS: readonly string[] = ['sign_in_2fa', 'step_up', 'change_password_2fa']
+const METHODS: readonly string[] = ['email_code', 'sms_code', 'totp', 'backup_code', 'webauthn']
+const isNumberOrNull = (value: unknown): boolean => value === null || (typeof value === 'number' && value === value)
+
+/**
+ * Checks a saved challenge (`JSON.stringify(challenge)`) before trusting it; anything else is a
+ * validation error. Returns a fresh copy.
+ */
+export function parseChallengeState(input: unknown, adapter: string): ChallengeState {
+  let value = input
+  try {
+    if (typeof value === 'string') value = JSON.parse(value)
+  } catch {
+    value = null
+  }
+  const s = value as Partial<ChallengeState> | null
+  const data = s?.data
+  const valid =
+    typeof s === 'object' &&
+    s !== null &&
+    s.adapter === adapter &&
+    KINDS.includes(s.kind as string) &&
+    Array.isArray(s.methods) &&
+    s.methods.every((m) => METHODS.includes(m)) &&
+    isNumberOrNull(s.expiresAt) &&
+    isNumberOrNull(s.attemptsLeft) &&
+    typeof data === 'object' &&
+    data !== null &&
+    !Array.isArray(data) &&
+    Object.values(data).every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
+  if (!valid) {
+    throw new AuthError('This is not a saved challenge of this client.', { code: 'invalid_challenge', kind: 'validation' })
+  }
+  return { adapter, kind: s.kind!, methods: [...s.methods!], expiresAt: s.expiresAt!, attemptsLeft: s.attemptsLeft!, data: { ...data } }
+}

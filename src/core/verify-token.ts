@@ -1,0 +1,115 @@
+/**
+ * Verifying an incoming access token on a resource server: signature against the backend's
+ * JWKS (`/.well-known/jwks.json`), expiry, issuer and audience. Built on jose, and published
+ * through its own entry (`portcullis/server`) so that the browser sign-in bundle, which only
+ * reads `exp` from a token, never carries jose.
+ */
+import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { AuthError, type AuthErrorKind } from './errors'
+import type { FetchLike } from './types'
+
+export interface VerifyAccessTokenOptions {
+  /** Where the backend publishes its public keys, e.g. `https://auth.example.com/.well-known/jwks.json`. */
+  jwksUrl: string | URL
+  /** Expected `iss`; checked when given. */
+  issuer?: string | string[] | undefined
+  /** Expected `aud`; checked when given. */
+  audience?: string | string[] | undefined
+  /** Accepted signature algorithms. Default: whatever the published keys say (ES256 for the reference backend). */
+  algorithms?: string[] | undefined
+  /** Leeway for `exp`/`nbf`/`iat` checks, seconds or a jose time span (`'30s'`). Default 0. */
+  clockTolerance?: number | string | undefined
+  /** The time to check expiry against (e.g. a mock clock). Default: now. */
+  currentDate?: Date | undefined
+  /** Used to download the key set. Default: `globalThis.fetch`, looked up per download. */
+  fetch?: FetchLike | undefined
+}
+
+/** The claims of a verified access token. */
+export interface AccessTokenClaims extends JWTPayload {
+  sub: string
+  exp: number
+  /** Session id, when the backend sets one. */
+  sid?: string
+}
+
+type Verifier = (token: string) => Promise<AccessTokenClaims>
+
+/** One key set per URL (and fetch), so keys are downloaded once and refreshed on rotation. */
+let keySets: Map<string, { fetch: FetchLike | undefined; keys: JWTVerifyGetKey }> | undefined
+
+function keySetFor(url: string, fetchImpl: FetchLike | undefined): JWTVerifyGetKey {
+  keySets ??= new Map()
+  let entry = keySets.get(url)
+  if (!entry || entry.fetch !== fetchImpl) {
+    const keys = createRemoteJWKSet(new URL(url), fetchImpl ? { [customFetch]: fetchImpl as typeof fetch } : {})
+    entry = { fetch: fetchImpl, keys }
+    keySets.set(url, entry)
+  }
+  return entry.keys
+}
+
+const REASONS: Record<string, [code: string, kind: AuthErrorKind, message: string]> = {
+  ERR_JWT_EXPIRED: ['token_expired', 'auth', 'The access token has expired.'],
+  ERR_JWT_CLAIM_VALIDATION_FAILED: ['invalid_claims', 'auth', 'The access token was not issued for this service.'],
+  ERR_JWS_SIGNATURE_VERIFICATION_FAILED: ['invalid_signature', 'auth', 'The access token signature is invalid.'],
+  ERR_JWKS_NO_MATCHING_KEY: ['unknown_key', 'auth', 'The access token was signed with an unknown key.'],
+  ERR_JOSE_ALG_NOT_ALLOWED: ['invalid_token', 'auth', 'The access token uses an algorithm that is not accepted.'],
+  ERR_JWS_INVALID: ['invalid_token', 'auth', 'The access token is malformed.'],
+  ERR_JWT_INVALID: ['invalid_token', 'auth', 'The access token is malformed.'],
+  ERR_JWKS_TIMEOUT: ['jwks_unavailable', 'network', 'The signing keys could not be downloaded in time.'],
+  ERR_JOSE_GENERIC: ['jwks_unavailable', 'server', 'The signing keys could not be downloaded.'],
+  ERR_JWKS_INVALID: ['jwks_unavailable', 'server', 'The published signing keys are invalid.'],
+}
+
+function toAuthError(error: unknown): AuthError {
+  const joseCode = (error as { code?: unknown } | null)?.code
+  const reason = typeof joseCode === 'string' ? REASONS[joseCode] : undefined
+  if (!reason) return new AuthError('The signing keys could not be downloaded.', { code: 'jwks_unavailable', kind: 'network', cause: error })
+  const [code, kind, message] = reason
+  // jose names the failed claim (`exp`, `aud` ...) but never the token itself.
+  const claim = (error as { claim?: unknown }).claim
+  return new AuthError(message, {
+    code,
+    kind,
+    status: kind === 'auth' ? 401 : undefined,
+    details: typeof claim === 'string' ? { [claim]: [String((error as { reason?: unknown }).reason ?? 'check_failed')] } : undefined,
+    cause: error,
+  })
+}
+
+/**
+ * A reusable verifier: `const verify = createAccessTokenVerifier({ jwksUrl, issuer, audience })`,
+ * then `await verify(token)` per request. Rejects with AuthError (kind `auth`, status 401, code
+ * `token_expired` / `invalid_signature` / `invalid_claims` / `unknown_key` / `invalid_token`),
+ * or kind `network`/`server` (code `jwks_unavailable`) when the keys cannot be fetched.
+ */
+export function createAccessTokenVerifier(options: VerifyAccessTokenOptions): Verifier {
+  const url = String(options.jwksUrl)
+  return async (token) => {
+    if (typeof token !== 'string' || token.split('.').length !== 3) {
+      throw new AuthError('The access token is malformed.', { code: 'invalid_token', kind: 'auth', status: 401 })
+    }
+    try {
+      const { payload } = await jwtVerify(token, keySetFor(url, options.fetch), {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: options.algorithms,
+        clockTolerance: options.clockTolerance,
+        currentDate: options.currentDate,
+        requiredClaims: ['sub', 'exp'],
+      })
+      return payload as AccessTokenClaims
+    } catch (error) {
+      throw toAuthError(error)
+    }
+  }
+}
+
+/**
+ * Verifies one access token (the bearer token of an incoming request) and returns its claims.
+ * Key sets are cached per `jwksUrl`, so calling this per request downloads the keys once.
+ */
+export function verifyAccessToken(token: string, options: VerifyAccessTokenOptions): Promise<AccessTokenClaims> {
+  return createAccessTokenVerifier(options)(token)
+}

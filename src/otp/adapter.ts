@@ -1,0 +1,158 @@
+/**
+ * The otp adapter: AuthClient over the otp REST API (`/auth/*`).
+ *
+ * - sign-in: `POST /auth/login` (no second factor at sign-in on this API);
+ * - refresh: `POST /auth/login/refresh`, keeping a rotated `refreshToken` when one comes back;
+ * - sign-out: local only, the API has no logout (the refresh token stays valid on the server
+ *   until it expires);
+ * - step-up: a call that needs an `x-otp` header (e.g. `DELETE /auth/otp/methods/totp`) is
+ *   answered 400 `validation_error` on `header.x-otp` when it is missing, or 401 `otp_invalid`
+ *   when it is wrong; both become a `step_up` challenge, and the call is replayed with
+ *   `x-otp: <code>` once the user answers.
+ *
+ * This file is the only code that knows the otp wire protocol. It uses plain fetch (no
+ * openapi-fetch) to keep the sign-in bundle small; the generated types keep it honest.
+ */
+import type { AdapterContext, AuthAdapter, ChallengeMethod, ChallengeState, TokenSet } from '../core/adapter'
+import { AuthError, kindForStatus, type AuthErrorKind } from '../core/errors'
+import type { FetchLike } from '../core/types'
+import type { components } from '../generated/otp/openapi'
+import { claimMs, readClaims } from '../transport/jwt-claims'
+
+type Schemas = components['schemas']
+/** `refreshToken` is optional in a refresh answer: present when the server rotates it. */
+type RefreshResponse = Schemas['RefreshResponse'] & { refreshToken?: string }
+type ErrorBody = Partial<Schemas['ErrorBody']> & { code?: string }
+
+const NAME = 'otp'
+
+/** Codes whose kind differs from what the status alone says; their fixed messages are passed on. */
+const KINDS: Record<string, AuthErrorKind> = {
+  unauthenticated: 'auth',
+  authentication_error: 'auth',
+  invalid_refresh_token: 'auth',
+  refresh_token_reused: 'auth',
+  otp_invalid: 'challenge',
+  otp_attempts_exhausted: 'rate_limit',
+  method_not_allowed: 'validation',
+  internal_error: 'server',
+}
+
+async function send(fetchFn: FetchLike, url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetchFn(url, init)
+  } catch (cause) {
+    if (cause instanceof AuthError) throw cause
+    // Only a TypeError (how fetch reports a network failure) is kept: other errors may quote request data.
+    throw new AuthError('The otp API could not be reached.', { code: 'network_error', kind: 'network', cause: cause instanceof TypeError ? cause : undefined })
+  }
+}
+
+const post = (fetchFn: FetchLike, url: string, body: object): Promise<Response> =>
+  send(fetchFn, url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) })
+
+/** The JSON body of a 2xx answer, or the AuthError for any other. */
+async function read<T>(response: Response, code403?: string): Promise<T> {
+  const body = (await response.json().catch(() => null)) as (T & ErrorBody) | null
+  if (response.ok && body) return body
+  const status = response.status
+  const wire = body?.code
+  const kind = wire ? KINDS[wire] : undefined
+  const details: Record<string, string[]> = {}
+  for (const issue of body?.details ?? []) (details[issue.path] ??= []).push(issue.message)
+  throw new AuthError(
+    kind && typeof body?.message === 'string'
+      ? body.message
+      : response.ok
+        ? 'The otp API sent an unexpected response.'
+        : `The otp API rejected the request (status ${status}).`,
+    {
+      code: (status === 403 && code403) || wire || (response.ok ? 'bad_response' : `http_${status}`),
+      kind: kind ?? (response.ok ? 'server' : kindForStatus(status)),
+      status,
+      details: body?.details ? details : undefined,
+    },
+  )
+}
+
+function tokenSet(idToken: string, refreshToken: string | null): TokenSet {
+  const claims = readClaims(idToken)
+  return { accessToken: idToken, refreshToken, expiresAt: claimMs(claims?.exp), issuedAt: claimMs(claims?.iat) }
+}
+
+/** Which kind of code a call that lacks `x-otp` wants, from the request it answered. */
+async function methodsFor(request: Request): Promise<ChallengeMethod[]> {
+  const path = new URL(request.url).pathname
+  if (path.endsWith('/otp/methods/totp')) return ['totp']
+  // POST /auth/otp/code confirms the channel named in its body with a code of that channel.
+  const channel = await request
+    .clone()
+    .json()
+    .then((body: { channel?: unknown } | null) => body?.channel, () => null)
+  return channel === 'TOTP' ? ['totp'] : channel === 'SMS' ? ['sms_code'] : ['totp', 'email_code', 'sms_code']
+}
+
+export function otpApi(): AuthAdapter {
+  const url = (context: AdapterContext, path: string): string => context.baseUrl.replace(/\/+$/, '') + path
+
+  return {
+    name: NAME,
+
+    async signIn(context, { email, password }) {
+      if (!email) throw new AuthError('The otp API signs in with an email address.', { code: 'email_required', kind: 'validation', details: { email: ['Required.'] } })
+      const body = await read<Schemas['LoginResponse']>(await post(context.fetch, url(context, '/auth/login'), { email, password }), 'invalid_credentials')
+      const tokens = tokenSet(body.idToken, body.refreshToken)
+      return { type: 'session', tokens, user: { id: readClaims(body.idToken)?.sub ?? null, email } }
+    },
+
+    // A step-up code is checked by the replayed call itself (`stepUpHeaders`), not here.
+    async verifyChallenge() {
+      return { type: 'done' }
+    },
+
+    /**
+     * Has a code emailed (`GET /auth/otp/code?method=EMAIL`) when an emailed code is accepted.
+     * Otherwise nothing is sent: an authenticator code is never sent, and the code that confirms
+     * a new phone comes from `POST /auth/otp/methods/sms` (which needs the number again).
+     */
+    async resendChallenge(context, state) {
+      if (!state.methods.includes('email_code')) return state
+      const body = await read<Schemas['OtpCodeResponse']>(await send(context.authorizedFetch, url(context, '/auth/otp/code?method=EMAIL')))
+      return { ...state, expiresAt: Date.parse(body.validUntil) || null, attemptsLeft: null }
+    },
+
+    async refresh(context, tokens) {
+      if (!tokens.refreshToken) throw new AuthError('There is no refresh token; sign in again.', { code: 'invalid_refresh_token', kind: 'auth' })
+      const body = await read<RefreshResponse>(await post(context.fetch, url(context, '/auth/login/refresh'), { refreshToken: tokens.refreshToken }))
+      return tokenSet(body.idToken, body.refreshToken ?? tokens.refreshToken)
+    },
+
+    /** The otp API has no logout: signing out only forgets the tokens on this side. */
+    async signOut() {},
+
+    async detectStepUp(_context, request, response) {
+      if (response.status !== 400 && response.status !== 401) return null
+      const body = (await response.clone().json().catch(() => null)) as ErrorBody | null
+      const wantsOtp = body?.code === 'otp_invalid' || (body?.code === 'validation_error' && body.details?.some((issue) => issue.path === 'header.x-otp'))
+      if (!wantsOtp) return null
+      const state: ChallengeState = {
+        adapter: NAME,
+        kind: 'step_up',
+        methods: await methodsFor(request),
+        expiresAt: null,
+        attemptsLeft: null,
+        data: { method: request.method, path: new URL(request.url).pathname },
+      }
+      return state
+    },
+
+    stepUpHeaders: (_state, code) => ({ 'x-otp': code }),
+
+    /** 401 means a rejected bearer token, except `otp_invalid` (a wrong step-up code). */
+    async isUnauthorized(response) {
+      if (response.status !== 401) return false
+      const body = (await response.clone().json().catch(() => null)) as ErrorBody | null
+      return body?.code !== 'otp_invalid'
+    },
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Reads the claims of a JWT without verifying it: adapters only need `exp`/`iat`/`sub` to plan a
+ * refresh. Verification (signature, issuer, audience) is `verifyAccessToken` in
+ * `portcullis/server`, which is where jose lives; this file stays dependency-free.
+ */
+export interface UnverifiedClaims {
+  sub?: string
+  exp?: number
+  iat?: number
+  [claim: string]: unknown
+}
+
+/** The payload of a compact JWT, or null when it is not one. Never throws. */
+export function readClaims(token: string): UnverifiedClaims | null {
+  try {
+    const b64 = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')
+    const claims: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))))
+    return claims && typeof claims === 'object' ? (claims as UnverifiedClaims) : null
+  } catch {
+    return null
+  }
+}
+
+/** Epoch ms from a numeric-date claim (seconds), or null. */
+export const claimMs = (value: unknown): number | null => (typeof value === 'number' ? value * 1000 : null)

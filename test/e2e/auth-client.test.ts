@@ -1,0 +1,106 @@
+/**
+ * AuthClient against the standalone `portcullis-mock` process over real HTTP: the sign-in,
+ * 2FA, refresh and sign-out flows of both adapters, scripted through the /__mock control API.
+ */
+import { Secret, TOTP } from 'otpauth'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { AuthClient, ChallengeRequiredError } from '../../src/index'
+import { createOtpClient, otpApi } from '../../src/otp'
+import { createPlatformClient, platformApi, UserProfileDocument } from '../../src/platform'
+import { verifyAccessToken } from '../../src/server'
+import { spawnMock, type SpawnedMock } from '../support/spawn-mock'
+
+let mock: SpawnedMock
+
+beforeAll(async () => {
+  mock = await spawnMock()
+}, 30_000)
+afterAll(async () => {
+  await mock?.stop()
+})
+beforeEach(async () => {
+  expect((await fetch(`${mock.url}/__mock/reset`, { method: 'POST' })).ok).toBe(true)
+})
+
+async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${mock.url}/__mock${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  })
+  expect(response.ok, `${method} ${path}: ${response.status}`).toBe(true)
+  return (await response.json()) as T
+}
+
+const latestCode = async (to: string): Promise<string> => {
+  const { messages } = await control<{ messages: Array<{ code: string | null }> }>('GET', `/outbox?to=${encodeURIComponent(to)}`)
+  return messages.at(-1)!.code!
+}
+/** `{ now: ISO string, epochMs }` (the mock's clock). */
+type ClockBody = { now: string; epochMs: number }
+const advance = (advanceMs: number) => control<ClockBody>('POST', '/clock', { advanceMs })
+const refreshes = async (match: (r: { method: string; path: string; operationName: string | null }) => boolean) =>
+  (await control<{ requests: Array<{ method: string; path: string; operationName: string | null }> }>('GET', '/requests')).requests.filter(match).length
+const wrong = (code: string) => (code === '000000' ? '111111' : '000000')
+const DEMO_PASSWORD = 'portcullis-demo'
+
+describe('e2e: AuthClient + platformApi over HTTP', () => {
+  it('signs in, refreshes once after expiry, calls the typed client, signs out', async () => {
+    const auth = new AuthClient({ baseUrl: mock.url, api: platformApi() })
+    const result = await auth.signIn({ email: 'alice@example.com', password: DEMO_PASSWORD })
+    expect(result).toMatchObject({ status: 'signedIn', session: { user: { email: 'alice@example.com' } } })
+    const api = createPlatformClient(auth)
+    expect((await api.request(UserProfileDocument)).userProfile?.username).toBe('alice')
+
+    const before = await auth.getAccessToken()
+    await advance(2 * 3_600_000)
+    const profiles = await Promise.all(Array.from({ length: 20 }, () => api.request(UserProfileDocument)))
+    expect(profiles.every((p) => p.userProfile?.username === 'alice')).toBe(true)
+    expect(await auth.getAccessToken()).not.toBe(before)
+    expect(await refreshes((r) => r.operationName === 'NewToken')).toBe(1)
+
+    await auth.signOut()
+    expect(await auth.getSession()).toBeNull()
+    expect(await refreshes((r) => r.operationName === 'Logout')).toBe(1)
+  })
+
+  it('signs in with the emailed 2FA code (wrong, resend, right) and resumes it in a new client', async () => {
+    const first = new AuthClient({ baseUrl: mock.url, api: platformApi() })
+    const result = await first.signIn({ email: 'bob@example.com', password: DEMO_PASSWORD })
+    if (result.status !== 'challenge') throw new Error('expected a challenge')
+    const code = await latestCode('bob@example.com')
+    await expect(result.challenge.verify(wrong(code))).rejects.toMatchObject({ kind: 'challenge', code: 'invalid_code', attemptsLeft: 4 })
+    await result.challenge.resend()
+    const saved = JSON.stringify(result.challenge)
+
+    const second = new AuthClient({ baseUrl: mock.url, api: platformApi() })
+    const resumed = second.resumeChallenge(saved)
+    await expect(resumed.verify(await latestCode('bob@example.com'))).resolves.toMatchObject({ status: 'signedIn' })
+    const token = (await second.getAccessToken())!
+    const { issuer, audience } = await control<{ issuer: string; audience: string }>('GET', '/config')
+    const { epochMs } = await control<ClockBody>('GET', '/clock')
+    const claims = await verifyAccessToken(token, { jwksUrl: `${mock.url}/.well-known/jwks.json`, issuer, audience, currentDate: new Date(epochMs) })
+    expect(claims.sub).toBe('00000000-0000-4000-8000-000000000b0b')
+  })
+})
+
+describe('e2e: AuthClient + otpApi over HTTP', () => {
+  it('signs in, refreshes once after expiry, steps up with a TOTP code, signs out locally', async () => {
+    const auth = new AuthClient({ baseUrl: mock.url, api: otpApi() })
+    await auth.signIn({ email: 'carol@example.com', password: DEMO_PASSWORD })
+    const otp = createOtpClient(auth)
+    await advance(20 * 60_000)
+    const codes = await Promise.all(Array.from({ length: 5 }, () => otp.GET('/auth/otp/code', { params: { query: { method: 'EMAIL' } } })))
+    expect(codes.every((c) => c.response.status === 200)).toBe(true)
+    expect(await refreshes((r) => r.path === '/auth/login/refresh')).toBe(1)
+
+    const error = await auth.fetch('/auth/otp/methods/totp', { method: 'DELETE' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ChallengeRequiredError)
+    const { epochMs } = await control<ClockBody>('GET', '/clock')
+    const code = TOTP.generate({ secret: Secret.fromBase32('PORTCULLISDEMOTOTPSECRETKEY23456'), algorithm: 'SHA1', digits: 6, period: 30, timestamp: epochMs })
+    const verified = await (error as ChallengeRequiredError).challenge.verify(code)
+    expect(verified.status === 'verified' && verified.response?.status).toBe(200)
+
+    await auth.signOut()
+    expect(await auth.getAccessToken()).toBeNull()
+  })
+})

@@ -1,0 +1,118 @@
+import { request as httpRequest } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createBackend } from '../../../mocks/backend'
+import { MAX_BODY_BYTES, startMockServer, type MockServer } from '../../../mocks/node'
+import type { Surface } from '../../../mocks/state/types'
+
+/** Echoes the request and sets two cookies, to check what the adapter carries both ways. */
+const echo: Surface = {
+  name: 'echo',
+  owns: (url) => url.pathname.startsWith('/auth/echo'),
+  async handle({ request, url }) {
+    const headers = new Headers({ 'content-type': 'application/json', 'x-mock': 'yes' })
+    headers.append('set-cookie', 'a=1; Path=/; HttpOnly')
+    headers.append('set-cookie', 'b=2; Path=/')
+    const body = { method: request.method, path: url.pathname, search: url.search, cookie: request.headers.get('cookie'), body: await request.text() }
+    return new Response(JSON.stringify(body), { status: 201, headers })
+  },
+}
+
+let server: MockServer
+
+beforeAll(async () => {
+  server = await startMockServer({ backend: createBackend({ surfaces: [echo], seed: false }) })
+})
+afterAll(() => server.close())
+
+/** A raw node:http request, for what fetch cannot do (chunked oversize bodies, dropped sockets). */
+function rawRequest(path: string, options: { method?: string; headers?: Record<string, string>; chunks?: Buffer[] }) {
+  return new Promise<{ status: number; body: string } | { error: string }>((resolve) => {
+    const req = httpRequest(`${server.url}${path}`, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (body += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }))
+    for (const chunk of options.chunks ?? []) req.write(chunk)
+    req.end()
+  })
+}
+
+describe('startMockServer', () => {
+  it('listens on 127.0.0.1 on a free port by default', () => {
+    expect(server.host).toBe('127.0.0.1')
+    expect(server.port).toBeGreaterThan(0)
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}`)
+  })
+
+  it('carries method, path, query, headers and body in; status, headers and every Set-Cookie out', async () => {
+    const response = await fetch(`${server.url}/auth/echo?x=1`, { method: 'POST', headers: { cookie: 'sid=abc', 'content-type': 'text/plain' }, body: 'hello' })
+    expect(response.status).toBe(201)
+    expect(response.headers.get('x-mock')).toBe('yes')
+    expect(response.headers.getSetCookie()).toEqual(['a=1; Path=/; HttpOnly', 'b=2; Path=/'])
+    expect(await response.json()).toEqual({ method: 'POST', path: '/auth/echo', search: '?x=1', cookie: 'sid=abc', body: 'hello' })
+  })
+
+  it('answers HEAD without a body', async () => {
+    const response = await fetch(`${server.url}/.well-known/jwks.json`, { method: 'HEAD' })
+    expect(response.status).toBe(200)
+    expect(await response.text()).toBe('')
+  })
+
+  it('404 JSON for unknown routes (logged), control API included', async () => {
+    const response = await fetch(`${server.url}/nowhere`)
+    expect(response.status).toBe(404)
+    expect(await response.json()).toMatchObject({ code: 'not_found' })
+    const log = await (await fetch(`${server.url}/__mock/requests?path=/nowhere`)).json()
+    expect(log.requests).toEqual([expect.objectContaining({ method: 'GET', path: '/nowhere', status: 404 })])
+    // Paths an msw pattern matches but no surface owns fall through to the same 404.
+    expect((await fetch(`${server.url}/auth/unknown`)).status).toBe(404)
+  })
+
+  it('413 JSON for a body over 1 MiB, declared by content-length', async () => {
+    const response = await fetch(`${server.url}/auth/echo`, { method: 'POST', body: 'x'.repeat(MAX_BODY_BYTES + 1) })
+    expect(response.status).toBe(413)
+    expect(await response.json()).toMatchObject({ code: 'payload_too_large' })
+  })
+
+  it('413 for a chunked body that grows past 1 MiB', async () => {
+    const chunk = Buffer.alloc(256 * 1024, 'x')
+    const result = await rawRequest('/auth/echo', { method: 'POST', headers: { 'transfer-encoding': 'chunked' }, chunks: [chunk, chunk, chunk, chunk, chunk] })
+    // The server stops reading; the client either reads the 413 or sees its upload cut off.
+    if ('status' in result) expect(result.status).toBe(413)
+    else expect(result.error).toMatch(/EPIPE|ECONNRESET/)
+    expect((await fetch(`${server.url}/auth/echo`, { method: 'POST', body: 'still fine' })).status).toBe(201)
+  })
+
+  it('a network-error fault drops the connection', async () => {
+    await fetch(`${server.url}/__mock/faults`, { method: 'POST', body: JSON.stringify({ path: '/auth/echo', networkError: true }) })
+    const result = await rawRequest('/auth/echo', {})
+    expect(result).toEqual({ error: 'ECONNRESET' })
+    expect((await fetch(`${server.url}/auth/echo`)).status).toBe(201)
+  })
+
+  it('answers CORS preflights and reflects the Origin with credentials', async () => {
+    const preflight = await fetch(`${server.url}/auth/echo`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+    })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true')
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type,authorization')
+    const response = await fetch(`${server.url}/auth/echo`, { headers: { origin: 'http://localhost:5173' } })
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
+    expect(response.headers.get('access-control-expose-headers')).toContain('x-mock')
+  })
+
+  it('close() stops listening', async () => {
+    const other = await startMockServer({ seed: false })
+    await other.close()
+    await expect(fetch(`${other.url}/__mock/outbox`)).rejects.toThrow()
+  })
+
+  it('rejects when the seed is invalid, before listening', async () => {
+    await expect(startMockServer({ seed: [{ email: 'a@example.com' }, { email: 'A@example.com' }] })).rejects.toMatchObject({ code: 'email_in_use' })
+  })
+})
