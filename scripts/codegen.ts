@@ -24,6 +24,13 @@ async function write(file: string, text: string): Promise<void> {
 
 export async function runCodegen(outRoot: string = root): Promise<void> {
   await generate({ ...codegenConfig(join(outRoot, 'src/generated')), cwd: root }, true)
+  for (const surface of graphqlSurfaces) {
+    // Mark each document constant pure, so a bundle keeps only the documents it imports
+    // (a `new` expression at module level is otherwise kept as a possible side effect).
+    const file = join(outRoot, `src/generated/${surface.name}/graphql.ts`)
+    const text = await readFile(file, 'utf8')
+    await writeFile(file, text.replaceAll('= new TypedDocumentString(', '= /* @__PURE__ */ new TypedDocumentString('))
+  }
 
   const specs: Record<string, unknown> = {}
   for (const name of openapiSurfaces) {

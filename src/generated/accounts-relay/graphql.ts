@@ -374,7 +374,7 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-export const UserNodeFieldsRelayFragmentDoc = new TypedDocumentString(`
+export const UserNodeFieldsRelayFragmentDoc = /* @__PURE__ */ new TypedDocumentString(`
     fragment UserNodeFieldsRelay on UserNode {
   id
   lastLogin
@@ -391,7 +391,7 @@ export const UserNodeFieldsRelayFragmentDoc = new TypedDocumentString(`
   secondaryEmail
 }
     `, {"fragmentName":"UserNodeFieldsRelay"}) as unknown as TypedDocumentString<UserNodeFieldsRelayFragment, unknown>;
-export const ArchiveAccountRelayDocument = new TypedDocumentString(`
+export const ArchiveAccountRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ArchiveAccountRelay($input: ArchiveAccountInput!) {
   archiveAccount(input: $input) {
     clientMutationId
@@ -400,7 +400,7 @@ export const ArchiveAccountRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ArchiveAccountRelayMutation, ArchiveAccountRelayMutationVariables>;
-export const DeleteAccountRelayDocument = new TypedDocumentString(`
+export const DeleteAccountRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation DeleteAccountRelay($input: DeleteAccountInput!) {
   deleteAccount(input: $input) {
     clientMutationId
@@ -409,7 +409,7 @@ export const DeleteAccountRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DeleteAccountRelayMutation, DeleteAccountRelayMutationVariables>;
-export const PasswordChangeRelayDocument = new TypedDocumentString(`
+export const PasswordChangeRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation PasswordChangeRelay($input: PasswordChangeInput!) {
   passwordChange(input: $input) {
     clientMutationId
@@ -420,7 +420,7 @@ export const PasswordChangeRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PasswordChangeRelayMutation, PasswordChangeRelayMutationVariables>;
-export const PasswordResetRelayDocument = new TypedDocumentString(`
+export const PasswordResetRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation PasswordResetRelay($input: PasswordResetInput!) {
   passwordReset(input: $input) {
     clientMutationId
@@ -429,7 +429,7 @@ export const PasswordResetRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PasswordResetRelayMutation, PasswordResetRelayMutationVariables>;
-export const PasswordSetRelayDocument = new TypedDocumentString(`
+export const PasswordSetRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation PasswordSetRelay($input: PasswordSetInput!) {
   passwordSet(input: $input) {
     clientMutationId
@@ -438,7 +438,7 @@ export const PasswordSetRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PasswordSetRelayMutation, PasswordSetRelayMutationVariables>;
-export const RefreshTokenRelayDocument = new TypedDocumentString(`
+export const RefreshTokenRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation RefreshTokenRelay($input: RefreshTokenInput!) {
   refreshToken(input: $input) {
     clientMutationId
@@ -451,7 +451,7 @@ export const RefreshTokenRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RefreshTokenRelayMutation, RefreshTokenRelayMutationVariables>;
-export const RegisterRelayDocument = new TypedDocumentString(`
+export const RegisterRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation RegisterRelay($input: RegisterInput!) {
   register(input: $input) {
     clientMutationId
@@ -462,7 +462,7 @@ export const RegisterRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RegisterRelayMutation, RegisterRelayMutationVariables>;
-export const RemoveSecondaryEmailRelayDocument = new TypedDocumentString(`
+export const RemoveSecondaryEmailRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation RemoveSecondaryEmailRelay($input: RemoveSecondaryEmailInput!) {
   removeSecondaryEmail(input: $input) {
     clientMutationId
@@ -471,7 +471,7 @@ export const RemoveSecondaryEmailRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RemoveSecondaryEmailRelayMutation, RemoveSecondaryEmailRelayMutationVariables>;
-export const ResendActivationEmailRelayDocument = new TypedDocumentString(`
+export const ResendActivationEmailRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ResendActivationEmailRelay($input: ResendActivationEmailInput!) {
   resendActivationEmail(input: $input) {
     clientMutationId
@@ -480,7 +480,7 @@ export const ResendActivationEmailRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ResendActivationEmailRelayMutation, ResendActivationEmailRelayMutationVariables>;
-export const RevokeTokenRelayDocument = new TypedDocumentString(`
+export const RevokeTokenRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation RevokeTokenRelay($input: RevokeTokenInput!) {
   revokeToken(input: $input) {
     clientMutationId
@@ -490,7 +490,7 @@ export const RevokeTokenRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RevokeTokenRelayMutation, RevokeTokenRelayMutationVariables>;
-export const SendPasswordResetEmailRelayDocument = new TypedDocumentString(`
+export const SendPasswordResetEmailRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation SendPasswordResetEmailRelay($input: SendPasswordResetEmailInput!) {
   sendPasswordResetEmail(input: $input) {
     clientMutationId
@@ -499,7 +499,7 @@ export const SendPasswordResetEmailRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SendPasswordResetEmailRelayMutation, SendPasswordResetEmailRelayMutationVariables>;
-export const SendSecondaryEmailActivationRelayDocument = new TypedDocumentString(`
+export const SendSecondaryEmailActivationRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation SendSecondaryEmailActivationRelay($input: SendSecondaryEmailActivationInput!) {
   sendSecondaryEmailActivation(input: $input) {
     clientMutationId
@@ -508,7 +508,7 @@ export const SendSecondaryEmailActivationRelayDocument = new TypedDocumentString
   }
 }
     `) as unknown as TypedDocumentString<SendSecondaryEmailActivationRelayMutation, SendSecondaryEmailActivationRelayMutationVariables>;
-export const SwapEmailsRelayDocument = new TypedDocumentString(`
+export const SwapEmailsRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation SwapEmailsRelay($input: SwapEmailsInput!) {
   swapEmails(input: $input) {
     clientMutationId
@@ -517,7 +517,7 @@ export const SwapEmailsRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SwapEmailsRelayMutation, SwapEmailsRelayMutationVariables>;
-export const TokenAuthRelayDocument = new TypedDocumentString(`
+export const TokenAuthRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation TokenAuthRelay($input: ObtainJSONWebTokenInput!) {
   tokenAuth(input: $input) {
     clientMutationId
@@ -548,7 +548,7 @@ export const TokenAuthRelayDocument = new TypedDocumentString(`
   verified
   secondaryEmail
 }`) as unknown as TypedDocumentString<TokenAuthRelayMutation, TokenAuthRelayMutationVariables>;
-export const UpdateAccountRelayDocument = new TypedDocumentString(`
+export const UpdateAccountRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation UpdateAccountRelay($input: UpdateAccountInput!) {
   updateAccount(input: $input) {
     clientMutationId
@@ -557,7 +557,7 @@ export const UpdateAccountRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UpdateAccountRelayMutation, UpdateAccountRelayMutationVariables>;
-export const VerifyAccountRelayDocument = new TypedDocumentString(`
+export const VerifyAccountRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation VerifyAccountRelay($input: VerifyAccountInput!) {
   verifyAccount(input: $input) {
     clientMutationId
@@ -566,7 +566,7 @@ export const VerifyAccountRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<VerifyAccountRelayMutation, VerifyAccountRelayMutationVariables>;
-export const VerifySecondaryEmailRelayDocument = new TypedDocumentString(`
+export const VerifySecondaryEmailRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation VerifySecondaryEmailRelay($input: VerifySecondaryEmailInput!) {
   verifySecondaryEmail(input: $input) {
     clientMutationId
@@ -575,7 +575,7 @@ export const VerifySecondaryEmailRelayDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<VerifySecondaryEmailRelayMutation, VerifySecondaryEmailRelayMutationVariables>;
-export const VerifyTokenRelayDocument = new TypedDocumentString(`
+export const VerifyTokenRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation VerifyTokenRelay($input: VerifyTokenInput!) {
   verifyToken(input: $input) {
     clientMutationId

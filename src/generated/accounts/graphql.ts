@@ -194,7 +194,7 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-export const UserNodeFieldsFragmentDoc = new TypedDocumentString(`
+export const UserNodeFieldsFragmentDoc = /* @__PURE__ */ new TypedDocumentString(`
     fragment UserNodeFields on UserNode {
   id
   lastLogin
@@ -211,7 +211,7 @@ export const UserNodeFieldsFragmentDoc = new TypedDocumentString(`
   secondaryEmail
 }
     `, {"fragmentName":"UserNodeFields"}) as unknown as TypedDocumentString<UserNodeFieldsFragment, unknown>;
-export const ArchiveAccountDocument = new TypedDocumentString(`
+export const ArchiveAccountDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ArchiveAccount($password: String!) {
   archiveAccount(password: $password) {
     success
@@ -219,7 +219,7 @@ export const ArchiveAccountDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ArchiveAccountMutation, ArchiveAccountMutationVariables>;
-export const DeleteAccountDocument = new TypedDocumentString(`
+export const DeleteAccountDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation DeleteAccount($password: String!) {
   deleteAccount(password: $password) {
     success
@@ -227,7 +227,7 @@ export const DeleteAccountDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DeleteAccountMutation, DeleteAccountMutationVariables>;
-export const MeDocument = new TypedDocumentString(`
+export const MeDocument = /* @__PURE__ */ new TypedDocumentString(`
     query Me {
   me {
     ...UserNodeFields
@@ -248,7 +248,7 @@ export const MeDocument = new TypedDocumentString(`
   verified
   secondaryEmail
 }`) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
-export const PasswordChangeDocument = new TypedDocumentString(`
+export const PasswordChangeDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation PasswordChange($oldPassword: String!, $newPassword1: String!, $newPassword2: String!) {
   passwordChange(
     oldPassword: $oldPassword
@@ -262,7 +262,7 @@ export const PasswordChangeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PasswordChangeMutation, PasswordChangeMutationVariables>;
-export const PasswordResetDocument = new TypedDocumentString(`
+export const PasswordResetDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation PasswordReset($token: String!, $newPassword1: String!, $newPassword2: String!) {
   passwordReset(
     token: $token
@@ -274,7 +274,7 @@ export const PasswordResetDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PasswordResetMutation, PasswordResetMutationVariables>;
-export const PasswordSetDocument = new TypedDocumentString(`
+export const PasswordSetDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation PasswordSet($token: String!, $newPassword1: String!, $newPassword2: String!) {
   passwordSet(
     token: $token
@@ -286,7 +286,7 @@ export const PasswordSetDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PasswordSetMutation, PasswordSetMutationVariables>;
-export const RefreshTokenDocument = new TypedDocumentString(`
+export const RefreshTokenDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation RefreshToken($refreshToken: String!) {
   refreshToken(refreshToken: $refreshToken) {
     success
@@ -298,7 +298,7 @@ export const RefreshTokenDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RefreshTokenMutation, RefreshTokenMutationVariables>;
-export const RegisterDocument = new TypedDocumentString(`
+export const RegisterDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Register($email: String!, $username: String!, $password1: String!, $password2: String!) {
   register(
     email: $email
@@ -313,7 +313,7 @@ export const RegisterDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RegisterMutation, RegisterMutationVariables>;
-export const RemoveSecondaryEmailDocument = new TypedDocumentString(`
+export const RemoveSecondaryEmailDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation RemoveSecondaryEmail($password: String!) {
   removeSecondaryEmail(password: $password) {
     success
@@ -321,7 +321,7 @@ export const RemoveSecondaryEmailDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RemoveSecondaryEmailMutation, RemoveSecondaryEmailMutationVariables>;
-export const ResendActivationEmailDocument = new TypedDocumentString(`
+export const ResendActivationEmailDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ResendActivationEmail($email: String!) {
   resendActivationEmail(email: $email) {
     success
@@ -329,7 +329,7 @@ export const ResendActivationEmailDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ResendActivationEmailMutation, ResendActivationEmailMutationVariables>;
-export const RevokeTokenDocument = new TypedDocumentString(`
+export const RevokeTokenDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation RevokeToken($refreshToken: String!) {
   revokeToken(refreshToken: $refreshToken) {
     success
@@ -338,7 +338,7 @@ export const RevokeTokenDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RevokeTokenMutation, RevokeTokenMutationVariables>;
-export const SendPasswordResetEmailDocument = new TypedDocumentString(`
+export const SendPasswordResetEmailDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation SendPasswordResetEmail($email: String!) {
   sendPasswordResetEmail(email: $email) {
     success
@@ -346,7 +346,7 @@ export const SendPasswordResetEmailDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SendPasswordResetEmailMutation, SendPasswordResetEmailMutationVariables>;
-export const SendSecondaryEmailActivationDocument = new TypedDocumentString(`
+export const SendSecondaryEmailActivationDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation SendSecondaryEmailActivation($email: String!, $password: String!) {
   sendSecondaryEmailActivation(email: $email, password: $password) {
     success
@@ -354,7 +354,7 @@ export const SendSecondaryEmailActivationDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SendSecondaryEmailActivationMutation, SendSecondaryEmailActivationMutationVariables>;
-export const SwapEmailsDocument = new TypedDocumentString(`
+export const SwapEmailsDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation SwapEmails($password: String!) {
   swapEmails(password: $password) {
     success
@@ -362,7 +362,7 @@ export const SwapEmailsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SwapEmailsMutation, SwapEmailsMutationVariables>;
-export const TokenAuthDocument = new TypedDocumentString(`
+export const TokenAuthDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation TokenAuth($password: String!, $email: String, $username: String) {
   tokenAuth(password: $password, email: $email, username: $username) {
     success
@@ -392,7 +392,7 @@ export const TokenAuthDocument = new TypedDocumentString(`
   verified
   secondaryEmail
 }`) as unknown as TypedDocumentString<TokenAuthMutation, TokenAuthMutationVariables>;
-export const UpdateAccountDocument = new TypedDocumentString(`
+export const UpdateAccountDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation UpdateAccount($firstName: String, $lastName: String) {
   updateAccount(firstName: $firstName, lastName: $lastName) {
     success
@@ -400,7 +400,7 @@ export const UpdateAccountDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UpdateAccountMutation, UpdateAccountMutationVariables>;
-export const UserDocument = new TypedDocumentString(`
+export const UserDocument = /* @__PURE__ */ new TypedDocumentString(`
     query User($id: ID!) {
   user(id: $id) {
     ...UserNodeFields
@@ -421,7 +421,7 @@ export const UserDocument = new TypedDocumentString(`
   verified
   secondaryEmail
 }`) as unknown as TypedDocumentString<UserQuery, UserQueryVariables>;
-export const UsersDocument = new TypedDocumentString(`
+export const UsersDocument = /* @__PURE__ */ new TypedDocumentString(`
     query Users($offset: Int, $before: String, $after: String, $first: Int, $last: Int, $email: String, $username: String, $username_Icontains: String, $username_Istartswith: String, $isActive: Boolean, $status_Archived: Boolean, $status_Verified: Boolean, $status_SecondaryEmail: String) {
   users(
     offset: $offset
@@ -467,7 +467,7 @@ export const UsersDocument = new TypedDocumentString(`
   verified
   secondaryEmail
 }`) as unknown as TypedDocumentString<UsersQuery, UsersQueryVariables>;
-export const VerifyAccountDocument = new TypedDocumentString(`
+export const VerifyAccountDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation VerifyAccount($token: String!) {
   verifyAccount(token: $token) {
     success
@@ -475,7 +475,7 @@ export const VerifyAccountDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<VerifyAccountMutation, VerifyAccountMutationVariables>;
-export const VerifySecondaryEmailDocument = new TypedDocumentString(`
+export const VerifySecondaryEmailDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation VerifySecondaryEmail($token: String!) {
   verifySecondaryEmail(token: $token) {
     success
@@ -483,7 +483,7 @@ export const VerifySecondaryEmailDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<VerifySecondaryEmailMutation, VerifySecondaryEmailMutationVariables>;
-export const VerifyTokenDocument = new TypedDocumentString(`
+export const VerifyTokenDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation VerifyToken($token: String!) {
   verifyToken(token: $token) {
     success

@@ -203,7 +203,7 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-export const UserProfileFieldsFragmentDoc = new TypedDocumentString(`
+export const UserProfileFieldsFragmentDoc = /* @__PURE__ */ new TypedDocumentString(`
     fragment UserProfileFields on UserProfile {
   accountId
   address1
@@ -226,7 +226,7 @@ export const UserProfileFieldsFragmentDoc = new TypedDocumentString(`
   zipCode
 }
     `, {"fragmentName":"UserProfileFields"}) as unknown as TypedDocumentString<UserProfileFieldsFragment, unknown>;
-export const LoginResultFieldsFragmentDoc = new TypedDocumentString(`
+export const LoginResultFieldsFragmentDoc = /* @__PURE__ */ new TypedDocumentString(`
     fragment LoginResultFields on LoginResult {
   currentLoginAt
   deviceId
@@ -296,14 +296,14 @@ export const LoginResultFieldsFragmentDoc = new TypedDocumentString(`
   username
   zipCode
 }`, {"fragmentName":"LoginResultFields"}) as unknown as TypedDocumentString<LoginResultFieldsFragment, unknown>;
-export const TwoFactorAuthResultFieldsFragmentDoc = new TypedDocumentString(`
+export const TwoFactorAuthResultFieldsFragmentDoc = /* @__PURE__ */ new TypedDocumentString(`
     fragment TwoFactorAuthResultFields on TwoFactorAuthResult {
   status
   sessionId
   twoFactorAuth
 }
     `, {"fragmentName":"TwoFactorAuthResultFields"}) as unknown as TypedDocumentString<TwoFactorAuthResultFieldsFragment, unknown>;
-export const ChangePasswordDocument = new TypedDocumentString(`
+export const ChangePasswordDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ChangePassword($oldPassword: String!, $newPassword: String!) {
   changePassword(oldPassword: $oldPassword, newPassword: $newPassword) {
     ...LoginResultFields
@@ -378,7 +378,7 @@ fragment LoginResultFields on LoginResult {
   userStatus
   userUid
 }`) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
-export const Confirm2FaDocument = new TypedDocumentString(`
+export const Confirm2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Confirm2Fa($code: String!, $sessionId: String!, $timestamp: Int, $email: EmailAddress!) {
   confirm2Fa(
     code: $code
@@ -458,7 +458,7 @@ fragment LoginResultFields on LoginResult {
   userStatus
   userUid
 }`) as unknown as TypedDocumentString<Confirm2FaMutation, Confirm2FaMutationVariables>;
-export const ConfirmChangePassword2FaDocument = new TypedDocumentString(`
+export const ConfirmChangePassword2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ConfirmChangePassword2Fa($code: String!) {
   confirmChangePassword2Fa(code: $code) {
     ...LoginResultFields
@@ -533,14 +533,14 @@ fragment LoginResultFields on LoginResult {
   userStatus
   userUid
 }`) as unknown as TypedDocumentString<ConfirmChangePassword2FaMutation, ConfirmChangePassword2FaMutationVariables>;
-export const ConfirmPasswordResetDocument = new TypedDocumentString(`
+export const ConfirmPasswordResetDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ConfirmPasswordReset($passwordResetParams: PasswordResetParams!) {
   confirmPasswordReset(passwordResetParams: $passwordResetParams) {
     status
   }
 }
     `) as unknown as TypedDocumentString<ConfirmPasswordResetMutation, ConfirmPasswordResetMutationVariables>;
-export const Disable2FaDocument = new TypedDocumentString(`
+export const Disable2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Disable2Fa($password: String) {
   disable2Fa(password: $password) {
     ...TwoFactorAuthResultFields
@@ -551,7 +551,7 @@ export const Disable2FaDocument = new TypedDocumentString(`
   sessionId
   twoFactorAuth
 }`) as unknown as TypedDocumentString<Disable2FaMutation, Disable2FaMutationVariables>;
-export const Enable2FaDocument = new TypedDocumentString(`
+export const Enable2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Enable2Fa($password: String) {
   enable2Fa(password: $password) {
     ...TwoFactorAuthResultFields
@@ -562,14 +562,14 @@ export const Enable2FaDocument = new TypedDocumentString(`
   sessionId
   twoFactorAuth
 }`) as unknown as TypedDocumentString<Enable2FaMutation, Enable2FaMutationVariables>;
-export const ForgotPasswordDocument = new TypedDocumentString(`
+export const ForgotPasswordDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ForgotPassword($email: EmailAddress!) {
   forgotPassword(email: $email) {
     status
   }
 }
     `) as unknown as TypedDocumentString<ForgotPasswordMutation, ForgotPasswordMutationVariables>;
-export const LoginDocument = new TypedDocumentString(`
+export const LoginDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Login($credentials: LoginCredentials!) {
   login(credentials: $credentials) {
     ...LoginResultFields
@@ -644,14 +644,14 @@ fragment LoginResultFields on LoginResult {
   userStatus
   userUid
 }`) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
-export const LogoutDocument = new TypedDocumentString(`
+export const LogoutDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Logout($deviceInfo: DeviceInfo) {
   logout(deviceInfo: $deviceInfo) {
     status
   }
 }
     `) as unknown as TypedDocumentString<LogoutMutation, LogoutMutationVariables>;
-export const NewTokenDocument = new TypedDocumentString(`
+export const NewTokenDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation NewToken($refreshToken: String!) {
   newToken(refreshToken: $refreshToken) {
     ...LoginResultFields
@@ -726,7 +726,7 @@ fragment LoginResultFields on LoginResult {
   userStatus
   userUid
 }`) as unknown as TypedDocumentString<NewTokenMutation, NewTokenMutationVariables>;
-export const RegisterDocument = new TypedDocumentString(`
+export const RegisterDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Register($input: UserRegistrationInputV2!) {
   register(input: $input) {
     status
@@ -735,7 +735,7 @@ export const RegisterDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RegisterMutation, RegisterMutationVariables>;
-export const Resend2FaDocument = new TypedDocumentString(`
+export const Resend2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Resend2Fa($sessionId: String!, $email: EmailAddress!) {
   resend2Fa(sessionId: $sessionId, email: $email) {
     ...TwoFactorAuthResultFields
@@ -746,7 +746,7 @@ export const Resend2FaDocument = new TypedDocumentString(`
   sessionId
   twoFactorAuth
 }`) as unknown as TypedDocumentString<Resend2FaMutation, Resend2FaMutationVariables>;
-export const ResendChangePassword2FaDocument = new TypedDocumentString(`
+export const ResendChangePassword2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ResendChangePassword2Fa {
   resendChangePassword2Fa {
     ...TwoFactorAuthResultFields
@@ -757,7 +757,7 @@ export const ResendChangePassword2FaDocument = new TypedDocumentString(`
   sessionId
   twoFactorAuth
 }`) as unknown as TypedDocumentString<ResendChangePassword2FaMutation, ResendChangePassword2FaMutationVariables>;
-export const Send2FaDocument = new TypedDocumentString(`
+export const Send2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Send2Fa {
   send2Fa {
     ...TwoFactorAuthResultFields
@@ -768,7 +768,7 @@ export const Send2FaDocument = new TypedDocumentString(`
   sessionId
   twoFactorAuth
 }`) as unknown as TypedDocumentString<Send2FaMutation, Send2FaMutationVariables>;
-export const UserProfileDocument = new TypedDocumentString(`
+export const UserProfileDocument = /* @__PURE__ */ new TypedDocumentString(`
     query UserProfile {
   userProfile {
     ...UserProfileFields
