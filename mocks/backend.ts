@@ -3,6 +3,7 @@ import { error, json, methodNotAllowed } from './control/json'
 import { demoSeed } from './demo-users'
 import { createBackendState, type BackendStateInternals, type BackendStateOptions } from './state'
 import type { ActiveFault, NewUser, RequestContext, Surface } from './state/types'
+import { printError, type ErrorSite } from './redact'
 import { otpSurface } from './surfaces/otp'
 import { platformSurface } from './surfaces/platform'
 
@@ -26,7 +27,7 @@ export interface BackendOptions extends Omit<BackendStateOptions, 'seed'> {
    * Told about an unexpected exception (the request was answered 500). The default prints the
    * request line and a redacted stack to the console; pass `() => {}` to silence it.
    */
-  onError?: (error: unknown, request: { method: string; path: string; surface: string }) => void
+  onError?: (error: unknown, request: ErrorSite) => void
 }
 
 export interface Backend {
@@ -40,17 +41,7 @@ export interface Backend {
   reset(): Promise<void>
 }
 
-/** Strips what could be a token from text that is about to be printed. */
-export function redact(text: string): string {
-  return text
-    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[jwt]')
-    .replace(/\b[A-Za-z0-9_-]{32,}\b/g, '[redacted]')
-}
-
-function defaultOnError(caught: unknown, request: { method: string; path: string; surface: string }): void {
-  const detail = caught instanceof Error ? (caught.stack ?? `${caught.name}: ${caught.message}`) : typeof caught
-  console.error(`[portcullis-mock] internal error in ${request.surface} ${request.method} ${request.path}\n${redact(detail)}`)
-}
+export { redact } from './redact'
 
 function internalError(): Response {
   return error(500, 'internal_error', 'The mock backend failed to handle this request.')
@@ -74,7 +65,8 @@ const OPERATION_PATTERN = /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-
 
 /**
  * The GraphQL operation a request names, read from a clone so the surface still gets the body.
- * Only called when a fault rule targets an operation; unreadable bodies give null.
+ * Only called for faults (to match a rule's `operationName`, and to log a faulted request, which
+ * never reaches the surface that would name it); unreadable bodies give null.
  */
 export async function peekOperationName(request: Request, url: URL): Promise<string | null> {
   const fromQuery = (query: unknown) => (typeof query === 'string' ? (OPERATION_PATTERN.exec(query)?.[1] ?? null) : null)
@@ -106,7 +98,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
     options.state ??
     createBackendState({ ...options, seed: options.seed === false ? [] : (options.seed ?? demoSeed()) })
   const surfaces = options.surfaces ?? defaultSurfaces
-  const onError = options.onError ?? defaultOnError
+  const onError = options.onError ?? printError
 
   const ownerOf = (url: URL) => surfaces.find((surface) => surface.owns(url))
 
@@ -134,7 +126,8 @@ export function createBackend(options: BackendOptions = {}): Backend {
     const surface = ownerOf(url)
     if (!surface && path !== JWKS_PATH) return undefined
 
-    const context: RequestContext = { request, url, state, operationName: null }
+    const site = { method, path, surface: surface?.name ?? 'jwks' }
+    const context: RequestContext = { request, url, state, operationName: null, reportError: (caught) => onError(caught, site) }
     let response: Response
     try {
       await state.ready()
@@ -143,7 +136,8 @@ export function createBackend(options: BackendOptions = {}): Backend {
         path,
         operationName: state.faults.needsOperationName() ? await peekOperationName(request, url) : null,
       })
-      if (fault?.operationName) context.operationName = fault.operationName
+      // A faulted request never reaches its surface, so the log reads the operation name here.
+      if (fault) context.operationName = fault.operationName ?? (await peekOperationName(request, url))
       if (fault?.delayMs) await sleep(fault.delayMs, request.signal)
       if (fault?.networkError) {
         state.requests.record({ method, path, operationName: context.operationName, status: 0 })
@@ -151,7 +145,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
       }
       response = fault?.status ? faultResponse(fault) : await serve(request, surface, context)
     } catch (caught) {
-      onError(caught, { method, path, surface: surface?.name ?? 'jwks' })
+      onError(caught, site)
       response = internalError()
     }
     state.requests.record({ method, path, operationName: context.operationName, status: response.status })

@@ -24,10 +24,26 @@ export const MOCK_ROUTE_PATTERNS = [
 
 export type MockHandler = ReturnType<typeof http.all>
 
+/**
+ * A route pattern as the RegExp msw is given. msw matches string patterns with path-to-regexp,
+ * which URI-decodes what each `*` captured and throws `URIError` on a malformed escape such as
+ * `/auth/%ZZ`: a 500 under `setupServer`, a dropped connection in the standalone server. The same
+ * pattern as a RegExp without capture groups matches the same URLs (any origin, case-insensitive,
+ * optional trailing slash, like path-to-regexp) and decodes nothing; the backend then answers the
+ * path itself (a 404 for `/auth/%ZZ`).
+ */
+export function routeRegExp(pattern: string): RegExp {
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+    .join('.*')
+  return new RegExp(`^${source}\\/?$`, 'i')
+}
+
 /** msw `http` handlers delegating to the backend; a network-error fault becomes `HttpResponse.error()`. */
 export function createHandlers(backend: Backend): MockHandler[] {
   return MOCK_ROUTE_PATTERNS.map((pattern) =>
-    http.all(pattern, async ({ request }) => {
+    http.all(routeRegExp(pattern), async ({ request }) => {
       const response = await backend.handle(request)
       if (!response) return undefined
       return response.type === 'error' ? HttpResponse.error() : response

@@ -4,10 +4,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { getResponse } from 'msw'
 import { createMockBackend, type MockBackend, type MockBackendOptions } from './index'
+import { printError } from './redact'
 
-/** Largest request body read into memory; bigger ones get 413 before more is buffered. */
+/** Largest request body read into memory; the backend answers bigger ones 413 (see `readBody`). */
 export const MAX_BODY_BYTES = 1024 * 1024
 
 export interface MockServerOptions extends MockBackendOptions {
@@ -42,25 +44,41 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extraHeade
   res.end(payload)
 }
 
-type BodyResult = { ok: true; body: Buffer | undefined } | { ok: false }
+/** The body as read: whole, or cut at `limit + 1` bytes (`complete: false`), the rest discarded. */
+interface BodyRead {
+  body: Buffer | undefined
+  complete: boolean
+  /** What the client announced (`content-length`), or what was read for a chunked body. */
+  length: number
+}
 
-/** Buffers the body up to the limit; past it, stops reading (413 is sent by the caller). */
-function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+/**
+ * Buffers the body, never more than `limit + 1` bytes. A body over the limit is not refused here:
+ * the backend gets its first `limit + 1` bytes with a `content-length` saying how large it really
+ * is, so each surface answers with its own documented 413 (an otp `ErrorBody`, a GraphQL `errors`
+ * list, the control API's `{ code, message }`) and the request log shows it. The rest of the
+ * upload is discarded and the connection closed after the answer.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
+  const declared = Number(req.headers['content-length'] ?? 0)
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     const onData = (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) {
+      if (size + chunk.length > limit) {
+        chunks.push(chunk.subarray(0, limit + 1 - size))
+        // Discard the rest as it comes rather than leave it unread: closing a socket with unread
+        // data resets it, and the client could lose the answer.
         req.off('data', onData)
-        req.pause()
-        resolve({ ok: false })
+        req.resume()
+        resolve({ body: Buffer.concat(chunks), complete: false, length: Math.max(declared, limit + 1) })
         return
       }
+      size += chunk.length
       chunks.push(chunk)
     }
     req.on('data', onData)
-    req.once('end', () => resolve({ ok: true, body: chunks.length ? Buffer.concat(chunks) : undefined }))
+    req.once('end', () => resolve({ body: chunks.length ? Buffer.concat(chunks) : undefined, complete: true, length: size }))
     req.once('error', reject)
   })
 }
@@ -71,12 +89,14 @@ function corsHeaders(req: IncomingMessage): Record<string, string> {
   return { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' }
 }
 
-function toRequest(req: IncomingMessage, base: string, body: Buffer | undefined, signal: AbortSignal): Request {
+function toRequest(req: IncomingMessage, base: string, read: BodyRead, signal: AbortSignal): Request {
   const headers = new Headers()
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!
     if (!HOP_BY_HOP.has(name.toLowerCase())) headers.append(name, req.rawHeaders[i + 1]!)
   }
+  const body = read.body
+  if (!read.complete) headers.set('content-length', String(read.length))
   const method = (req.method ?? 'GET').toUpperCase()
   const init: RequestInit = { method, headers, signal }
   if (body && method !== 'GET' && method !== 'HEAD') init.body = new Uint8Array(body)
@@ -129,21 +149,27 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       res.end()
       return
     }
-    const tooLarge = () => sendJson(res, 413, { code: 'payload_too_large', message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes.` }, { ...allow, connection: 'close' })
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return tooLarge()
     const read = await readBody(req, MAX_BODY_BYTES)
-    if (!read.ok) return tooLarge()
+    // The discarded rest of an oversized upload makes the connection unusable for another request.
+    if (!read.complete) res.shouldKeepAlive = false
 
     const controller = new AbortController()
     res.once('close', () => controller.abort())
     const base = `http://${req.headers.host ?? `${host}:${port}`}`
     let request: Request
     try {
-      request = toRequest(req, base, read.body, controller.signal)
+      request = toRequest(req, base, read, controller.signal)
     } catch {
       return sendJson(res, 400, { code: 'bad_request', message: 'The request line or headers are malformed.' }, allow)
     }
-    const response = await getResponse(mock.handlers, request)
+    let response: Response | undefined
+    try {
+      response = await getResponse(mock.handlers, request)
+    } catch (caught) {
+      // The backend answers its own exceptions; this is msw (or a handler) failing around it.
+      printError(caught, { method, path: new URL(request.url).pathname, surface: 'server' })
+      return sendJson(res, 500, { code: 'internal_error', message: 'The mock backend failed to handle this request.' }, allow)
+    }
     if (!response) {
       const path = new URL(request.url).pathname
       mock.requests.record({ method, path, operationName: null, status: 404 })
@@ -156,6 +182,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
     await writeResponse(req, res, response, allow)
   }
+
+  // CONNECT (proxy tunnels) never reaches the request handler; without this Node just drops it.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    const body = JSON.stringify({ code: 'method_not_allowed', message: 'CONNECT is not supported.' })
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+  })
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

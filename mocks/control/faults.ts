@@ -6,6 +6,8 @@ const RULE_KEYS = new Set(['path', 'method', 'operationName', 'status', 'body', 
 /** Longest delay a rule may ask for: long enough to trip any client timeout, short enough to not hang CI. */
 export const MAX_FAULT_DELAY_MS = 300_000
 export const MAX_FAULT_TIMES = 10_000
+/** The status of a rule that gives neither `status`, `networkError` nor `delayMs`. */
+export const DEFAULT_FAULT_STATUS = 500
 
 type Parsed = { ok: true; rule: FaultRule } | { ok: false; message: string; field?: string }
 
@@ -31,13 +33,12 @@ export function parseFaultRule(value: unknown, where = ''): Parsed {
   }
   if (networkError === true && status !== undefined) return bad(`${where}use either status or networkError, not both`, 'networkError')
   if (body !== undefined && status === undefined) return bad(`${where}body needs a status`, 'body')
-  if (status === undefined && networkError !== true && delayMs === undefined) {
-    return bad(`${where}a fault needs status, networkError or delayMs`)
-  }
   const rule: FaultRule = { path }
   if (method !== undefined) rule.method = method.toUpperCase()
   if (operationName !== undefined) rule.operationName = operationName
+  // Everything but `path` is optional: a rule that says nothing else fails with a plain 500.
   if (status !== undefined) rule.status = status
+  else if (networkError !== true && delayMs === undefined) rule.status = DEFAULT_FAULT_STATUS
   if (body !== undefined) rule.body = body
   if (delayMs !== undefined) rule.delayMs = delayMs
   if (networkError !== undefined) rule.networkError = networkError

@@ -22,9 +22,16 @@ export async function handleControl(context: ControlContext): Promise<Response> 
   const route = controlRoutes.find((r) => r.path === path)
   if (!route) return error(404, 'not_found', `No control route ${path || '/'}.`)
   const method = context.request.method.toUpperCase()
-  const handler = route.methods[method as keyof ControlRoute['methods']]
-  if (!handler) return methodNotAllowed(Object.keys(route.methods))
-  return handler(context)
+  // HEAD is GET without the body (every GET here only reads).
+  const handler = route.methods[(method === 'HEAD' ? 'GET' : method) as keyof ControlRoute['methods']]
+  if (!handler) return methodNotAllowed(allowed(route))
+  const response = await handler(context)
+  return method === 'HEAD' ? new Response(null, { status: response.status, headers: response.headers }) : response
+}
+
+function allowed(route: ControlRoute): string[] {
+  const methods = Object.keys(route.methods)
+  return route.methods.GET ? [...methods, 'HEAD'] : methods
 }
 
 export type { ControlContext, ControlRoute } from './types'

@@ -55,7 +55,7 @@ const TYPE_NAMES: Record<FieldType, string> = {
 export function parseNewUser(value: unknown): { ok: true; user: NewUser } | { ok: false; message: string; field?: string } {
   if (!isPlainObject(value)) return { ok: false, message: 'Send a JSON object describing the user.' }
   for (const [key, item] of Object.entries(value)) {
-    const type = NEW_USER_FIELDS[key as keyof NewUser]
+    const type = Object.hasOwn(NEW_USER_FIELDS, key) ? NEW_USER_FIELDS[key as keyof NewUser] : undefined
     if (!type) return { ok: false, message: `unknown field ${key}`, field: key }
     if (!fits(item, type)) return { ok: false, message: `${key} must be ${TYPE_NAMES[type]}`, field: key }
   }

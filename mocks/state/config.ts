@@ -118,7 +118,7 @@ function check(value: unknown, spec: Spec, path: string): void {
     case 'object':
       if (!isPlainObject(value)) fail(path, 'must be an object')
       for (const [key, item] of Object.entries(value)) {
-        const field = spec.fields[key]
+        const field = fieldOf(spec, key)
         const at = path ? `${path}.${key}` : key
         if (!field) fail(at, 'unknown setting')
         check(item, field, at)
@@ -126,10 +126,18 @@ function check(value: unknown, spec: Spec, path: string): void {
   }
 }
 
+/**
+ * The spec of one setting. Own keys only: `__proto__`, `constructor` or `toString` would otherwise
+ * find Object.prototype's members, pass as settings of no kind, and be merged into the config.
+ */
+function fieldOf(spec: Extract<Spec, { kind: 'object' }>, key: string): Spec | undefined {
+  return Object.hasOwn(spec.fields, key) ? spec.fields[key] : undefined
+}
+
 function merge(target: Record<string, unknown>, patch: Record<string, unknown>, spec: Spec): void {
   if (spec.kind !== 'object') return
   for (const [key, value] of Object.entries(patch)) {
-    const field = spec.fields[key]
+    const field = fieldOf(spec, key)
     const current = target[key]
     if (field?.kind === 'object' && isPlainObject(current) && isPlainObject(value)) merge(current, value, field)
     else target[key] = structuredClone(value)

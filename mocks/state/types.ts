@@ -110,8 +110,11 @@ export interface UserStore {
   update(id: string, patch: Partial<User>): User
   delete(id: string): void
   setPassword(id: string, password: string): Promise<User>
-  /** Constant-time check; false for a user without a usable password. */
-  checkPassword(user: User, password: string): Promise<boolean>
+  /**
+   * Constant-time check; false for a user without a usable password and for `undefined` (an
+   * unknown user), after the same PBKDF2 work, so timing does not reveal which accounts exist.
+   */
+  checkPassword(user: User | undefined, password: string): Promise<boolean>
 }
 
 export interface OutboxMessage {
@@ -272,6 +275,11 @@ export interface RequestContext {
   state: BackendState
   /** Set by GraphQL surfaces so `/__mock/requests` shows which operation ran. */
   operationName: string | null
+  /**
+   * Reports an unexpected exception a surface caught and answered itself (as a 500 or a masked
+   * GraphQL error) to the backend's `onError`, which prints it redacted unless silenced.
+   */
+  reportError?: (error: unknown) => void
 }
 
 /** A surface answers the requests whose path it owns. */

@@ -47,30 +47,40 @@ function principalOf(call: OtpCall): { user: User; session: SessionRecord } {
 
 const otpInvalid = () => errorResponse(401, 'otp_invalid', OTP_MESSAGES.otpNotValid)
 
-/** A stand-in for unknown emails, so a failed lookup costs the same PBKDF2 work as a wrong password. */
-const NOBODY = { id: '', passwordHash: null } as unknown as User
-
-function sendCode(state: BackendState, input: { channel: 'email' | 'sms'; to: string; purpose: string; code: string; validUntil: number }): void {
-  const minutes = Math.max(1, Math.round((input.validUntil - state.clock.now()) / 60_000))
+/** Issues a fresh code for `key` (replacing the older one) and sends it; returns when it expires. */
+function sendCode(
+  state: BackendState,
+  input: { key: string; userId: string; channel: 'email' | 'sms'; to: string; purpose: string; data: Record<string, unknown> },
+): number {
+  const issued = state.codes.issue({
+    key: input.key,
+    userId: input.userId,
+    purpose: input.purpose,
+    ttlMs: state.config.otp.codeTtlSeconds * 1000,
+    maxAttempts: state.config.otp.codeMaxAttempts,
+    data: input.data,
+  })
+  const minutes = Math.max(1, Math.round((issued.expiresAt - state.clock.now()) / 60_000))
+  const smsVerification = input.purpose === OTP_PURPOSES.smsVerification
   state.outbox.send({
     channel: input.channel,
     to: input.to,
     purpose: input.purpose,
-    subject: input.purpose === OTP_PURPOSES.smsVerification ? 'Confirm your phone number' : 'Your Portcullis security code',
-    body:
-      input.purpose === OTP_PURPOSES.smsVerification
-        ? `Your Portcullis code to confirm this phone number is ${input.code}. It expires in ${minutes} minutes.`
-        : `Your Portcullis security code is ${input.code}. It expires in ${minutes} minutes. Never share it.`,
-    code: input.code,
+    subject: smsVerification ? 'Confirm your phone number' : 'Your Portcullis security code',
+    body: smsVerification
+      ? `Your Portcullis code to confirm this phone number is ${issued.code}. It expires in ${minutes} minutes.`
+      : `Your Portcullis security code is ${issued.code}. It expires in ${minutes} minutes. Never share it.`,
+    code: issued.code,
     token: null,
   })
+  return issued.expiresAt
 }
 
 export const otpHandlers: Record<string, OtpHandler> = {
   async login({ context, state, input }) {
     const body = input.body as Schemas['LoginRequest']
     const user = state.users.findByEmail(body.email)
-    const passwordOk = await state.users.checkPassword(user ?? NOBODY, body.password)
+    const passwordOk = await state.users.checkPassword(user, body.password)
     if (!user || !passwordOk || effectiveStatus(user) !== 'ACTIVE') {
       return errorResponse(403, 'authentication_error', OTP_MESSAGES.authenticationError)
     }
@@ -123,15 +133,7 @@ export const otpHandlers: Record<string, OtpHandler> = {
       if (error instanceof MockInputError) return validationError([{ path: 'body.phone', message: error.message }])
       throw error
     }
-    const issued = state.codes.issue({
-      key: otpCodeKeys.smsVerification(user.id),
-      userId: user.id,
-      purpose: OTP_PURPOSES.smsVerification,
-      ttlMs: state.config.otp.codeTtlSeconds * 1000,
-      maxAttempts: state.config.otp.codeMaxAttempts,
-      data: { phone },
-    })
-    sendCode(state, { channel: 'sms', to: phone, purpose: OTP_PURPOSES.smsVerification, code: issued.code, validUntil: issued.expiresAt })
+    sendCode(state, { key: otpCodeKeys.smsVerification(user.id), userId: user.id, channel: 'sms', to: phone, purpose: OTP_PURPOSES.smsVerification, data: { phone } })
     const out: Ok<'addSmsMethod'> = toUserSecurity(updated)
     return json(200, out)
   },
@@ -181,16 +183,15 @@ export const otpHandlers: Record<string, OtpHandler> = {
     }
     // Email delivery depends on the backend's mail switch (`PUT /__mock/config {mailEnabled}`).
     if (method === 'EMAIL' && !state.config.mailEnabled) return errorResponse(500, 'internal_error', OTP_MESSAGES.internalError)
-    const issued = state.codes.issue({
+    const expiresAt = sendCode(state, {
       key: otpCodeKeys.delivered(user.id),
       userId: user.id,
+      channel: method === 'EMAIL' ? 'email' : 'sms',
+      to,
       purpose: OTP_PURPOSES.code,
-      ttlMs: state.config.otp.codeTtlSeconds * 1000,
-      maxAttempts: state.config.otp.codeMaxAttempts,
       data: { channel: method },
     })
-    sendCode(state, { channel: method === 'EMAIL' ? 'email' : 'sms', to, purpose: OTP_PURPOSES.code, code: issued.code, validUntil: issued.expiresAt })
-    const out: Ok<'requestOtpCode'> = { validUntil: new Date(issued.expiresAt).toISOString(), channel: method, validated: false }
+    const out: Ok<'requestOtpCode'> = { validUntil: new Date(expiresAt).toISOString(), channel: method, validated: false }
     return json(200, out)
   },
 

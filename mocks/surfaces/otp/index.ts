@@ -10,6 +10,7 @@
  * 4. body, query and header validation against the spec (→ 400 `validation_error` with `details`);
  * 5. the operation itself. An unexpected exception → 500 `internal_error`, never a stack trace.
  */
+import { reportError } from '../../redact'
 import type { RequestContext, SessionRecord, Surface, User } from '../../state/types'
 import { readRequestBody } from '../../validation'
 import { errorResponse, OTP_MESSAGES, validationError } from './errors'
@@ -47,10 +48,6 @@ async function authenticate(context: RequestContext): Promise<{ user: User; sess
   return { user, session: verified.session }
 }
 
-function redactTokens(text: string): string {
-  return text.replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[jwt]').replace(/\b[A-Za-z0-9_-]{32,}\b/g, '[redacted]')
-}
-
 export async function handleOtpRequest(context: RequestContext): Promise<Response> {
   try {
     const { request, url } = context
@@ -86,9 +83,8 @@ export async function handleOtpRequest(context: RequestContext): Promise<Respons
     if (!handler) return errorResponse(500, 'internal_error', OTP_MESSAGES.internalError)
     return await handler({ context, state: context.state, input, principal })
   } catch (error) {
-    // A bug in the mock, not a client mistake: say so on stderr, with anything token-like redacted.
-    const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : typeof error
-    console.error(`[portcullis-mock] internal error in otp ${context.request.method} ${context.url.pathname}\n${redactTokens(detail)}`)
+    // A bug in the mock, not a client mistake: reported (redacted) through the backend's onError.
+    reportError(context, error, 'otp')
     return errorResponse(500, 'internal_error', OTP_MESSAGES.internalError)
   }
 }

@@ -54,6 +54,12 @@ export const REQUEST_ERROR_CODES = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   /** The request body is larger than the limit. */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** A method other than POST (or GET for a query), e.g. a mutation over GET (405, with `allow`). */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** The `accept` header allows neither application/graphql-response+json nor application/json (406). */
+  NOT_ACCEPTABLE: 'NOT_ACCEPTABLE',
+  /** A POST body that is not `content-type: application/json` (415). */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
 } as const
 
 /** A deliberate, client-facing error raised by a resolver. */

@@ -3,8 +3,10 @@
  * (methods, content types, JSON body, Accept negotiation); this module parses, validates and
  * executes with graphql-js and shapes the answers:
  * - POST with `content-type: application/json`; GET for queries (a mutation over GET → 405);
- *   other methods → 405; other content types → 415; no acceptable media type → 406.
- * - Malformed JSON, a non-object body, a missing/non-string `query`, bad `variables` → 400.
+ *   other methods → 405; other content types → 415; no acceptable media type → 406 (each with
+ *   a JSON `errors` body: METHOD_NOT_ALLOWED / UNSUPPORTED_MEDIA_TYPE / NOT_ACCEPTABLE).
+ * - A body that is not UTF-8, malformed JSON, a non-object body, a missing/non-string `query`,
+ *   bad `variables` → 400 BAD_REQUEST.
  * - Request errors (syntax error, validation error such as an unknown field or an invalid
  *   EmailAddress literal, unknown operation name, variable coercion failure such as a wrong
  *   variable type or an invalid EmailAddress variable) → `errors` and no `data`, with 400 when the
@@ -16,7 +18,8 @@
  * - Every error carries `extensions.code`: resolver errors their platform code (errors.ts);
  *   request errors BAD_REQUEST / GRAPHQL_PARSE_FAILED / GRAPHQL_VALIDATION_FAILED /
  *   BAD_USER_INPUT; an unexpected resolver exception becomes `Internal server error.` /
- *   INTERNAL_SERVER_ERROR (the original is printed to the console, never sent).
+ *   INTERNAL_SERVER_ERROR (the original goes, redacted, to the backend's `onError`, never to
+ *   the client). A document nested too deeply for graphql-js's recursive parser is a syntax error.
  */
 import {
   execute,
@@ -29,6 +32,8 @@ import {
   type ExecutionResult,
 } from 'graphql'
 import { createHandler } from 'graphql-http/lib/use/fetch'
+import { printError, reportError } from '../../redact'
+import { readBodyText } from '../../validation/body'
 import type { RequestContext } from '../../state/types'
 import { REQUEST_ERROR_CODES } from './errors'
 import { createPlatformContext } from './resolvers'
@@ -56,54 +61,55 @@ function acceptsGraphQLResponseJson(request: Request): boolean {
   return false
 }
 
-function tooLarge(): Response {
-  const body = {
-    errors: [
-      {
-        message: `The request is larger than ${PLATFORM_MAX_BODY_BYTES} bytes.`,
-        extensions: { code: REQUEST_ERROR_CODES.PAYLOAD_TOO_LARGE },
-      },
-    ],
-  }
-  return new Response(JSON.stringify(body), {
-    status: 413,
-    statusText: 'Payload Too Large',
-    headers: { 'content-type': 'application/json; charset=utf-8' },
+/** A transport-level failure as a GraphQL error list with a code (never reaching graphql-js). */
+function transportError(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   })
 }
 
-/** Reads the body, giving up (null) as soon as it exceeds the limit. */
-async function readBody(request: Request): Promise<Uint8Array<ArrayBuffer> | null> {
-  if (!request.body) return new Uint8Array(0)
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > PLATFORM_MAX_BODY_BYTES) {
-      // Not awaited: on a tee'd stream (msw clones requests) cancel settles only when every
-      // branch is cancelled.
-      reader.cancel().catch(() => undefined)
-      return null
-    }
-    chunks.push(value)
+function tooLarge(): Response {
+  return transportError(413, REQUEST_ERROR_CODES.PAYLOAD_TOO_LARGE, `The request is larger than ${PLATFORM_MAX_BODY_BYTES} bytes.`)
+}
+
+const STATUS_CODES: Record<number, string> = {
+  405: REQUEST_ERROR_CODES.METHOD_NOT_ALLOWED,
+  406: REQUEST_ERROR_CODES.NOT_ACCEPTABLE,
+  415: REQUEST_ERROR_CODES.UNSUPPORTED_MEDIA_TYPE,
+}
+
+const STATUS_MESSAGES: Record<number, string> = {
+  405: 'Use POST (or GET for queries).',
+  406: 'Accept application/graphql-response+json or application/json.',
+  415: 'Send the request as content-type application/json.',
+}
+
+/**
+ * graphql-http answers a wrong method, media type or Accept with an empty (or text/plain) body;
+ * the mock answers every failure with a JSON `errors` list whose entries carry an
+ * `extensions.code`, keeping the status and headers such as `allow`.
+ */
+async function withErrorBody(response: Response): Promise<Response> {
+  if (response.status < 400 || response.headers.get('content-type')?.includes('json')) return response
+  const text = await response.text()
+  let message = STATUS_MESSAGES[response.status] ?? (response.statusText || 'Bad request.')
+  try {
+    const parsed = JSON.parse(text) as { errors?: Array<{ message?: unknown }> }
+    if (typeof parsed.errors?.[0]?.message === 'string') message = parsed.errors[0].message
+  } catch {
+    // not JSON: keep the message chosen for the status
   }
-  const bytes = new Uint8Array(new ArrayBuffer(size))
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
+  const headers: Record<string, string> = {}
+  for (const [name, value] of response.headers) if (name !== 'content-type' && name !== 'content-length') headers[name] = value
+  return transportError(response.status, STATUS_CODES[response.status] ?? REQUEST_ERROR_CODES.BAD_REQUEST, message, headers)
 }
 
 /** The operation name the client announced, for the request log (best effort, never throws). */
-function announcedOperationName(url: URL, method: string, body: Uint8Array): string | null {
+function announcedOperationName(url: URL, method: string, body: string): string | null {
   try {
     if (method === 'GET') return url.searchParams.get('operationName') || null
-    const data: unknown = JSON.parse(new TextDecoder().decode(body))
+    const data: unknown = JSON.parse(body)
     if (data && typeof data === 'object' && typeof (data as { operationName?: unknown }).operationName === 'string') {
       return (data as { operationName: string }).operationName || null
     }
@@ -113,24 +119,26 @@ function announcedOperationName(url: URL, method: string, body: Uint8Array): str
   return null
 }
 
+const defaultReport = (caught: unknown) => printError(caught, { method: 'POST', path: '/api/graphql', surface: 'platform' })
+
 function codeFor(error: GraphQLError): string {
   if (error.message.startsWith('Syntax Error')) return REQUEST_ERROR_CODES.GRAPHQL_PARSE_FAILED
   if (error.message.startsWith('Variable "$')) return REQUEST_ERROR_CODES.BAD_USER_INPUT
   return REQUEST_ERROR_CODES.GRAPHQL_VALIDATION_FAILED
 }
 
-/** Gives every GraphQL error a stable code and hides unexpected resolver exceptions. */
-export function formatPlatformError(error: Readonly<GraphQLError | Error>): GraphQLError | Error {
+/**
+ * Gives every GraphQL error a stable code and hides unexpected resolver exceptions, which go to
+ * `report` (the backend's `onError`: printed redacted by default) and never to the client.
+ */
+export function formatPlatformError(error: Readonly<GraphQLError | Error>, report: (caught: unknown) => void = defaultReport): GraphQLError | Error {
   // Request errors graphql-http raises as plain errors (unparsable JSON, missing query ...).
   if (!(error instanceof GraphQLError)) {
     return new GraphQLError(error.message, { extensions: { code: REQUEST_ERROR_CODES.BAD_REQUEST } })
   }
   const original = error.originalError
   if (error.path && original && !(original instanceof GraphQLError)) {
-    const detail = (original.stack ?? `${original.name}: ${original.message}`)
-      .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[jwt]')
-      .replace(/\b[A-Za-z0-9_-]{32,}\b/g, '[redacted]')
-    console.error(`[portcullis-mock] platform resolver ${error.path.join('.')} failed\n${detail}`)
+    report(original)
     return new GraphQLError('Internal server error.', {
       nodes: error.nodes,
       path: error.path,
@@ -172,13 +180,18 @@ type RawResponse = [body: string, init: { status: number; statusText: string; he
 export async function handlePlatformRequest(ctx: RequestContext): Promise<Response> {
   const { request, url } = ctx
   if (url.href.length > PLATFORM_MAX_BODY_BYTES) return tooLarge()
-  const declared = Number(request.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > PLATFORM_MAX_BODY_BYTES) return tooLarge()
 
   const method = request.method.toUpperCase()
   const hasBody = method !== 'GET' && method !== 'HEAD'
-  const body = hasBody ? await readBody(request) : new Uint8Array(0)
-  if (body === null) return tooLarge()
+  // Read under the limit and decoded strictly: graphql-http would decode bytes that are not UTF-8
+  // with replacement characters and run whatever that turned into.
+  const read = hasBody ? await readBodyText(request, PLATFORM_MAX_BODY_BYTES) : { ok: true as const, text: '' }
+  if (!read.ok) {
+    if (read.status === 413) return tooLarge()
+    const message = read.reason === 'invalid_encoding' ? 'The request body is not valid UTF-8.' : 'The request body could not be read.'
+    return transportError(400, REQUEST_ERROR_CODES.BAD_REQUEST, message)
+  }
+  const body = read.text
   ctx.operationName = announcedOperationName(url, method, body)
 
   const headers = new Headers(request.headers)
@@ -188,6 +201,7 @@ export async function handlePlatformRequest(ctx: RequestContext): Promise<Respon
   const graphqlResponseJson = acceptsGraphQLResponseJson(replay)
   const schema = platformSchema()
   const contextValue = createPlatformContext(ctx) as unknown as Record<string, unknown>
+  const format = (error: Readonly<GraphQLError | Error>) => formatPlatformError(error, (caught) => reportError(ctx, caught, 'platform'))
 
   // graphql-http does the HTTP part (method, content type, JSON body, Accept negotiation);
   // parsing, validation and execution run here with this module's graphql-js, so the mock works
@@ -195,15 +209,25 @@ export async function handlePlatformRequest(ctx: RequestContext): Promise<Respon
   const handler = createHandler<Record<string, unknown>>({
     getOperationAST,
     execute,
-    formatError: formatPlatformError,
+    formatError: format,
     onSubscribe: (_req, params) => {
       let document: DocumentNode
       try {
         document = parse(params.query, { maxTokens: PLATFORM_MAX_TOKENS })
       } catch (error) {
-        return requestErrors([error as Error], graphqlResponseJson)
+        // graphql-js parses recursively: a document nested thousands deep overflows the stack.
+        const parseError =
+          error instanceof GraphQLError
+            ? error
+            : new GraphQLError('Syntax Error: the document is nested too deeply.', { extensions: { code: REQUEST_ERROR_CODES.GRAPHQL_PARSE_FAILED } })
+        return requestErrors([parseError], graphqlResponseJson)
       }
-      const validationErrors = validate(schema, document, specifiedRules)
+      let validationErrors: readonly GraphQLError[]
+      try {
+        validationErrors = validate(schema, document, specifiedRules)
+      } catch {
+        validationErrors = [new GraphQLError('The document is too complex to validate.', { extensions: { code: REQUEST_ERROR_CODES.GRAPHQL_VALIDATION_FAILED } })]
+      }
       if (validationErrors.length > 0) return requestErrors(validationErrors, graphqlResponseJson)
 
       const operationName = params.operationName ?? undefined
@@ -228,12 +252,12 @@ export async function handlePlatformRequest(ctx: RequestContext): Promise<Respon
       }
     },
     onOperation: (_req, _args, result: ExecutionResult) => {
-      const errors = result.errors?.map((error) => formatPlatformError(error) as GraphQLError)
+      const errors = result.errors?.map((error) => format(error) as GraphQLError)
       const formatted: ExecutionResult = { ...(errors ? { errors } : {}), ...('data' in result ? { data: result.data } : {}) }
       // A result without `data` is a request error (e.g. variable coercion).
       if (result.data === undefined) return requestErrors(result.errors ?? [new GraphQLError('Request failed.')], graphqlResponseJson)
       return graphqlResponse(formatted, 200, graphqlResponseJson)
     },
   })
-  return handler(replay)
+  return withErrorBody(await handler(replay))
 }

@@ -442,8 +442,9 @@ const login: Resolver = async (_root, args, ctx) => {
   const user = email
     ? (state.users.findByEmail(email) ?? (email.includes('@') ? undefined : state.users.findByUsername(email)))
     : state.users.findByUsername(username!)
-  // One answer for an unknown user and a wrong password.
-  const passwordOk = user ? await state.users.checkPassword(user, credentials.password) : false
+  // One answer for an unknown user and a wrong password, after the same PBKDF2 work (an unknown
+  // user is checked against a dummy hash), so neither the answer nor its timing tells them apart.
+  const passwordOk = await state.users.checkPassword(user, credentials.password)
   if (!user || !passwordOk) throw platformError('INVALID_CREDENTIALS')
   if (isDisabled(user)) throw platformError('ACCOUNT_DISABLED')
 
@@ -454,15 +455,20 @@ const login: Resolver = async (_root, args, ctx) => {
   requireMail(state, user)
   const pending: PendingLogin = { id: randomId(), userId: user.id, deviceId, ipAddress, dead: false, expiresAt: 0 }
   pendingLogins(state).set(pending.id, pending)
-  pending.expiresAt = sendCode(state, {
-    key: loginCodeKey(pending.id),
+  pending.expiresAt = sendLoginCode(state, user, pending.id)
+  return pendingLoginResult(user, pending.id, deviceId)
+}
+
+/** Emails a (new) code for a pending 2FA login; returns when it expires. */
+function sendLoginCode(state: BackendState, user: User, pendingId: string): number {
+  return sendCode(state, {
+    key: loginCodeKey(pendingId),
     user,
     purpose: PLATFORM_PURPOSES.login,
     ttlSeconds: state.config.platform.twoFactorCodeTtlSeconds,
     subject: 'Your sign-in code',
     what: 'to finish signing in',
   })
-  return pendingLoginResult(user, pending.id, deviceId)
 }
 
 /** The pending login for (sessionId, email), or INVALID_SESSION. */
@@ -487,14 +493,7 @@ const resend2Fa: Resolver = (_root, args, ctx): TwoFactorAuthResultShape => {
   const { state } = ctx
   const { pending, user } = pendingLoginFor(state, String(args['sessionId']), String(args['email']))
   requireMail(state, user)
-  pending.expiresAt = sendCode(state, {
-    key: loginCodeKey(pending.id),
-    user,
-    purpose: PLATFORM_PURPOSES.login,
-    ttlSeconds: state.config.platform.twoFactorCodeTtlSeconds,
-    subject: 'Your sign-in code',
-    what: 'to finish signing in',
-  })
+  pending.expiresAt = sendLoginCode(state, user, pending.id)
   return { status: PLATFORM_STATUS_OK, sessionId: pending.id, twoFactorAuth: true }
 }
 

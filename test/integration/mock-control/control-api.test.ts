@@ -11,7 +11,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterEach(() => mock.reset())
 afterAll(() => server.close())
 
-async function call(method: string, path: string, body?: unknown, raw?: string) {
+async function call(method: string, path: string, body?: unknown, raw?: BodyInit) {
   const init: RequestInit = { method }
   if (body !== undefined || raw !== undefined) {
     init.headers = { 'content-type': 'application/json' }
@@ -183,18 +183,26 @@ describe('/__mock/faults', () => {
     expect((await call('GET', '/__mock/faults')).body?.faults).toEqual([])
   })
 
+  it('a rule with only a path (the table makes the rest optional) fails the next request with 500', async () => {
+    const added = await call('POST', '/__mock/faults', { path: '/.well-known/jwks.json' })
+    expect(added.status).toBe(201)
+    expect(added.body?.faults[0]).toMatchObject({ path: '/.well-known/jwks.json', status: 500, remaining: 1 })
+    expect((await fetch(`${BASE}/.well-known/jwks.json`)).status).toBe(500)
+    expect((await fetch(`${BASE}/.well-known/jwks.json`)).status).toBe(200)
+  })
+
   it.each([
     ['malformed JSON', undefined, '{"path"'],
     ['no path', { status: 500 }, undefined],
     ['a relative path', { path: 'auth', status: 500 }, undefined],
-    ['nothing to do', { path: '/auth/login' }, undefined],
     ['a bad status', { path: '/x', status: 99 }, undefined],
     ['a string status', { path: '/x', status: '500' }, undefined],
     ['status with networkError', { path: '/x', status: 500, networkError: true }, undefined],
     ['a negative delay', { path: '/x', delayMs: -1 }, undefined],
     ['zero times', { path: '/x', status: 500, times: 0 }, undefined],
     ['an unknown field', { path: '/x', status: 500, count: 2 }, undefined],
-    ['one bad rule in a list', { faults: [{ path: '/x', status: 500 }, { path: '/y' }] }, undefined],
+    ['one bad rule in a list', { faults: [{ path: '/x', status: 500 }, { path: 'y' }] }, undefined],
+    ['a body nested 100 000 deep', undefined, `{"path":"/x","status":500,"body":${'['.repeat(100_000)}${']'.repeat(100_000)}}`],
     ['faults not a list', { faults: {} }, undefined],
   ])('400 for %s, nothing added', async (_name, body, raw) => {
     const response = await call('POST', '/__mock/faults', body, raw)
@@ -203,7 +211,53 @@ describe('/__mock/faults', () => {
   })
 })
 
+describe('control API bodies', () => {
+  it('bytes that are not UTF-8 are a 400, never turned into U+FFFD and stored', async () => {
+    // {"email":"\xff@x.co","password":"x"}
+    const bytes = new Uint8Array([...new TextEncoder().encode('{"email":"'), 0xff, ...new TextEncoder().encode('@x.co","password":"x"}')])
+    const response = await call('POST', '/__mock/users', undefined, bytes)
+    expect(response.status).toBe(400)
+    expect(response.body).toMatchObject({ code: 'invalid_body', message: expect.stringContaining('UTF-8') })
+    expect(mock.users.all()).toHaveLength(4)
+  })
+
+  it.each([
+    ['/__mock/users', 'POST'],
+    ['/__mock/clock', 'POST'],
+    ['/__mock/config', 'PUT'],
+    ['/__mock/faults', 'POST'],
+  ])('%s: JSON nested deeper than 64 levels is a 400', async (path, method) => {
+    const response = await call(method, path, undefined, `{"a":${'['.repeat(65)}${']'.repeat(65)}}`)
+    expect(response.status).toBe(400)
+    expect(response.body).toMatchObject({ code: 'invalid_json' })
+  })
+
+  it('brackets inside strings do not count as nesting', async () => {
+    const response = await call('POST', '/__mock/faults', { path: '/x', status: 500, body: { message: '['.repeat(200) + '\\"{' } })
+    expect(response.status).toBe(201)
+  })
+})
+
 describe('/__mock/requests', () => {
+  it('records the operation name of GraphQL calls: named in the body, in the document only, over GET, and when faulted', async () => {
+    const post = (body: unknown) => fetch(`${BASE}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    await post({ query: 'query Me { userProfile { id } }', operationName: 'Me' })
+    await post({ query: 'mutation Out { logout { status } }' })
+    await post({ query: '{ userProfile { id } }' })
+    await fetch(`${BASE}/api/graphql?query=${encodeURIComponent('query ViaGet { userProfile { id } }')}`)
+    await call('POST', '/__mock/faults', { path: '/api/graphql', status: 503 })
+    await post({ query: 'mutation Refresh { newToken(refreshToken: "x") { token } }', operationName: 'Refresh' })
+    const { body } = await call('GET', '/__mock/requests?path=/api/graphql')
+    expect(body?.requests.map((r: { operationName: string | null; status: number }) => [r.operationName, r.status])).toEqual([
+      ['Me', 200],
+      ['Out', 200],
+      [null, 200],
+      ['ViaGet', 200],
+      ['Refresh', 503],
+    ])
+  })
+
+
   it('lists what the backend received (not the control API), filters by path, clears', async () => {
     await fetch(`${BASE}/.well-known/jwks.json`)
     await fetch(`${BASE}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ userProfile { id } }' }) })
@@ -224,8 +278,24 @@ describe('control API routing', () => {
     expect((await call('GET', '/__mock/nope')).status).toBe(404)
     const wrong = await call('PATCH', '/__mock/outbox')
     expect(wrong.status).toBe(405)
-    expect(wrong.headers.get('allow')).toBe('GET, DELETE')
+    expect(wrong.headers.get('allow')).toBe('GET, DELETE, HEAD')
     expect((await call('GET', '/__mock/outbox/')).status).toBe(200)
+  })
+
+  it('HEAD answers like GET without a body', async () => {
+    const response = await fetch(`${BASE}/__mock/outbox`, { method: 'HEAD' })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toContain('application/json')
+    expect(await response.text()).toBe('')
+    expect((await fetch(`${BASE}/__mock/reset`, { method: 'HEAD' })).status).toBe(405)
+  })
+
+  it('a malformed percent-escape in the path is a 404 from the backend, not an msw exception (500)', async () => {
+    for (const path of ['/__mock/%ZZ', '/auth/%ZZ', '/auth/otp/%E0%A4%A']) {
+      const response = await fetch(`${BASE}${path}`)
+      expect(response.status, path).toBe(404)
+      expect(await response.json()).toMatchObject({ message: expect.any(String) })
+    }
   })
 })
 

@@ -1,8 +1,10 @@
-import { request as httpRequest } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBackend } from '../../../mocks/backend'
 import { MAX_BODY_BYTES, startMockServer, type MockServer } from '../../../mocks/node'
 import type { Surface } from '../../../mocks/state/types'
+import { rawRequest as raw } from '../../support/raw-http'
+
+const echoBody = (text: string) => (text.length > 100 ? { bodyLength: text.length } : { body: text })
 
 /** Echoes the request and sets two cookies, to check what the adapter carries both ways. */
 const echo: Surface = {
@@ -12,7 +14,7 @@ const echo: Surface = {
     const headers = new Headers({ 'content-type': 'application/json', 'x-mock': 'yes' })
     headers.append('set-cookie', 'a=1; Path=/; HttpOnly')
     headers.append('set-cookie', 'b=2; Path=/')
-    const body = { method: request.method, path: url.pathname, search: url.search, cookie: request.headers.get('cookie'), body: await request.text() }
+    const body = { method: request.method, path: url.pathname, search: url.search, cookie: request.headers.get('cookie'), ...echoBody(await request.text()), length: request.headers.get('content-length') }
     return new Response(JSON.stringify(body), { status: 201, headers })
   },
 }
@@ -24,20 +26,7 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-/** A raw node:http request, for what fetch cannot do (chunked oversize bodies, dropped sockets). */
-function rawRequest(path: string, options: { method?: string; headers?: Record<string, string>; chunks?: Buffer[] }) {
-  return new Promise<{ status: number; body: string } | { error: string }>((resolve) => {
-    const req = httpRequest(`${server.url}${path}`, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-    })
-    req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }))
-    for (const chunk of options.chunks ?? []) req.write(chunk)
-    req.end()
-  })
-}
+const rawRequest = (path: string, options: Parameters<typeof raw>[1]) => raw(`${server.url}${path}`, options)
 
 describe('startMockServer', () => {
   it('listens on 127.0.0.1 on a free port by default', () => {
@@ -51,7 +40,7 @@ describe('startMockServer', () => {
     expect(response.status).toBe(201)
     expect(response.headers.get('x-mock')).toBe('yes')
     expect(response.headers.getSetCookie()).toEqual(['a=1; Path=/; HttpOnly', 'b=2; Path=/'])
-    expect(await response.json()).toEqual({ method: 'POST', path: '/auth/echo', search: '?x=1', cookie: 'sid=abc', body: 'hello' })
+    expect(await response.json()).toEqual({ method: 'POST', path: '/auth/echo', search: '?x=1', cookie: 'sid=abc', body: 'hello', length: null })
   })
 
   it('answers HEAD without a body', async () => {
@@ -70,18 +59,26 @@ describe('startMockServer', () => {
     expect((await fetch(`${server.url}/auth/unknown`)).status).toBe(404)
   })
 
-  it('413 JSON for a body over 1 MiB, declared by content-length', async () => {
-    const response = await fetch(`${server.url}/auth/echo`, { method: 'POST', body: 'x'.repeat(MAX_BODY_BYTES + 1) })
+  it('a body over 1 MiB (declared by content-length): the backend answers its own 413, and logs it', async () => {
+    const response = await fetch(`${server.url}/__mock/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(MAX_BODY_BYTES * 2) })
     expect(response.status).toBe(413)
     expect(await response.json()).toMatchObject({ code: 'payload_too_large' })
+    // A surface sees at most MAX + 1 bytes, and a content-length telling it the body is larger.
+    const echoed = await fetch(`${server.url}/auth/echo`, { method: 'POST', body: 'x'.repeat(MAX_BODY_BYTES * 2) })
+    const seen = (await echoed.json()) as { bodyLength: number; length: string }
+    expect(seen.bodyLength).toBe(MAX_BODY_BYTES + 1)
+    expect(Number(seen.length)).toBe(MAX_BODY_BYTES * 2)
+    expect(echoed.headers.get('connection')).toBe('close')
   })
 
-  it('413 for a chunked body that grows past 1 MiB', async () => {
+  it('a chunked body that grows past 1 MiB gets the same 413', async () => {
     const chunk = Buffer.alloc(256 * 1024, 'x')
-    const result = await rawRequest('/auth/echo', { method: 'POST', headers: { 'transfer-encoding': 'chunked' }, chunks: [chunk, chunk, chunk, chunk, chunk] })
+    const result = await rawRequest('/__mock/faults', { method: 'POST', headers: { 'transfer-encoding': 'chunked' }, chunks: [chunk, chunk, chunk, chunk, chunk] })
     // The server stops reading; the client either reads the 413 or sees its upload cut off.
-    if ('status' in result) expect(result.status).toBe(413)
-    else expect(result.error).toMatch(/EPIPE|ECONNRESET/)
+    if ('status' in result) {
+      expect(result.status).toBe(413)
+      expect(JSON.parse(result.body)).toMatchObject({ code: 'payload_too_large' })
+    } else expect(result.error).toMatch(/EPIPE|ECONNRESET/)
     expect((await fetch(`${server.url}/auth/echo`, { method: 'POST', body: 'still fine' })).status).toBe(201)
   })
 

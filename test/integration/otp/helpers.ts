@@ -4,21 +4,18 @@
  * the mock's own validator (a response that drifts from the spec fails the test).
  */
 import { setupServer } from 'msw/node'
-import { Secret, TOTP } from 'otpauth'
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
-import { createBackend, createMockBackend, defaultSurfaces, type MockBackend } from '../../../mocks/index'
-import type { NewUser, OutboxMessage, User } from '../../../mocks/state/types'
-import { otpSurface, otpValidator } from '../../../mocks/surfaces/otp'
+import { createMockBackend, type MockBackend } from '../../../mocks/index'
+import type { NewUser, User } from '../../../mocks/state/types'
+import { controlClient, type OutboxFilter, type OutboxMessage } from '../../support/control'
+import { assertMatchesSpec, type ApiResult } from '../../support/otp-spec'
+import { totp } from '../../support/totp'
+
+export { assertMatchesSpec, type ApiResult }
 
 export const BASE = 'http://mock.test'
 export const PASSWORD = 'correct horse battery staple'
 export const UA = 'PortcullisTest/1.0 (vitest)'
-
-export interface ApiResult<T = any> {
-  status: number
-  body: T
-  headers: Headers
-}
 
 export interface CallOptions {
   /** JSON-encoded unless `raw` is given. */
@@ -29,27 +26,6 @@ export interface CallOptions {
   token?: string | null
   otp?: string
   headers?: Record<string, string>
-}
-
-/** Every response of the otp API is validated against the spec; returns the parsed body. */
-export async function assertMatchesSpec(method: string, url: string, response: Response): Promise<ApiResult> {
-  const text = await response.text()
-  const contentType = response.headers.get('content-type')
-  let body: unknown = text === '' ? undefined : text
-  if (text !== '' && contentType?.includes('json')) body = JSON.parse(text)
-  const pathname = new URL(url).pathname
-  const route = otpValidator.match(method, pathname)
-  if (route.kind === 'found') {
-    const result = otpValidator.validateResponse(route.operation, response.status, body, { contentType })
-    if (!result.ok) {
-      throw new Error(`spec drift: ${method} ${pathname} → ${response.status} ${text.slice(0, 500)}\n${JSON.stringify(result.issues, null, 2)}`)
-    }
-  } else {
-    // Outside the documented operations (404 / 405) the body is still an ErrorBody.
-    const result = otpValidator.validateSchema('/components/schemas/ErrorBody', body, 'body')
-    if (!result.ok) throw new Error(`spec drift: ${method} ${pathname} → ${response.status}: ${JSON.stringify(result.issues)}`)
-  }
-  return { status: response.status, body, headers: response.headers }
 }
 
 export async function call(method: string, path: string, options: CallOptions = {}): Promise<ApiResult> {
@@ -78,11 +54,9 @@ export async function call(method: string, path: string, options: CallOptions = 
  */
 export const MOCK_EPOCH = Date.parse('2031-05-04T10:00:05.000Z')
 
-/** The backend with the otp surface registered (added here while `defaultSurfaces` lacks it). */
+/** The whole backend (otp is one of its default surfaces) on the frozen mock clock. */
 export function createOtpMock(): MockBackend {
-  const clock = { now: MOCK_EPOCH, frozenClock: true }
-  if (defaultSurfaces.some((surface) => surface.name === 'otp')) return createMockBackend(clock)
-  return createMockBackend({ backend: createBackend({ ...clock, surfaces: [...defaultSurfaces, otpSurface] }) })
+  return createMockBackend({ now: MOCK_EPOCH, frozenClock: true })
 }
 
 /** Starts msw around the file's tests; the backend is reset after each test. */
@@ -120,37 +94,20 @@ export async function signedInUser(mock: MockBackend, input: Partial<NewUser> = 
   return { user, ...tokens }
 }
 
+const control = controlClient(BASE)
+
 /** The mock clock, read the way a test would: through the control API. */
-export async function mockNow(): Promise<number> {
-  const r = await fetch(`${BASE}/__mock/clock`)
-  const body = (await r.json()) as { epochMs: number }
-  return body.epochMs
-}
+export const mockNow = (): Promise<number> => control.now()
 
-export async function advanceClock(ms: number): Promise<number> {
-  const r = await fetch(`${BASE}/__mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: ms }) })
-  expect(r.status).toBe(200)
-  return ((await r.json()) as { epochMs: number }).epochMs
-}
+export const advanceClock = (ms: number): Promise<number> => control.advanceClock(ms)
 
-export async function outbox(filter: { to?: string; channel?: 'email' | 'sms' } = {}): Promise<OutboxMessage[]> {
-  const query = new URLSearchParams(filter as Record<string, string>).toString()
-  const r = await fetch(`${BASE}/__mock/outbox${query ? `?${query}` : ''}`)
-  expect(r.status).toBe(200)
-  return ((await r.json()) as { messages: OutboxMessage[] }).messages
-}
+export const outbox = (filter: OutboxFilter = {}): Promise<OutboxMessage[]> => control.outbox(filter)
 
-export async function lastMessage(filter: { to?: string; channel?: 'email' | 'sms' }): Promise<OutboxMessage> {
-  const messages = await outbox(filter)
-  const last = messages[messages.length - 1]
-  if (!last) throw new Error(`no message for ${JSON.stringify(filter)}`)
-  return last
-}
+export const lastMessage = (filter: OutboxFilter): Promise<OutboxMessage> => control.lastMessage(filter)
 
-/** A TOTP code computed independently of the mock, at the mock's time (offset in 30 s steps). */
+/** A TOTP code computed independently of the mock (test/support/totp.ts), at the mock's time (offset in 30 s steps). */
 export async function totpCode(secret: string, stepOffset = 0): Promise<string> {
-  const now = await mockNow()
-  return TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: now + stepOffset * 30_000 })
+  return totp(secret, (await mockNow()) + stepOffset * 30_000)
 }
 
 /** A six-digit code guaranteed to differ from `code`. */

@@ -6,6 +6,7 @@
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest'
 import { createMockBackend } from '../../../mocks/index'
+import { controlClient, type OutboxMessage } from '../../support/control'
 import {
   LoginDocument,
   type LoginMutation,
@@ -14,6 +15,7 @@ import {
 
 export const BASE = 'http://mock.test'
 export const ENDPOINT = `${BASE}/api/graphql`
+const control = controlClient(BASE)
 /** What a GraphQL-over-HTTP client such as graphql-request sends. */
 export const ACCEPT = 'application/graphql-response+json, application/json'
 
@@ -106,62 +108,22 @@ export async function createUser(overrides: Record<string, unknown> = {}): Promi
     verified: true,
     ...overrides,
   }
-  const res = await fetch(`${BASE}/__mock/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  })
-  expect(res.status, await res.clone().text()).toBe(201)
-  const created = (await res.json()) as { id: string }
+  const created = await control.createUser(input)
   return { id: created.id, email: input.email as string, username: input.username as string, password: input.password as string }
 }
 
-export interface OutboxMessage {
-  id: string
-  channel: 'email' | 'sms'
-  to: string
-  purpose: string
-  subject: string
-  body: string
-  code: string | null
-  token: string | null
-  createdAt: string
-}
+export type { OutboxMessage }
 
-export async function outbox(to?: string): Promise<OutboxMessage[]> {
-  const url = new URL(`${BASE}/__mock/outbox`)
-  if (to) url.searchParams.set('to', to)
-  const res = await fetch(url)
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { messages: OutboxMessage[] }).messages
-}
+export const outbox = (to?: string): Promise<OutboxMessage[]> => control.outbox(to ? { to } : {})
 
 /** The code of the newest message for `to` with `purpose`. */
-export async function latestCode(to: string, purpose: string): Promise<string> {
-  const messages = (await outbox(to)).filter((m) => m.purpose === purpose)
-  expect(messages.length, `no ${purpose} message for ${to}`).toBeGreaterThan(0)
-  const code = messages.at(-1)!.code
-  expect(code).toMatch(/^\d{6}$/)
-  return code!
-}
+export const latestCode = (to: string, purpose: string): Promise<string> => control.latestCode({ to, purpose })
 
-export async function advanceClock(ms: number): Promise<number> {
-  const res = await fetch(`${BASE}/__mock/clock`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ advanceMs: ms }),
-  })
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { now: number }).now
-}
+/** Advances the mock clock; resolves with the new time in epoch milliseconds. */
+export const advanceClock = (ms: number): Promise<number> => control.advanceClock(ms)
 
 export async function setConfig(patch: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${BASE}/__mock/config`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(patch),
-  })
-  expect(res.status, await res.clone().text()).toBeLessThan(300)
+  await control.setConfig(patch)
 }
 
 /** A code guaranteed to differ from `code`. */

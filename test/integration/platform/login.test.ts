@@ -1,5 +1,5 @@
 /** Platform surface: login, emailed 2FA (confirm2Fa, resend2Fa) and userProfile. */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   Confirm2FaDocument,
   LoginDocument,
@@ -91,6 +91,24 @@ describe('login', () => {
     )
     expect(unknown).toEqual(wrong)
     expect(unknownName).toEqual(wrong)
+  })
+
+  it('pays the same PBKDF2 work for an unknown user as for a wrong password (no timing enumeration)', async () => {
+    const user = await createUser()
+    const derive = vi.spyOn(globalThis.crypto.subtle, 'deriveBits')
+    try {
+      await gql(LoginDocument, { credentials: { email: user.email, password: 'not-the-password' } })
+      const forWrongPassword = derive.mock.calls.length
+      expect(forWrongPassword).toBe(1)
+      derive.mockClear()
+      // A first dummy check may also create the dummy hash (one more derivation), once per process.
+      await gql(LoginDocument, { credentials: { email: 'nobody-here@example.com', password: 'whatever-1' } })
+      derive.mockClear()
+      await gql(LoginDocument, { credentials: { username: 'nobody-here', password: 'whatever-1' } })
+      expect(derive.mock.calls.length).toBe(forWrongPassword)
+    } finally {
+      derive.mockRestore()
+    }
   })
 
   it('needs an email or a username', async () => {

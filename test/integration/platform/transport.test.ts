@@ -112,12 +112,45 @@ describe('bad requests are 4xx and the server keeps serving', () => {
     await stillServing()
   })
 
-  it('wrong content type → 415, other methods → 405, mutation over GET → 405', async () => {
-    expect((await raw({ method: 'POST', headers: { 'content-type': 'text/plain', accept: ACCEPT }, body: '{}' })).status).toBe(415)
-    expect((await raw({ method: 'PUT', headers: jsonHeaders, body: JSON.stringify({ query: '{ __typename }' }) })).status).toBe(405)
+  it('wrong content type → 415, other methods → 405, mutation over GET → 405, unacceptable Accept → 406; each a JSON error with a code', async () => {
+    const expectTransportError = async (reply: Promise<Response>, status: number, code: string) => {
+      const res = await reply
+      expect(res.status).toBe(status)
+      expect(res.headers.get('content-type')).toContain('application/json')
+      const body = (await res.json()) as { errors: GraphQLErrorBody[] }
+      expect(body).not.toHaveProperty('data')
+      expect(body.errors).toEqual([{ message: expect.any(String), extensions: { code } }])
+      return res
+    }
+    await expectTransportError(fetch(ENDPOINT, { method: 'POST', headers: { 'content-type': 'text/plain', accept: ACCEPT }, body: '{}' }), 415, 'UNSUPPORTED_MEDIA_TYPE')
+    await expectTransportError(fetch(ENDPOINT, { method: 'POST', headers: { accept: ACCEPT }, body: new Blob(['{"query":"{ __typename }"}']) }), 415, 'UNSUPPORTED_MEDIA_TYPE')
+    const put = await expectTransportError(fetch(ENDPOINT, { method: 'PUT', headers: jsonHeaders, body: JSON.stringify({ query: '{ __typename }' }) }), 405, 'METHOD_NOT_ALLOWED')
+    expect(put.headers.get('allow')).toContain('POST')
     const url = new URL(ENDPOINT)
     url.searchParams.set('query', 'mutation { forgotPassword(email: "a@b.co") { status } }')
-    expect((await raw({ url: url.href, method: 'GET', headers: { accept: ACCEPT } })).status).toBe(405)
+    await expectTransportError(fetch(url, { headers: { accept: ACCEPT } }), 405, 'METHOD_NOT_ALLOWED')
+    await expectTransportError(fetch(ENDPOINT, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/html' }, body: '{"query":"{ __typename }"}' }), 406, 'NOT_ACCEPTABLE')
+    await stillServing()
+  })
+
+  it('a body that is not UTF-8 → 400 BAD_REQUEST (never decoded with replacement characters and run)', async () => {
+    const encoder = new TextEncoder()
+    // {"query":"{ __typename }","variables":{"x":"\xff\xfe"}}: valid JSON once the bytes are replaced.
+    const body = new Uint8Array([...encoder.encode('{"query":"{ __typename }","variables":{"x":"'), 0xff, 0xfe, ...encoder.encode('"}}')])
+    for (const accept of [ACCEPT, 'application/json']) {
+      const reply = await raw({ method: 'POST', headers: { ...jsonHeaders, accept }, body })
+      expect(reply.status).toBe(400)
+      expect(reply.body).toEqual({ errors: [{ message: expect.stringContaining('UTF-8'), extensions: { code: 'BAD_REQUEST' } }] })
+    }
+    await stillServing()
+  })
+
+  it('a document nested too deeply for the recursive parser → a syntax error, not a stack-overflow message', async () => {
+    for (const query of ['{' + 'a{'.repeat(5000) + 'a' + '}'.repeat(5001), `mutation { login(credentials: { password: "x", deviceInfo: ${'['.repeat(4000)}${']'.repeat(4000)} }) { token } }`]) {
+      const errors = expectRequestError(await gql(query))
+      expect(errors[0]!.extensions?.code).toBe('GRAPHQL_PARSE_FAILED')
+      expect(errors[0]!.message).not.toContain('call stack')
+    }
     await stillServing()
   })
 

@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createBackend, peekOperationName, redact } from '../../../mocks/backend'
 import type { RequestContext, Surface } from '../../../mocks/state/types'
+import { otpSurface } from '../../../mocks/surfaces/otp'
+import { platformSurface } from '../../../mocks/surfaces/platform'
 
 /** A surface that echoes what it received, so tests see the body survived fault matching. */
 const echo: Surface = {
@@ -58,6 +60,33 @@ describe('backend.handle', () => {
     expect(printed).toContain('internal error in boom GET /boom')
     expect(printed).not.toContain('eyJhbGciOiJFUzI1NiJ9')
     expect(redact('a'.repeat(43))).toBe('[redacted]')
+  })
+
+  it('exceptions the platform and otp surfaces catch themselves go to onError too (never straight to the console)', async () => {
+    const onError = vi.fn()
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const backend = createBackend({ surfaces: [platformSurface, otpSurface], onError })
+    await backend.ready()
+    const fail = vi.spyOn(backend.state.users, 'findByEmail').mockImplementation(() => {
+      throw new Error('db down')
+    })
+    try {
+      const json = { 'content-type': 'application/json' }
+      const graphql = await backend.handle(
+        new Request('http://mock.test/api/graphql', { method: 'POST', headers: json, body: JSON.stringify({ query: 'mutation { login(credentials: { email: "alice@example.com", password: "x" }) { token } }' }) }),
+      )
+      expect((await graphql!.json()).errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR')
+      const rest = await backend.handle(new Request('http://mock.test/auth/login', { method: 'POST', headers: json, body: JSON.stringify({ email: 'alice@example.com', password: 'x' }) }))
+      expect(rest!.status).toBe(500)
+      expect(onError.mock.calls.map(([error, site]) => [(error as Error).message, site])).toEqual([
+        ['db down', { method: 'POST', path: '/api/graphql', surface: 'platform' }],
+        ['db down', { method: 'POST', path: '/auth/login', surface: 'otp' }],
+      ])
+      expect(printed).not.toHaveBeenCalled()
+    } finally {
+      fail.mockRestore()
+      printed.mockRestore()
+    }
   })
 
   it('logs every request but the control API, with status and operation name', async () => {

@@ -44,6 +44,18 @@ describe('config', () => {
     }
   })
 
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('rejects the Object.prototype name %s as an unknown setting (top level and nested)', (key) => {
+    // JSON.parse makes `__proto__` an own key, as a PUT /__mock/config body would.
+    for (const patch of [JSON.parse(`{"${key}":{"polluted":true}}`), JSON.parse(`{"platform":{"${key}":{"polluted":true}}}`)]) {
+      const config = defaultConfig()
+      expect(() => updateConfig(config, patch)).toThrow(MockInputError)
+      expect(Object.getPrototypeOf(config)).toBe(Object.prototype)
+      expect(Object.getPrototypeOf(config.platform)).toBe(Object.prototype)
+      expect(config).toEqual(defaultConfig())
+      expect(Object.keys(config.platform)).toEqual(Object.keys(defaultConfig().platform))
+    }
+  })
+
   it('a patch with one bad key changes nothing at all', () => {
     const config = defaultConfig()
     expect(() => updateConfig(config, { mailEnabled: false, platform: { accessTokenTtlSeconds: 10 }, nope: true })).toThrow(MockInputError)
