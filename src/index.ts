@@ -21,3 +21,4 @@ export {
 export type { Session } from './core/session'
 export { memoryStorage, webStorage, type TokenStorage, type WebStorageLike } from './core/storage'
 export type { ClientOptions, FetchLike } from './core/types'
+export { appStateVisibility, type AppStateLike, type Visibility } from './core/visibility'

@@ -86,7 +86,8 @@ export interface AuthAdapter {
   /** Best effort: the core clears the session whatever this does. */
   signOut(context: AdapterContext, tokens: TokenSet): Promise<void>
   /**
-   * Step-up: if `response` says the call needs a second factor, return the challenge to show.
+   * Step-up: if `response` (only ever a non-2xx one) says the call needs a second factor,
+   * return the challenge to show.
    * After it is verified the core retries the original request once with `stepUpHeaders`; if the
    * replay is a step-up again, the answer counts as wrong (`invalid_code`). Asked before
    * `isUnauthorized`, so a wrong-code 401 is not mistaken for a rejected token. Must not consume

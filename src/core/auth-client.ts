@@ -15,9 +15,10 @@ import { isDue, isExpired, refreshAt, sameTokens, toSession, type Session, type 
 import { CORRUPT } from './session-codec'
 import { createSessionStore, type SessionStore } from './session-store'
 import { createStepUp } from './step-up'
+import type { Visibility } from './visibility'
 import { defaultStorage, type TokenStorage } from './storage'
 import type { FetchLike } from './types'
-import { createAuthenticatedFetch } from '../transport/authenticated-fetch'
+import { createAuthenticatedFetch, tokenOrigins } from '../transport/authenticated-fetch'
 
 export interface AuthClientOptions<A extends AuthAdapter = AuthAdapter> {
   /** Origin (and optional path prefix) of the backend. */
@@ -30,8 +31,20 @@ export interface AuthClientOptions<A extends AuthAdapter = AuthAdapter> {
   storageKey?: string
   /** Default `globalThis.fetch`, looked up per call. */
   fetch?: FetchLike
+  /**
+   * Where `auth.fetch` may send the access token besides the origin of `baseUrl` (always
+   * allowed): more origins of your own APIs (`['https://api.example.com']`), or a function that
+   * decides per URL. Requests anywhere else go out without it (and are never refreshed or
+   * stepped up), so a token never leaks to a third party.
+   */
+  tokenOrigins?: readonly string[] | ((url: URL) => boolean)
   /** Refresh before expiry on a timer. Default: true in a browser page, false elsewhere. */
   autoRefresh?: boolean
+  /**
+   * When the app is hidden, so the refresh timer pauses: the page's visibility by default;
+   * React Native passes `appStateVisibility(AppState)`.
+   */
+  visibility?: Visibility
   /** How long before expiry a token counts as due. Default 60 s. */
   refreshMarginMs?: number
   /** Share refreshes and sign-in/out with other tabs (Web Locks + BroadcastChannel). Default: true in a browser page. */
@@ -66,7 +79,8 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
   /**
    * Authenticated fetch, bound (pass it around freely): adds the bearer token, refreshes and
    * retries once when it is rejected, hands step-ups to the `challenge` listener. Relative URLs
-   * are appended to `baseUrl`. `createOtpClient(auth)` and friends use it.
+   * are appended to `baseUrl`. The token only goes to the origin of `baseUrl` and to
+   * `tokenOrigins`; any other URL is fetched as it is. `createOtpClient(auth)` and friends use it.
    */
   readonly fetch: FetchLike
 
@@ -90,8 +104,9 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
     this.baseUrl = baseUrl
     this.api = api
 
+    const rawFetch: FetchLike = (input, init) => (options.fetch ?? globalThis.fetch)(input, init)
     const plainFetch: FetchLike = async (input, init) => {
-      const response = await (options.fetch ?? globalThis.fetch)(input, init)
+      const response = await rawFetch(input, init)
       clock.observeDate(response.headers.get('date'))
       return response
     }
@@ -118,6 +133,9 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
     this.fetch = createAuthenticatedFetch({
       baseUrl,
       fetch: plainFetch,
+      // Another origin's clock (its Date header) says nothing about the backend's.
+      passThrough: rawFetch,
+      authorize: tokenOrigins(baseUrl, options.tokenOrigins),
       accessToken: () => this.getAccessToken(),
       refreshRejected: async (token) => (await this.#refresh(token))?.accessToken ?? null,
       ...(api.isUnauthorized && { isUnauthorized: (response: Response) => api.isUnauthorized!(response) }),
@@ -134,6 +152,7 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
             return true
           },
           pending: this.#pending,
+          skew: () => clock.skew,
         }),
       }),
     })
@@ -148,6 +167,7 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
             },
             // Not getAccessToken(): that hides a failure while the old token still works.
             () => this.#refresh(),
+            options.visibility,
           )
         : null
     this.#ready = this.#load()
@@ -201,7 +221,11 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
     return this.#events.on(name, listener)
   }
 
-  /** Restores a challenge saved with `JSON.stringify(challenge)`; rejects anything else (kind `validation`). */
+  /**
+   * Restores a sign-in or password-change challenge saved with `JSON.stringify(challenge)`;
+   * rejects anything else (kind `validation`), a `step_up` included: that belongs to the call
+   * that asked for it, so make the call again.
+   */
   resumeChallenge(saved: string | ChallengeState): Challenge {
     return this.#challenge(parseChallengeState(saved, this.api.name))
   }
@@ -247,6 +271,7 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
     return createChallenge(state, {
       answer: async (current, answer) => this.#settle(await this.api.verifyChallenge(this.#context, current, answer)),
       resend: (current) => this.api.resendChallenge(this.#context, current),
+      skew: () => this.#clock.skew,
     })
   }
 

@@ -24,7 +24,10 @@ export type AuthResult =
 export interface Challenge {
   readonly kind: ChallengeKind
   readonly methods: readonly ChallengeMethod[]
-  /** Epoch ms (server clock), or null when the API does not say. */
+  /**
+   * When the code stops working, epoch ms on this device's clock (like `Session.expiresAt`, so
+   * `expiresAt - Date.now()` is the time left), or null when the API does not say.
+   */
   readonly expiresAt: number | null
   /** Tries left, or null when unknown; updated after a wrong answer. */
   readonly attemptsLeft: number | null
@@ -37,7 +40,7 @@ export interface Challenge {
   resend(): Promise<void>
   /** Gives up: a waiting `auth.fetch` rejects with code `challenge_cancelled`. */
   cancel(): void
-  /** The serializable state (no secrets), for `auth.resumeChallenge`. */
+  /** The serializable state (no secrets), for `auth.resumeChallenge` (not for a `step_up`: make the call again). */
   toJSON(): ChallengeState
 }
 
@@ -46,6 +49,8 @@ export interface ChallengeDriver {
   answer(state: ChallengeState, answer: ChallengeAnswer): Promise<AuthResult>
   resend(state: ChallengeState): Promise<ChallengeState>
   cancelled?(): void
+  /** Server minus local clock, ms: the state keeps server time, `expiresAt` shows local time. */
+  skew?(): number
 }
 
 const closedError = (): AuthError => new AuthError('This challenge is over; start again.', { code: 'challenge_closed', kind: 'challenge' })
@@ -68,7 +73,7 @@ export function createChallenge(initial: ChallengeState, driver: ChallengeDriver
       return state.methods
     },
     get expiresAt() {
-      return state.expiresAt
+      return state.expiresAt === null ? null : state.expiresAt - (driver.skew?.() ?? 0)
     },
     get attemptsLeft() {
       return state.attemptsLeft
@@ -101,7 +106,11 @@ export function createChallenge(initial: ChallengeState, driver: ChallengeDriver
   }
 }
 
-const KINDS: readonly string[] = ['sign_in_2fa', 'step_up', 'change_password_2fa']
+/**
+ * What can be resumed. Not `step_up`: it belongs to the call that asked for it (gone after a
+ * reload), and answering it without that call would "verify" nothing.
+ */
+const RESUMABLE: readonly string[] = ['sign_in_2fa', 'change_password_2fa']
 const METHODS: readonly string[] = ['email_code', 'sms_code', 'totp', 'backup_code', 'webauthn']
 const isNumberOrNull = (value: unknown): boolean => value === null || (typeof value === 'number' && value === value)
 
@@ -122,7 +131,7 @@ export function parseChallengeState(input: unknown, adapter: string): ChallengeS
     typeof s === 'object' &&
     s !== null &&
     s.adapter === adapter &&
-    KINDS.includes(s.kind as string) &&
+    RESUMABLE.includes(s.kind as string) &&
     Array.isArray(s.methods) &&
     s.methods.every((m) => METHODS.includes(m)) &&
     isNumberOrNull(s.expiresAt) &&

@@ -17,6 +17,8 @@ export interface AuthErrorOptions {
   details?: AuthErrorDetails | undefined
   /** For a wrong challenge answer: how many tries remain, when known. */
   attemptsLeft?: number | undefined
+  /** How long the server asked to wait before trying again (`Retry-After`), in ms. */
+  retryAfterMs?: number | undefined
   /** Kept for debugging only; never serialized (it may hold request data). */
   cause?: unknown
 }
@@ -33,6 +35,8 @@ export class AuthError extends Error {
   readonly retryable: boolean
   readonly details: AuthErrorDetails | undefined
   readonly attemptsLeft: number | undefined
+  /** How long the server asked to wait before trying again (`Retry-After` on a 429 or 503), in ms. */
+  readonly retryAfterMs: number | undefined
 
   constructor(message: string, options: AuthErrorOptions) {
     super(message)
@@ -46,9 +50,20 @@ export class AuthError extends Error {
     this.retryable = options.retryable ?? (options.kind === 'network' || options.kind === 'rate_limit' || options.kind === 'server')
     this.details = options.details
     this.attemptsLeft = options.attemptsLeft
+    this.retryAfterMs = options.retryAfterMs
   }
 
-  toJSON(): { name: string; message: string; code: string; kind: AuthErrorKind; status?: number; retryable: boolean; details?: AuthErrorDetails; attemptsLeft?: number } {
+  toJSON(): {
+    name: string
+    message: string
+    code: string
+    kind: AuthErrorKind
+    status?: number
+    retryable: boolean
+    details?: AuthErrorDetails
+    attemptsLeft?: number
+    retryAfterMs?: number
+  } {
     return {
       name: this.name,
       message: this.message,
@@ -58,6 +73,7 @@ export class AuthError extends Error {
       retryable: this.retryable,
       ...(this.details === undefined ? {} : { details: this.details }),
       ...(this.attemptsLeft === undefined ? {} : { attemptsLeft: this.attemptsLeft }),
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
     }
   }
 }
@@ -91,8 +107,17 @@ export function toAuthError(error: unknown): AuthError {
 
 /** An AuthError with the same safe fields and a known `attemptsLeft`. */
 export function withAttemptsLeft(error: AuthError, attemptsLeft: number | undefined): AuthError {
-  const { code, kind, status, retryable, details } = error
-  return new AuthError(error.message, { code, kind, status, retryable, details, attemptsLeft, cause: error })
+  const { code, kind, status, retryable, details, retryAfterMs } = error
+  return new AuthError(error.message, { code, kind, status, retryable, details, attemptsLeft, retryAfterMs, cause: error })
+}
+
+/** A response's `Retry-After` (delay in seconds, or an HTTP date) in ms, when it has a usable one. */
+export function retryAfter(headers: Headers, now = Date.now()): number | undefined {
+  const value = headers.get('retry-after')?.trim()
+  if (!value) return undefined
+  // An HTTP date names its day and month; Date.parse alone would take `-5` or `1.5` for dates.
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : /[a-z]/i.test(value) ? Date.parse(value) - now : NaN
+  return ms === ms ? Math.max(0, ms) : undefined
 }
 
 /** Maps an HTTP status to the kind a caller should react to. */

@@ -1,8 +1,10 @@
 /**
  * Proactive refresh: one timer that fires when the token is due, so a user never waits on a
- * refresh. Paused while the page is hidden (browsers throttle background timers anyway, and a
- * hidden tab need not keep tokens fresh); on return it fires at once if the time has passed.
+ * refresh. Paused while the app is hidden (a background tab, a backgrounded React Native app:
+ * their timers are throttled anyway, and nobody waits on them); on return it fires at once if
+ * the time has passed.
  */
+import { documentVisibility, type Visibility } from './visibility'
 
 /** After a failed proactive refresh, try again this much later rather than spin. */
 const RETRY_MS = 30_000
@@ -17,35 +19,28 @@ export interface RefreshTimer {
   stop(): void
 }
 
-interface VisibilityDocument {
-  visibilityState?: string
-  addEventListener(type: 'visibilitychange', listener: () => void): void
-  removeEventListener(type: 'visibilitychange', listener: () => void): void
-}
-
 /**
  * @param delay ms until the next refresh is due (≤ 0: now), or null when nothing needs one.
  * @param fire makes the token fresh; rejects when it could not.
+ * @param visibility pauses the timer while hidden; default the page's (none off the web).
  */
-export function createRefreshTimer(delay: () => number | null, fire: () => Promise<unknown>): RefreshTimer {
-  const doc = (globalThis as { document?: VisibilityDocument }).document
+export function createRefreshTimer(delay: () => number | null, fire: () => Promise<unknown>, visibility = documentVisibility()): RefreshTimer {
   let handle: ReturnType<typeof setTimeout> | undefined
   let stopped = false
-
-  const onVisibility = (): void => schedule()
-  doc?.addEventListener('visibilitychange', onVisibility)
+  const unsubscribe = visibility?.subscribe(() => schedule())
 
   function schedule(minDelayMs = 0): void {
     clearTimeout(handle)
     handle = undefined
     const ms = delay()
-    if (stopped || ms === null || doc?.visibilityState === 'hidden') return
+    if (stopped || ms === null || visibility?.hidden()) return
     handle = setTimeout(
       () => {
         handle = undefined
         fire().then(
           () => schedule(MIN_GAP_MS),
-          () => schedule(RETRY_MS),
+          // Not sooner than the server asked (Retry-After on a rate limit).
+          (error: { retryAfterMs?: number } | null) => schedule(Math.max(RETRY_MS, error?.retryAfterMs ?? 0)),
         )
       },
       Math.min(Math.max(ms, minDelayMs, 0), MAX_DELAY_MS),
@@ -59,7 +54,7 @@ export function createRefreshTimer(delay: () => number | null, fire: () => Promi
     stop() {
       stopped = true
       clearTimeout(handle)
-      doc?.removeEventListener('visibilitychange', onVisibility)
+      unsubscribe?.()
     },
   }
 }

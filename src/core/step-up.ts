@@ -22,6 +22,8 @@ export interface StepUpOptions {
   offer(challenge: Challenge): boolean
   /** Challenges still waiting, so dispose() can cancel them. */
   pending: Set<Challenge>
+  /** Server minus local clock, ms. */
+  skew(): number
 }
 
 const invalidCode = (state: ChallengeState): AuthError =>
@@ -58,6 +60,7 @@ export function createStepUp(o: StepUpOptions) {
           return { status: 'verified' }
         },
         resend: o.resend,
+        skew: o.skew,
         cancelled() {
           if (!waiting) return
           finish()

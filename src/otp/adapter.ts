@@ -14,7 +14,7 @@
  * openapi-fetch) to keep the sign-in bundle small; the generated types keep it honest.
  */
 import type { AdapterContext, AuthAdapter, ChallengeMethod, ChallengeState, TokenSet } from '../core/adapter'
-import { AuthError, kindForStatus, type AuthErrorKind } from '../core/errors'
+import { AuthError, kindForStatus, retryAfter, toAuthError, type AuthErrorKind } from '../core/errors'
 import type { FetchLike } from '../core/types'
 import type { components } from '../generated/otp/openapi'
 import { claimMs, readClaims } from '../transport/jwt-claims'
@@ -42,9 +42,7 @@ async function send(fetchFn: FetchLike, url: string, init?: RequestInit): Promis
   try {
     return await fetchFn(url, init)
   } catch (cause) {
-    if (cause instanceof AuthError) throw cause
-    // Only a TypeError (how fetch reports a network failure) is kept: other errors may quote request data.
-    throw new AuthError('The otp API could not be reached.', { code: 'network_error', kind: 'network', cause: cause instanceof TypeError ? cause : undefined })
+    throw toAuthError(cause)
   }
 }
 
@@ -71,6 +69,7 @@ async function read<T>(response: Response, code403?: string): Promise<T> {
       kind: kind ?? (response.ok ? 'server' : kindForStatus(status)),
       status,
       details: body?.details ? details : undefined,
+      retryAfterMs: retryAfter(response.headers),
     },
   )
 }

@@ -1,9 +1,10 @@
 /**
  * The platform adapter: AuthClient over the platform GraphQL API (`POST /api/graphql`).
  *
- * It posts the generated operation documents as plain strings with `fetch` and reads the
- * `{ data, errors }` envelope itself, so a bundle that signs in carries neither graphql-js nor
- * graphql-request. This file is the only code that knows the platform wire protocol.
+ * It posts its operations (the generated ones, trimmed to the fields it reads: see `OPERATIONS`)
+ * as plain strings with `fetch` and reads the `{ data, errors }` envelope itself, so a bundle
+ * that signs in carries neither graphql-js nor graphql-request nor the full documents. This file
+ * is the only code that knows the platform wire protocol.
  */
 import type {
   AdapterContext,
@@ -17,19 +18,21 @@ import type {
 } from '../core/adapter'
 import type { AuthClient } from '../core/auth-client'
 import type { AuthResult } from '../core/challenge'
-import { AuthError, kindForStatus, type AuthErrorKind } from '../core/errors'
+import { AuthError, toAuthError } from '../core/errors'
 import type { FetchLike } from '../core/types'
-import {
-  ChangePasswordDocument,
-  Confirm2FaDocument,
-  ConfirmChangePassword2FaDocument,
-  LoginDocument,
-  LogoutDocument,
-  NewTokenDocument,
-  Resend2FaDocument,
-  ResendChangePassword2FaDocument,
+import type {
+  ChangePasswordMutationVariables,
+  Confirm2FaMutationVariables,
+  ConfirmChangePassword2FaMutationVariables,
+  LoginMutationVariables,
+  LogoutMutationVariables,
+  NewTokenMutationVariables,
+  Resend2FaMutationVariables,
+  ResendChangePassword2FaMutationVariables,
 } from '../generated/platform/graphql'
+import { graphqlError, type WireGraphQLError } from '../transport/graphql-errors'
 import { claimMs, readClaims } from '../transport/jwt-claims'
+import { PLATFORM_ERROR_KINDS } from './errors'
 
 export interface PlatformApiOptions {
   /**
@@ -60,7 +63,7 @@ export interface PlatformAdapter extends AuthAdapter {
   changePassword(context: AdapterContext, input: ChangePasswordInput): Promise<AdapterResult>
 }
 
-/** The fields of `LoginResult` the adapter reads (the documents select more). */
+/** The fields of `LoginResult` the adapter selects and reads. */
 interface LoginResult {
   token?: string | null
   refreshToken?: string | null
@@ -70,55 +73,37 @@ interface LoginResult {
   userProfile?: { username?: string | null } | null
 }
 
-interface WireError {
-  message?: unknown
-  extensions?: { code?: unknown; attemptsLeft?: unknown } | null
-}
-
-/**
- * The backend's deliberate error codes and what a caller does about them. Their messages are
- * written by the backend for people and carry no input, so they are passed on; any other code
- * (e.g. graphql-js variable errors, which quote the offending value) gets a generic message.
- */
-const KINDS: Record<string, AuthErrorKind> = {
-  UNAUTHENTICATED: 'auth',
-  INVALID_CREDENTIALS: 'auth',
-  ACCOUNT_DISABLED: 'auth',
-  INVALID_REFRESH_TOKEN: 'auth',
-  REFRESH_TOKEN_REUSED: 'auth',
-  INVALID_CODE: 'challenge',
-  CODE_EXPIRED: 'challenge',
-  CODE_ATTEMPTS_EXHAUSTED: 'challenge',
-  INVALID_SESSION: 'challenge',
-  NO_PENDING_CHALLENGE: 'challenge',
-  WEAK_PASSWORD: 'validation',
-  EMAIL_IN_USE: 'validation',
-  USERNAME_IN_USE: 'validation',
-  RATE_LIMITED: 'rate_limit',
-  EMAIL_DELIVERY_FAILED: 'server',
-  INTERNAL_SERVER_ERROR: 'server',
-}
-
 const NAME = 'platform'
 
-function toError(error: WireError | undefined, status: number): AuthError {
-  const wireCode = error?.extensions?.code
-  const known = typeof wireCode === 'string' ? KINDS[wireCode] : undefined
-  const attempts = error?.extensions?.attemptsLeft
-  return new AuthError(
-    known && typeof error?.message === 'string' ? error.message : `The platform API rejected the request (status ${status}).`,
-    {
-      code: typeof wireCode === 'string' ? wireCode.toLowerCase() : `http_${status}`,
-      kind: known ?? (status >= 400 ? kindForStatus(status) : 'validation'),
-      status,
-      attemptsLeft: typeof attempts === 'number' ? attempts : undefined,
-    },
-  )
+/** A document the adapter sends: the root field it reads, and the generated operation's variables. */
+type Operation<Result, Variables> = string & { readonly __types?: [Result, Variables] }
+/** What a resend answers. */
+interface Resent {
+  sessionId?: string | null
+}
+
+const SESSION = '{token refreshToken promptTwoFactorAuth sessionId userId userProfile{username}}'
+
+/**
+ * The operations the adapter sends. Each is the generated operation of the same name with the
+ * same variables (so the generated `*Variables` types apply and the backend logs the same
+ * operation names), selecting only the fields read here: the generated documents select all of
+ * `LoginResult` and its profile, about 1 KB min+gzip a sign-in bundle would carry for nothing.
+ * A unit test validates them against the schema and compares them with the generated ones.
+ */
+export const OPERATIONS = {
+  Login: `mutation Login($credentials:LoginCredentials!){login(credentials:$credentials)${SESSION}}` as Operation<LoginResult, LoginMutationVariables>,
+  Confirm2Fa: `mutation Confirm2Fa($code:String!,$sessionId:String!,$timestamp:Int,$email:EmailAddress!){confirm2Fa(code:$code,sessionId:$sessionId,timestamp:$timestamp,email:$email)${SESSION}}` as Operation<LoginResult, Confirm2FaMutationVariables>,
+  Resend2Fa: `mutation Resend2Fa($sessionId:String!,$email:EmailAddress!){resend2Fa(sessionId:$sessionId,email:$email){sessionId}}` as Operation<Resent, Resend2FaMutationVariables>,
+  NewToken: `mutation NewToken($refreshToken:String!){newToken(refreshToken:$refreshToken)${SESSION}}` as Operation<LoginResult, NewTokenMutationVariables>,
+  Logout: `mutation Logout($deviceInfo:DeviceInfo){logout(deviceInfo:$deviceInfo){status}}` as Operation<unknown, LogoutMutationVariables>,
+  ChangePassword: `mutation ChangePassword($oldPassword:String!,$newPassword:String!){changePassword(oldPassword:$oldPassword,newPassword:$newPassword)${SESSION}}` as Operation<LoginResult, ChangePasswordMutationVariables>,
+  ConfirmChangePassword2Fa: `mutation ConfirmChangePassword2Fa($code:String!){confirmChangePassword2Fa(code:$code)${SESSION}}` as Operation<LoginResult, ConfirmChangePassword2FaMutationVariables>,
+  ResendChangePassword2Fa: `mutation ResendChangePassword2Fa{resendChangePassword2Fa{sessionId}}` as Operation<Resent, ResendChangePassword2FaMutationVariables>,
 }
 
 /** Posts one operation and returns its single root field, or rejects with an AuthError. */
-async function gql<R>(fetchFn: FetchLike, url: string, document: { toString(): string }, variables: object, token?: string): Promise<R> {
-  const query = String(document)
+async function gql<R, V>(fetchFn: FetchLike, url: string, query: Operation<R, V>, variables: V, token?: string): Promise<R> {
   let response: Response
   try {
     response = await fetchFn(url, {
@@ -131,14 +116,12 @@ async function gql<R>(fetchFn: FetchLike, url: string, document: { toString(): s
       body: JSON.stringify({ query, operationName: /\w+\s+(\w+)/.exec(query)?.[1], variables }),
     })
   } catch (cause) {
-    if (cause instanceof AuthError) throw cause
-    // Only a TypeError (how fetch reports a network failure) is kept: other errors may quote request data.
-    throw new AuthError('The platform API could not be reached.', { code: 'network_error', kind: 'network', cause: cause instanceof TypeError ? cause : undefined })
+    throw toAuthError(cause)
   }
   const status = response.status
-  const body = (await response.json().catch(() => null)) as { data?: Record<string, unknown> | null; errors?: WireError[] } | null
+  const body = (await response.json().catch(() => null)) as { data?: Record<string, unknown> | null; errors?: WireGraphQLError[] } | null
   const error = body?.errors?.[0]
-  if (error || !response.ok) throw toError(error, status)
+  if (error || !response.ok) throw graphqlError(error, status, response.headers, PLATFORM_ERROR_KINDS, NAME)
   const result = body?.data && Object.values(body.data)[0]
   if (!result) throw new AuthError('The platform API sent an unexpected response.', { code: 'bad_response', kind: 'server', status })
   return result as R
@@ -176,7 +159,7 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
     name: NAME,
 
     async signIn(context, { email, username, password, deviceId }: SignInCredentials) {
-      const result = await gql<LoginResult>(context.fetch, url(context), LoginDocument, {
+      const result = await gql(context.fetch, url(context), OPERATIONS.Login, {
         credentials: { email, username, password, ...deviceInfo(deviceId) },
       })
       if (result.promptTwoFactorAuth) {
@@ -196,24 +179,24 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
       const { code, email = state.data['email'] } = typeof response === 'string' ? { code: response } : response
       if (typeof code !== 'string') throw new AuthError('Enter the code that was emailed to you.', { code: 'invalid_code', kind: 'validation' })
       if (state.kind === 'change_password_2fa') {
-        const result = await gql<LoginResult>(context.authorizedFetch, url(context), ConfirmChangePassword2FaDocument, { code })
+        const result = await gql(context.authorizedFetch, url(context), OPERATIONS.ConfirmChangePassword2Fa, { code })
         return result.token ? { type: 'done', tokens: tokenSet(result) } : { type: 'done' }
       }
       if (typeof email !== 'string') {
         throw new AuthError('Enter the email address of the account to finish signing in.', { code: 'email_required', kind: 'validation', details: { email: ['Required.'] } })
       }
       const { sessionId, userId } = state.data
-      const result = await gql<LoginResult>(context.fetch, url(context), Confirm2FaDocument, { code, sessionId, email })
+      const result = await gql(context.fetch, url(context), OPERATIONS.Confirm2Fa, { code, sessionId: `${sessionId ?? ''}`, email })
       return session(result, { id: typeof userId === 'string' ? userId : null, email })
     },
 
     async resendChallenge(context, state) {
       const changing = state.kind === 'change_password_2fa'
       const result = changing
-        ? await gql<{ sessionId?: string | null }>(context.authorizedFetch, url(context), ResendChangePassword2FaDocument, {})
-        : await gql<{ sessionId?: string | null }>(context.fetch, url(context), Resend2FaDocument, {
-            sessionId: state.data['sessionId'],
-            email: state.data['email'],
+        ? await gql(context.authorizedFetch, url(context), OPERATIONS.ResendChangePassword2Fa, {})
+        : await gql(context.fetch, url(context), OPERATIONS.Resend2Fa, {
+            sessionId: `${state.data['sessionId'] ?? ''}`,
+            email: `${state.data['email'] ?? ''}`,
           })
       const next = challenge(context, state.kind, state.data)
       if (!changing && result.sessionId) next.data = { ...state.data, sessionId: result.sessionId }
@@ -222,13 +205,13 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
 
     async refresh(context, tokens) {
       if (!tokens.refreshToken) throw new AuthError('There is no refresh token; sign in again.', { code: 'invalid_refresh_token', kind: 'auth' })
-      const result = await gql<LoginResult>(context.fetch, url(context), NewTokenDocument, { refreshToken: tokens.refreshToken })
+      const result = await gql(context.fetch, url(context), OPERATIONS.NewToken, { refreshToken: tokens.refreshToken })
       return tokenSet(result, tokens.refreshToken)
     },
 
     async signOut(context, tokens) {
       // `logout` invalidates every token of the session on the server.
-      await gql(context.fetch, url(context), LogoutDocument, deviceInfo(), tokens.accessToken)
+      await gql(context.fetch, url(context), OPERATIONS.Logout, deviceInfo(), tokens.accessToken)
     },
 
     async isUnauthorized(response) {
@@ -236,12 +219,12 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
       // GraphQL reports a rejected token as a 200 with an UNAUTHENTICATED error; only bodies of
       // this endpoint are read, so other APIs called through auth.fetch pay nothing.
       if ((response.url && !response.url.includes(path)) || !/json/.test(response.headers.get('content-type') ?? '')) return false
-      const body = (await response.clone().json().catch(() => null)) as { errors?: WireError[] } | null
+      const body = (await response.clone().json().catch(() => null)) as { errors?: WireGraphQLError[] } | null
       return body?.errors?.some((error) => error?.extensions?.code === 'UNAUTHENTICATED') ?? false
     },
 
     async changePassword(context, { oldPassword, newPassword }) {
-      const result = await gql<LoginResult>(context.authorizedFetch, url(context), ChangePasswordDocument, { oldPassword, newPassword })
+      const result = await gql(context.authorizedFetch, url(context), OPERATIONS.ChangePassword, { oldPassword, newPassword })
       if (result.promptTwoFactorAuth) return { type: 'challenge', challenge: challenge(context, 'change_password_2fa', {}) }
       return result.token ? { type: 'done', tokens: tokenSet(result) } : { type: 'done' }
     },

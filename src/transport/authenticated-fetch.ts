@@ -1,14 +1,19 @@
 /**
  * `auth.fetch`: fetch with the bearer token, one refresh-and-retry when the token is rejected,
- * and the step-up handoff. The request is cloned before it is sent and every retry sends a
- * fresh clone, so a POST body is replayed intact (a sent body is consumed and cannot be reused);
- * there is exactly one retry per reason, never a loop.
+ * and the step-up handoff. A body that can be consumed (a stream, a Request's) is cloned before
+ * the first send and every retry sends a fresh clone, so a POST body is replayed intact; a string
+ * body is simply sent again. There is exactly one retry per reason, never a loop. The token only goes where `authorize`
+ * allows (by default the backend's own origin): a request anywhere else is passed on untouched.
  */
 import type { FetchLike } from '../core/types'
 
 export interface AuthenticatedFetchOptions {
   baseUrl: string
   fetch: FetchLike
+  /** Whether a request to `url` may carry the access token. */
+  authorize(url: string): boolean
+  /** For requests that are not ours (another origin): sent as they are. Default `fetch`. */
+  passThrough?: FetchLike
   /** A valid access token, or null when signed out. */
   accessToken(): Promise<string | null>
   /** After the server rejected `token`: a newer token, or null when there is none. */
@@ -20,35 +25,58 @@ export interface AuthenticatedFetchOptions {
 }
 
 /**
- * A Request from fetch's arguments. Relative URLs are appended to `baseUrl` (so a baseUrl with a
- * path prefix keeps it: `/users` under `https://x/api` is `https://x/api/users`).
+ * The absolute URL of fetch's input. Relative URLs are appended to `baseUrl` (so a baseUrl with
+ * a path prefix keeps it: `/users` under `https://x/api` is `https://x/api/users`).
  */
+export function toUrl(input: Request | string | URL, baseUrl: string): string {
+  // Not `instanceof Request`: a Request from another realm or a polyfill is still a Request.
+  const url = typeof input === 'object' && !(input instanceof URL) ? input.url : String(input)
+  return /^[a-z][a-z\d+.-]*:/i.test(url) ? url : new URL(url.replace(/^\/+/, ''), baseUrl.replace(/\/*$/, '/')).href
+}
+
+/** A Request from fetch's arguments, relative URLs resolved as `toUrl` does. */
 export function toRequest(input: Request | string | URL, init: RequestInit | undefined, baseUrl: string): Request {
-  // Not `instanceof`: a Request from another realm or a polyfill is still a Request.
-  if (typeof input === 'object' && !(input instanceof URL)) return new Request(input, init)
-  const url = String(input)
-  return new Request(/^[a-z][a-z\d+.-]*:/i.test(url) ? url : new URL(url.replace(/^\/+/, ''), baseUrl.replace(/\/*$/, '/')), init)
+  return typeof input === 'object' && !(input instanceof URL) ? new Request(input, init) : new Request(toUrl(input, baseUrl), init)
+}
+
+/**
+ * `authorize` for `createAuthenticatedFetch`: the origin of `baseUrl`, plus `extra` origins
+ * (strings; a full URL counts as its origin) or whatever `extra` (a function) accepts.
+ */
+export function tokenOrigins(baseUrl: string, extra: readonly string[] | ((url: URL) => boolean) = []): (url: string) => boolean {
+  const origin = (url: string | URL): string => new URL(url).origin
+  const allowed = new Set([origin(baseUrl), ...(typeof extra === 'function' ? [] : extra.map(origin))])
+  return (url) => allowed.has(origin(url)) || (typeof extra === 'function' && extra(new URL(url)))
 }
 
 export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLike {
   const unauthorized = o.isUnauthorized ?? (async (response: Response) => response.status === 401)
 
   return async (input, init) => {
-    const template = toRequest(input, init, o.baseUrl)
+    const url = toUrl(input, o.baseUrl)
+    // Never hand the token to a third party (an absolute URL elsewhere, a CDN, an analytics host).
+    if (!o.authorize(url)) return (o.passThrough ?? o.fetch)(input instanceof URL ? url : input, init)
+    // A string body (or none) can simply be sent again; anything else (a stream, a Request's
+    // body) is replayed from a clone of the request taken before the first send.
+    const body = init?.body
+    const template = typeof input === 'string' || input instanceof URL ? (body == null || typeof body === 'string' ? null : new Request(url, init)) : new Request(input, init)
+    const headers = template?.headers ?? new Headers(init?.headers)
     // The caller brought its own credentials: not ours to refresh.
-    if (template.headers.has('authorization')) return o.fetch(template)
+    if (headers.has('authorization')) return o.fetch(template ?? url, template ? undefined : init)
 
     let sentToken: string | null = null
-    const send = async (headers?: Record<string, string>): Promise<Response> => {
+    const send = async (extra?: Record<string, string>): Promise<Response> => {
       sentToken = await o.accessToken()
       // A fresh Headers object rather than mutating the clone's: under msw's Node interceptor a
       // cloned Request whose headers were set in place drops its original headers when copied.
-      const merged = new Headers(template.headers)
+      const merged = new Headers(headers)
       if (sentToken) merged.set('authorization', `Bearer ${sentToken}`)
-      for (const [name, value] of Object.entries(headers ?? {})) merged.set(name, value)
-      return o.fetch(new Request(template.clone(), { headers: merged }))
+      for (const [name, value] of Object.entries(extra ?? {})) merged.set(name, value)
+      return o.fetch(template ? new Request(template.body ? template.clone() : template, { headers: merged }) : url, template ? undefined : { ...init, headers: merged })
     }
-    const stepUp = async (response: Response): Promise<Response> => (await o.stepUp?.(template, response, send)) ?? response
+    // A step-up is refused with an error status; only then is the request needed as an object.
+    const stepUp = async (response: Response): Promise<Response> =>
+      (!response.ok && (await o.stepUp?.(template ?? new Request(url, init), response, send))) || response
 
     const response = await send()
     // Step-up first: a wrong step-up code can also be a 401 that no refresh would fix.

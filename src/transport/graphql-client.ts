@@ -1,7 +1,8 @@
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core'
 import { ClientError, GraphQLClient } from 'graphql-request'
-import { AuthError, kindForStatus } from '../core/errors'
+import { toAuthError as networkError, type AuthError } from '../core/errors'
 import type { ClientOptions, FetchLike } from '../core/types'
+import { graphqlError, type GraphQLErrorKinds, type WireGraphQLError } from './graphql-errors'
 
 /** Variables are optional in the call when the operation declares none that are required. */
 type VariablesArgs<TVariables> =
@@ -17,14 +18,20 @@ export interface TypedGraphQLClient {
   readonly raw: GraphQLClient
 }
 
-/** One GraphQL error as the backend sends it. */
-interface WireGraphQLError {
-  message?: unknown
-  extensions?: { code?: unknown } | undefined
+/** How a surface's GraphQL errors read: its name (for messages) and its deliberate codes. */
+export interface GraphQLErrorOptions {
+  api: string
+  kinds: GraphQLErrorKinds
 }
 
-export function createTypedGraphQLClient(path: string, options: ClientOptions): TypedGraphQLClient {
-  const url = new URL(path, options.baseUrl).toString()
+const GENERIC: GraphQLErrorOptions = { api: 'GraphQL', kinds: { UNAUTHENTICATED: 'auth' } }
+
+/**
+ * `path` is appended to `baseUrl` (a path prefix in `baseUrl` is kept, as the adapters and the
+ * REST clients do).
+ */
+export function createTypedGraphQLClient(path: string, options: ClientOptions, errors: GraphQLErrorOptions = GENERIC): TypedGraphQLClient {
+  const url = options.baseUrl.replace(/\/+$/, '') + path
   // Resolved per call (not captured once) so fetch interceptors installed later still apply.
   const fetchImpl: FetchLike = (input, init) => (options.fetch ?? globalThis.fetch)(input, init)
   const raw = new GraphQLClient(url, {
@@ -37,7 +44,7 @@ export function createTypedGraphQLClient(path: string, options: ClientOptions): 
       try {
         return await raw.request(String(document), args[0] as Record<string, unknown> | undefined)
       } catch (error) {
-        throw toAuthError(error)
+        throw toAuthError(error, errors)
       }
     },
   }
@@ -45,18 +52,13 @@ export function createTypedGraphQLClient(path: string, options: ClientOptions): 
 
 /**
  * graphql-request's ClientError puts the whole request (variables: passwords, tokens) into its
- * message, so it is never passed on: only the server's own error messages and codes are kept.
+ * message, so it is never passed on: the first GraphQL error is read as the adapters read it
+ * (only deliberate codes keep their message). Anything else is a network error.
  */
-export function toAuthError(error: unknown): AuthError {
-  if (error instanceof AuthError) return error
+export function toAuthError(error: unknown, errors: GraphQLErrorOptions = GENERIC): AuthError {
   if (error instanceof ClientError) {
-    const status = error.response.status
-    const errors = (error.response.errors ?? []) as WireGraphQLError[]
-    const first = errors[0]
-    const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : status >= 400 ? `http_${status}` : 'graphql_error'
-    const message = typeof first?.message === 'string' ? first.message : `The GraphQL request failed with status ${status}.`
-    const kind = status >= 400 ? kindForStatus(status) : code === 'UNAUTHENTICATED' ? 'auth' : 'validation'
-    return new AuthError(message, { code, kind, status })
+    const first = (error.response.errors as WireGraphQLError[] | undefined)?.[0]
+    return graphqlError(first, error.response.status, error.response.headers, errors.kinds, errors.api)
   }
-  return new AuthError('The backend could not be reached.', { code: 'network_error', kind: 'network', cause: error })
+  return networkError(error)
 }

@@ -10,11 +10,14 @@ export interface UnverifiedClaims {
   [claim: string]: unknown
 }
 
-/** The payload of a compact JWT, or null when it is not one. Never throws. */
+/**
+ * The payload of a compact JWT, or null when it is not one. Never throws. UTF-8 is decoded with
+ * `decodeURIComponent` rather than TextDecoder, which React Native's Hermes does not have.
+ */
 export function readClaims(token: string): UnverifiedClaims | null {
   try {
-    const b64 = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')
-    const claims: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))))
+    const binary = atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))
+    const claims: unknown = JSON.parse(decodeURIComponent(binary.replace(/[\s\S]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0'))))
     return claims && typeof claims === 'object' ? (claims as UnverifiedClaims) : null
   } catch {
     return null

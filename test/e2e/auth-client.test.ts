@@ -63,14 +63,16 @@ describe('e2e: AuthClient + platformApi over HTTP', () => {
     expect(await refreshes((r) => r.operationName === 'Logout')).toBe(1)
   })
 
-  it('signs in with the emailed 2FA code (wrong, resend, right) and resumes it in a new client', async () => {
+  it('signs in with the emailed 2FA code (wrong, resend, right, resumed in a new client), refreshes once, signs out', async () => {
     const first = new AuthClient({ baseUrl: mock.url, api: platformApi() })
     const result = await first.signIn({ email: 'bob@example.com', password: DEMO_PASSWORD })
     if (result.status !== 'challenge') throw new Error('expected a challenge')
+    expect(result.challenge).toMatchObject({ kind: 'sign_in_2fa', methods: ['email_code'] })
     const code = await latestCode('bob@example.com')
     await expect(result.challenge.verify(wrong(code))).rejects.toMatchObject({ kind: 'challenge', code: 'invalid_code', attemptsLeft: 4 })
     await result.challenge.resend()
     const saved = JSON.stringify(result.challenge)
+    first.dispose()
 
     const second = new AuthClient({ baseUrl: mock.url, api: platformApi() })
     const resumed = second.resumeChallenge(saved)
@@ -80,6 +82,26 @@ describe('e2e: AuthClient + platformApi over HTTP', () => {
     const { epochMs } = await control<ClockBody>('GET', '/clock')
     const claims = await verifyAccessToken(token, { jwksUrl: `${mock.url}/.well-known/jwks.json`, issuer, audience, currentDate: new Date(epochMs) })
     expect(claims.sub).toBe('00000000-0000-4000-8000-000000000b0b')
+
+    // Refresh: the token expires on the mock's clock; 20 concurrent calls share one NewToken.
+    const api = createPlatformClient(second)
+    await advance(2 * 3_600_000)
+    const profiles = await Promise.all(Array.from({ length: 20 }, () => api.request(UserProfileDocument)))
+    expect(profiles.every((p) => p.userProfile?.username === 'bob')).toBe(true)
+    expect(await refreshes((r) => r.operationName === 'NewToken')).toBe(1)
+    const refreshed = (await second.getAccessToken())!
+    expect(refreshed).not.toBe(token)
+
+    // Sign-out: logout revokes the session on the server, so the last token no longer works.
+    await second.signOut()
+    expect(await second.getSession()).toBeNull()
+    expect(await refreshes((r) => r.operationName === 'Logout')).toBe(1)
+    const after = await fetch(`${mock.url}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${refreshed}` },
+      body: JSON.stringify({ query: String(UserProfileDocument) }),
+    })
+    expect(((await after.json()) as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
   })
 })
 
@@ -93,12 +115,31 @@ describe('e2e: AuthClient + otpApi over HTTP', () => {
     expect(codes.every((c) => c.response.status === 200)).toBe(true)
     expect(await refreshes((r) => r.path === '/auth/login/refresh')).toBe(1)
 
+    const totp = async (secret: string) => {
+      const { epochMs } = await control<ClockBody>('GET', '/clock')
+      return TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: epochMs })
+    }
+    // Without a listener: the call rejects with the challenge; answering it replays the call.
     const error = await auth.fetch('/auth/otp/methods/totp', { method: 'DELETE' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ChallengeRequiredError)
-    const { epochMs } = await control<ClockBody>('GET', '/clock')
-    const code = TOTP.generate({ secret: Secret.fromBase32('PORTCULLISDEMOTOTPSECRETKEY23456'), algorithm: 'SHA1', digits: 6, period: 30, timestamp: epochMs })
-    const verified = await (error as ChallengeRequiredError).challenge.verify(code)
+    const verified = await (error as ChallengeRequiredError).challenge.verify(await totp('PORTCULLISDEMOTOTPSECRETKEY23456'))
     expect(verified.status === 'verified' && verified.response?.status).toBe(200)
+
+    // With one global prompt, typed calls that need x-otp leave it out and wait for the code:
+    // enrol a new authenticator, confirm it, then delete it again.
+    const created = await otp.POST('/auth/otp/methods/totp', { body: {} })
+    const secret = (created.data as { secret?: string } | undefined)?.secret
+    expect(secret).toMatch(/^[A-Z2-7]+$/)
+    const prompts: string[] = []
+    auth.on('challenge', async ({ challenge }) => {
+      prompts.push(challenge.methods.join())
+      await challenge.verify(await totp(secret!))
+    })
+    const confirmed = await otp.POST('/auth/otp/code', { body: { channel: 'TOTP' } })
+    expect(confirmed.data?.hasValidatedSecret).toBe(true)
+    const deleted = await otp.DELETE('/auth/otp/methods/totp')
+    expect(deleted.data?.hasValidatedSecret).toBe(false)
+    expect(prompts).toEqual(['totp', 'totp'])
 
     await auth.signOut()
     expect(await auth.getAccessToken()).toBeNull()

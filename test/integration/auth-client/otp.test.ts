@@ -1,19 +1,18 @@
 /**
- * AuthClient + otpApi() against the in-process mock backend (msw): sign-in, refresh (on expiry,
- * on a rejected token, under a storm, under faults, on reuse), local sign-out, two tabs, the
- * `x-otp` step-up with TOTP and SMS codes, and createOtpClient(auth).
+ * AuthClient + otpApi() against the in-process mock backend (msw): sign-in, local sign-out,
+ * refresh-token rotation, the `x-otp` step-up with TOTP and SMS codes, and createOtpClient(auth).
+ * Refresh, storms, faults, reuse, sign-out races, storage and tabs run for both adapters in
+ * flows.test.ts.
  */
 import { Secret, TOTP } from 'otpauth'
 import { describe, expect, it, vi } from 'vitest'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../../mocks/index'
-import { AuthClient, AuthError, ChallengeRequiredError, type Challenge, type SignOutReason } from '../../../src/index'
+import { AuthClient, AuthError, ChallengeRequiredError, type Challenge } from '../../../src/index'
 import { createOtpClient, otpApi } from '../../../src/otp'
 import {
   advanceClock,
   BASE,
   createUser,
-  injectFault,
-  installWebLocks,
   latestCode,
   refreshCount,
   requests,
@@ -111,124 +110,6 @@ describe('AuthClient + otpApi: refresh', () => {
     expect(await refreshCount('otp')).toBe(2)
     expect(await auth.getSession()).not.toBeNull()
   })
-
-  it('refreshes and retries once on a 401 when the local clock does not know the token expired', async () => {
-    const auth = new AuthClient({ baseUrl: BASE, api: otpApi() })
-    await signedIn(auth)
-    await advanceClock(20 * MINUTE)
-    expect((await createSecret(auth)).status).toBe(200)
-    expect(await refreshCount('otp')).toBe(1)
-  })
-
-  it('200 concurrent calls with an expired token make exactly 1 refresh request', async () => {
-    const auth = client()
-    await signedIn(auth)
-    await advanceClock(20 * MINUTE)
-    const statuses = await Promise.all(Array.from({ length: 200 }, async () => (await createSecret(auth)).status))
-    expect(statuses.every((s) => s === 200)).toBe(true)
-    expect(await refreshCount('otp')).toBe(1)
-  })
-
-  it('200 concurrent calls answered 401 (local clock unaware) make exactly 1 refresh request', async () => {
-    const auth = new AuthClient({ baseUrl: BASE, api: otpApi() })
-    await signedIn(auth)
-    await advanceClock(20 * MINUTE)
-    const statuses = await Promise.all(Array.from({ length: 200 }, async () => (await createSecret(auth)).status))
-    expect(statuses.every((s) => s === 200)).toBe(true)
-    expect(await refreshCount('otp')).toBe(1)
-  })
-
-  it('refresh-token reuse signs the stale client out (the otp API reports it as an invalid refresh token)', async () => {
-    const storage = sharedStorage()
-    const auth = client({ storage })
-    await signedIn(auth)
-    const staleStorage = sharedStorage()
-    for (const [k, v] of storage.items) staleStorage.setItem(k, v)
-    await advanceClock(20 * MINUTE)
-    expect(await auth.getAccessToken()).toBeTruthy()
-
-    const stale = client({ storage: staleStorage })
-    const signedOut = vi.fn<(event: { reason: SignOutReason; error?: AuthError }) => void>()
-    stale.on('signedOut', signedOut)
-    expect(await stale.getAccessToken()).toBeNull()
-    expect(signedOut).toHaveBeenCalledTimes(1)
-    expect(signedOut.mock.calls[0]![0]).toMatchObject({ reason: 'refresh_failed', error: { kind: 'auth', code: 'invalid_refresh_token' } })
-    expect(staleStorage.items.size).toBe(0)
-
-    // The reuse revoked the whole family: the honest client is signed out at its next refresh.
-    const honestOut = vi.fn()
-    auth.on('signedOut', honestOut)
-    await advanceClock(20 * MINUTE)
-    expect(await auth.getAccessToken()).toBeNull()
-    expect(honestOut).toHaveBeenCalledWith(expect.objectContaining({ reason: 'refresh_failed' }))
-  })
-
-  it('a network failure during refresh keeps the session; a later call succeeds', async () => {
-    const auth = client({ refreshAttempts: 3 })
-    await signedIn(auth)
-    await advanceClock(20 * MINUTE)
-    await injectFault({ path: '/auth/login/refresh', networkError: true, times: 3 })
-    const failed = vi.fn()
-    const out = vi.fn()
-    auth.on('refreshFailed', failed)
-    auth.on('signedOut', out)
-    await expect(createSecret(auth)).rejects.toMatchObject({ kind: 'network' })
-    expect(failed).toHaveBeenCalledWith(expect.objectContaining({ signedOut: false, error: expect.objectContaining({ code: 'network_error' }) }))
-    expect(out).not.toHaveBeenCalled()
-    expect(await auth.getSession()).not.toBeNull()
-    expect((await createSecret(auth)).status).toBe(200)
-  })
-
-  it('signing out while a refresh is in flight leaves no session behind', async () => {
-    const storage = sharedStorage()
-    const auth = client({ storage })
-    await signedIn(auth)
-    await advanceClock(20 * MINUTE)
-    await injectFault({ path: '/auth/login/refresh', delayMs: 150 })
-    const call = createSecret(auth)
-    await new Promise((resolve) => setTimeout(resolve, 30))
-    await auth.signOut()
-    const response = await call
-    expect(response.status).toBe(401)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    expect(await auth.getSession()).toBeNull()
-    expect(storage.items.size).toBe(0)
-  })
-
-  it('corrupt storage means signed out, without a throw', async () => {
-    const storage = sharedStorage()
-    storage.setItem('portcullis.session', 'not json at all')
-    const auth = client({ storage })
-    expect(await auth.getSession()).toBeNull()
-    expect(await auth.getAccessToken()).toBeNull()
-    expect(storage.items.size).toBe(0)
-  })
-})
-
-describe('AuthClient + otpApi: two tabs', () => {
-  it('share one refresh under a Web Lock and both end up with the new token', async () => {
-    const uninstall = installWebLocks()
-    const storage = sharedStorage()
-    const options = { storage, crossTab: true, storageKey: `otp-tabs-${Date.now()}` }
-    const tabA = client(options)
-    const tabB = client(options)
-    try {
-      const heard = vi.fn()
-      tabB.on('signedIn', heard)
-      await signedIn(tabA)
-      await vi.waitFor(() => expect(heard).toHaveBeenCalled())
-      await advanceClock(20 * MINUTE)
-      const [a, b] = await Promise.all([tabA.getAccessToken(), tabB.getAccessToken()])
-      expect(a).toBeTruthy()
-      expect(b).toBe(a)
-      expect(await refreshCount('otp')).toBe(1)
-      expect((await createSecret(tabB)).status).toBe(200)
-    } finally {
-      tabA.dispose()
-      tabB.dispose()
-      uninstall()
-    }
-  })
 })
 
 describe('AuthClient + otpApi: x-otp step-up', () => {
@@ -262,9 +143,31 @@ describe('AuthClient + otpApi: x-otp step-up', () => {
     expect(error).toBeInstanceOf(ChallengeRequiredError)
     const { challenge } = error as ChallengeRequiredError
     expect(challenge.methods).toEqual(['totp'])
+    // A step-up belongs to its call: after a reload there is nothing to replay, so it cannot be resumed.
+    const reloaded = client()
+    expect(() => reloaded.resumeChallenge(JSON.stringify(challenge))).toThrow(expect.objectContaining({ kind: 'validation', code: 'invalid_challenge' }))
     const result = await challenge.verify(totp(DEMO_TOTP_SECRET))
     expect(result.status).toBe('verified')
     expect(result.status === 'verified' && result.response?.status).toBe(200)
+  })
+
+  it('createOtpClient(auth).DELETE without x-otp: the global prompt answers with a computed TOTP code and the typed call goes through', async () => {
+    const auth = client()
+    await auth.signIn(carol)
+    const otp = createOtpClient(auth)
+    const prompted = vi.fn()
+    auth.on('challenge', async ({ challenge }) => {
+      prompted(challenge.kind, challenge.methods)
+      await challenge.verify(totp(DEMO_TOTP_SECRET))
+    })
+    const { data, error, response } = await otp.DELETE('/auth/otp/methods/totp')
+    expect(error).toBeUndefined()
+    expect(response.status).toBe(200)
+    expect(data?.hasValidatedSecret).toBe(false)
+    expect(prompted).toHaveBeenCalledExactlyOnceWith('step_up', ['totp'])
+    // Sent once without the header (the step-up), then once with the code: no more.
+    const deletes = (await requests()).filter((r) => r.method === 'DELETE' && r.path === '/auth/otp/methods/totp')
+    expect(deletes.map((r) => r.status)).toEqual([400, 200])
   })
 
   it('confirms a new authenticator: createOtpClient(auth) enrols, the step-up takes a code computed from the secret', async () => {
@@ -278,7 +181,7 @@ describe('AuthClient + otpApi: x-otp step-up', () => {
       expect(challenge.methods).toEqual(['totp'])
       void challenge.verify(totp(secret))
     })
-    const confirmed = await otp.POST('/auth/otp/code', { body: { channel: 'TOTP' }, params: { header: {} as { 'x-otp': string } } })
+    const confirmed = await otp.POST('/auth/otp/code', { body: { channel: 'TOTP' } })
     expect(confirmed.response.status).toBe(200)
     expect(confirmed.data).toMatchObject({ hasValidatedSecret: true })
   })
@@ -294,7 +197,7 @@ describe('AuthClient + otpApi: x-otp step-up', () => {
       expect(challenge.methods).toEqual(['sms_code'])
       void challenge.verify(code)
     })
-    const confirmed = await otp.POST('/auth/otp/code', { body: { channel: 'SMS' }, params: { header: {} as { 'x-otp': string } } })
+    const confirmed = await otp.POST('/auth/otp/code', { body: { channel: 'SMS' } })
     expect(confirmed.data).toMatchObject({ hasValidatedPhone: true })
   })
 })

@@ -1,20 +1,18 @@
 /**
  * AuthClient + platformApi() against the in-process mock backend (msw): sign-in with and without
- * the emailed 2FA code, challenge resume, refresh (on expiry, on a rejected token, under a storm,
- * under faults, on reuse), sign-out races, storage corruption, and the typed client on `auth`.
+ * the emailed 2FA code, challenge resume, sign-out with logout, the password-change step-up, and
+ * the typed client on `auth`. Refresh, storms, faults, reuse, sign-out races, storage and tabs
+ * run for both adapters in flows.test.ts.
  */
 import { describe, expect, it, vi } from 'vitest'
-import { AuthClient, AuthError, memoryStorage, type AuthClientOptions, type Challenge, type SignOutReason } from '../../../src/index'
+import { AuthClient, AuthError, memoryStorage, type AuthClientOptions, type Challenge } from '../../../src/index'
 import { changePassword, createPlatformClient, platformApi, UserProfileDocument, type PlatformAdapter } from '../../../src/platform'
 import {
   advanceClock,
   BASE,
   createUser,
-  injectFault,
-  installWebLocks,
   latestCode,
   refreshCount,
-  sharedStorage,
   useMockBackend,
   wrongCode,
 } from './support'
@@ -149,98 +147,7 @@ describe('AuthClient + platformApi: sign-in', () => {
   })
 })
 
-describe('AuthClient + platformApi: refresh', () => {
-  it('refreshes once the token is due (mock clock advanced)', async () => {
-    const auth = client()
-    await signedIn(auth)
-    const before = await auth.getAccessToken()
-    const refreshed = vi.fn()
-    auth.on('tokenRefreshed', refreshed)
-    await advanceClock(HOUR)
-    const user = await profile(auth)
-    expect(user).not.toBeNull()
-    expect(await auth.getAccessToken()).not.toBe(before)
-    expect(refreshed).toHaveBeenCalledTimes(1)
-    expect(await refreshCount('platform')).toBe(1)
-  })
-
-  it('refreshes and retries once when the server rejects the token (UNAUTHENTICATED), even with a local clock', async () => {
-    const auth = new AuthClient({ baseUrl: BASE, api: platformApi() })
-    await signedIn(auth)
-    await advanceClock(2 * HOUR)
-    expect(await profile(auth)).not.toBeNull()
-    expect(await refreshCount('platform')).toBe(1)
-  })
-
-  it('200 concurrent calls with an expired token make exactly 1 refresh request', async () => {
-    const auth = client()
-    await signedIn(auth)
-    await advanceClock(2 * HOUR)
-    const results = await Promise.all(Array.from({ length: 200 }, () => profile(auth)))
-    expect(results.every((r) => r !== null)).toBe(true)
-    expect(await refreshCount('platform')).toBe(1)
-  })
-
-  it('200 concurrent calls rejected by the server (local clock unaware) still make 1 refresh request', async () => {
-    const auth = new AuthClient({ baseUrl: BASE, api: platformApi() })
-    await signedIn(auth)
-    await advanceClock(2 * HOUR)
-    const results = await Promise.all(Array.from({ length: 200 }, () => profile(auth)))
-    expect(results.every((r) => r !== null)).toBe(true)
-    expect(await refreshCount('platform')).toBe(1)
-  })
-
-  it('refresh-token reuse signs the stale client out with reason token_reused', async () => {
-    const storage = sharedStorage()
-    const auth = client({ storage })
-    await signedIn(auth)
-    // A stale copy of the session (a restored backup, a second device with the same tokens).
-    const staleStorage = sharedStorage()
-    for (const [k, v] of storage.items) staleStorage.setItem(k, v)
-    await advanceClock(2 * HOUR)
-    expect(await auth.getAccessToken()).toBeTruthy()
-
-    const stale = client({ storage: staleStorage })
-    const signedOut = vi.fn<(event: { reason: SignOutReason; error?: AuthError }) => void>()
-    stale.on('signedOut', signedOut)
-    expect(await stale.getAccessToken()).toBeNull()
-    expect(signedOut).toHaveBeenCalledTimes(1)
-    expect(signedOut.mock.calls[0]![0]).toMatchObject({ reason: 'token_reused', error: { kind: 'auth', code: 'refresh_token_reused' } })
-    expect(await stale.getSession()).toBeNull()
-    expect(staleStorage.items.size).toBe(0)
-  })
-
-  it('a network failure during refresh keeps the session; a later call succeeds', async () => {
-    const auth = client({ refreshAttempts: 2 })
-    await signedIn(auth)
-    await advanceClock(2 * HOUR)
-    await injectFault({ path: '/api/graphql', operationName: 'NewToken', networkError: true, times: 2 })
-    const failed = vi.fn()
-    const signedOut = vi.fn()
-    auth.on('refreshFailed', failed)
-    auth.on('signedOut', signedOut)
-    await expect(auth.getAccessToken()).rejects.toMatchObject({ kind: 'network', retryable: true })
-    expect(failed).toHaveBeenCalledWith(expect.objectContaining({ signedOut: false }))
-    expect(signedOut).not.toHaveBeenCalled()
-    expect(await auth.getSession()).not.toBeNull()
-    expect(await profile(auth)).not.toBeNull()
-  })
-
-  it('signing out while a refresh is in flight leaves no session behind', async () => {
-    const storage = sharedStorage()
-    const auth = client({ storage })
-    await signedIn(auth)
-    await advanceClock(2 * HOUR)
-    await injectFault({ path: '/api/graphql', operationName: 'NewToken', delayMs: 150 })
-    const pending = auth.getAccessToken()
-    await new Promise((resolve) => setTimeout(resolve, 30))
-    await auth.signOut()
-    expect(await pending).toBeNull()
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    expect(await auth.getSession()).toBeNull()
-    expect(storage.items.size).toBe(0)
-  })
-
+describe('AuthClient + platformApi: sign-out', () => {
   it('signs out with logout: the server revokes the tokens', async () => {
     const auth = client()
     await signedIn(auth)
@@ -254,77 +161,6 @@ describe('AuthClient + platformApi: refresh', () => {
     })
     const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> }
     expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
-  })
-})
-
-describe('AuthClient + platformApi: storage and tabs', () => {
-  it('corrupt storage means signed out, without a throw', async () => {
-    const storage = sharedStorage()
-    storage.setItem('portcullis.session', '{"v":1,"tokens":')
-    const auth = client({ storage })
-    const signedOut = vi.fn()
-    auth.on('signedOut', signedOut)
-    expect(await auth.getSession()).toBeNull()
-    expect(await auth.getAccessToken()).toBeNull()
-    expect(signedOut).toHaveBeenCalledWith({ reason: 'storage_corrupt' })
-    expect(storage.items.size).toBe(0)
-    await signedIn(auth)
-    expect(await auth.getSession()).not.toBeNull()
-  })
-
-  it('two clients sharing storage and a BroadcastChannel behave as two tabs', async () => {
-    const storage = sharedStorage()
-    const options = { storage, crossTab: true, storageKey: `tabs-${Date.now()}` }
-    const tabA = client(options)
-    const tabB = client(options)
-    try {
-      const seenByB = vi.fn()
-      tabB.on('signedIn', seenByB)
-      await signedIn(tabA)
-      await vi.waitFor(() => expect(seenByB).toHaveBeenCalledTimes(1))
-      expect(await tabB.getAccessToken()).toBe(await tabA.getAccessToken())
-
-      const refreshedB = vi.fn()
-      tabB.on('tokenRefreshed', refreshedB)
-      await advanceClock(2 * HOUR)
-      const fresh = await tabA.getAccessToken()
-      await vi.waitFor(() => expect(refreshedB).toHaveBeenCalled())
-      expect(await tabB.getAccessToken()).toBe(fresh)
-      expect(await profile(tabB)).not.toBeNull()
-      expect(await refreshCount('platform')).toBe(1)
-
-      const outB = vi.fn()
-      tabB.on('signedOut', outB)
-      await tabA.signOut()
-      await vi.waitFor(() => expect(outB).toHaveBeenCalledWith({ reason: 'remote' }))
-      expect(await tabB.getSession()).toBeNull()
-    } finally {
-      tabA.dispose()
-      tabB.dispose()
-    }
-  })
-})
-
-describe('AuthClient + platformApi: two tabs refreshing at once', () => {
-  it('with Web Locks, two tabs due at the same moment make one refresh and share its tokens', async () => {
-    const uninstall = installWebLocks()
-    const storage = sharedStorage()
-    const options = { storage, crossTab: true, storageKey: `tabs-lock-${Date.now()}` }
-    const tabA = client(options)
-    const tabB = client(options)
-    try {
-      await signedIn(tabA)
-      await vi.waitFor(async () => expect(await tabB.getSession()).not.toBeNull())
-      await advanceClock(2 * HOUR)
-      const [a, b] = await Promise.all([profile(tabA), profile(tabB)])
-      expect(a).toEqual(b)
-      expect(await tabA.getAccessToken()).toBe(await tabB.getAccessToken())
-      expect(await refreshCount('platform')).toBe(1)
-    } finally {
-      tabA.dispose()
-      tabB.dispose()
-      uninstall()
-    }
   })
 })
 

@@ -95,13 +95,16 @@ export async function requests(): Promise<LoggedRequest[]> {
   return (await control<{ requests: LoggedRequest[] }>('GET', '/requests')).requests
 }
 
-/** How many refresh calls the backend received, per surface. */
-export async function refreshCount(surface: 'platform' | 'otp'): Promise<number> {
+/** The refresh calls the backend received (status 0: failed at the network by a fault), per surface. */
+export async function refreshRequests(surface: 'platform' | 'otp'): Promise<LoggedRequest[]> {
   const log = await requests()
   return surface === 'otp'
-    ? log.filter((r) => r.method === 'POST' && r.path === '/auth/login/refresh').length
-    : log.filter((r) => r.path === '/api/graphql' && r.operationName === 'NewToken').length
+    ? log.filter((r) => r.method === 'POST' && r.path === '/auth/login/refresh')
+    : log.filter((r) => r.path === '/api/graphql' && r.operationName === 'NewToken')
 }
+
+/** How many refresh calls the backend received, per surface. */
+export const refreshCount = async (surface: 'platform' | 'otp'): Promise<number> => (await refreshRequests(surface)).length
 
 /** A Storage-like object two clients can share (what `localStorage` is to two tabs). */
 export function sharedStorage(): { getItem(k: string): string | null; setItem(k: string, v: string): void; removeItem(k: string): void; items: Map<string, string> } {

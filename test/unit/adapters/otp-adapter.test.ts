@@ -137,11 +137,16 @@ describe('otpApi()', () => {
     it('maps exhausted code requests to rate_limit', async () => {
       server.use(
         http.get(`${baseUrl}/auth/otp/code`, () =>
-          HttpResponse.json({ message: 'The user has exhausted its available attempts and must wait before requesting another', code: 'otp_attempts_exhausted' }, { status: 429 }),
+          HttpResponse.json(
+            { message: 'The user has exhausted its available attempts and must wait before requesting another', code: 'otp_attempts_exhausted' },
+            { status: 429, headers: { 'retry-after': '42' } },
+          ),
         ),
       )
       const state = { adapter: 'otp', kind: 'step_up' as const, methods: ['email_code' as const], expiresAt: null, attemptsLeft: null, data: {} }
-      await expect(otpApi().resendChallenge(context(), state)).rejects.toMatchObject({ kind: 'rate_limit', code: 'otp_attempts_exhausted', retryable: true })
+      const error = await otpApi().resendChallenge(context(), state).catch((e: unknown) => e)
+      expect(error).toMatchObject({ kind: 'rate_limit', code: 'otp_attempts_exhausted', retryable: true, retryAfterMs: 42_000 })
+      expect((error as AuthError).toJSON()).toMatchObject({ retryAfterMs: 42_000 })
     })
   })
 

@@ -49,7 +49,7 @@ describe('platformApi()', () => {
       tokens: { accessToken: token, refreshToken: 'r-1', expiresAt: exp * 1000, issuedAt: (exp - 3600) * 1000 },
       user: { id: 'u-1', email: 'ada@example.com', username: null },
     })
-    expect(seen[0]?.query).toContain('mutation Login($credentials: LoginCredentials!)')
+    expect(seen[0]).toMatchObject({ operationName: 'Login', query: expect.stringMatching(/^mutation Login\(\$credentials:LoginCredentials!\)/) })
     expect(seen[0]?.variables).toEqual({ credentials: { email: 'ada@example.com', password: 'pw-secret-1', deviceInfo: { deviceId: 'dev-1' } } })
   })
 
@@ -129,8 +129,12 @@ describe('platformApi()', () => {
     server.use(http.post(`${baseUrl}/api/graphql`, () => new HttpResponse('<html>bad gateway</html>', { status: 502 })))
     await expect(adapter.signIn(context(), credentials)).rejects.toMatchObject({ kind: 'server', status: 502, retryable: true })
 
-    server.use(http.post(`${baseUrl}/api/graphql`, () => HttpResponse.json({ errors: [{ message: 'slow down' }] }, { status: 429 })))
-    await expect(adapter.signIn(context(), credentials)).rejects.toMatchObject({ kind: 'rate_limit' })
+    server.use(
+      http.post(`${baseUrl}/api/graphql`, () =>
+        HttpResponse.json({ errors: [{ message: 'Too many attempts.', extensions: { code: 'RATE_LIMITED' } }] }, { status: 429, headers: { 'Retry-After': '3' } }),
+      ),
+    )
+    await expect(adapter.signIn(context(), credentials)).rejects.toMatchObject({ kind: 'rate_limit', code: 'rate_limited', retryAfterMs: 3_000 })
   })
 
   it('never repeats a server message that may quote the input (graphql-js variable errors)', async () => {

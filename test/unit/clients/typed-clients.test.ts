@@ -9,7 +9,7 @@ import { createAccountsClient, createAccountsRelayClient, MeDocument, relay, typ
 import { createExperienceClient } from '../../../src/experience'
 import { AuthError } from '../../../src/index'
 import { createOtpClient } from '../../../src/otp'
-import { createPlatformClient, LoginDocument, type LoginMutation } from '../../../src/platform'
+import { createPlatformClient, LoginDocument, UserProfileDocument, type LoginMutation } from '../../../src/platform'
 
 const baseUrl = 'http://backend.test'
 const server = setupServer()
@@ -52,8 +52,33 @@ describe('createPlatformClient', () => {
     const client = createPlatformClient({ baseUrl })
     const error = await client.request(LoginDocument, { credentials: { email: 'a@example.com', password: 'secret-pw-42' } }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AuthError)
-    expect(error).toMatchObject({ code: 'INVALID_CREDENTIALS', message: 'Invalid credentials.' })
+    // The same code, kind and message as the platform adapter gives for this error.
+    expect(error).toMatchObject({ code: 'invalid_credentials', kind: 'auth', message: 'Invalid credentials.' })
     expect(JSON.stringify(error) + String((error as Error).message)).not.toContain('secret-pw-42')
+  })
+
+  it('never repeats a message that may quote the variables (a graphql-js variable error has no deliberate code)', async () => {
+    server.use(
+      http.post(`${baseUrl}/api/graphql`, () =>
+        HttpResponse.json({ errors: [{ message: 'Variable "$credentials" got invalid value { password: "secret-pw-42", nick: 1 }' }] }, { status: 400 }),
+      ),
+    )
+    const client = createPlatformClient({ baseUrl })
+    const error = await client.request(LoginDocument, { credentials: { email: 'a@example.com', password: 'secret-pw-42' } }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ name: 'AuthError', kind: 'validation', code: 'http_400', status: 400 })
+    expect(JSON.stringify(error) + String((error as Error).message) + String((error as Error).stack)).not.toContain('secret-pw-42')
+  })
+
+  it('keeps a path prefix of baseUrl, as the adapter does', async () => {
+    let hit = ''
+    server.use(
+      http.post(`${baseUrl}/gateway/api/graphql`, ({ request }) => {
+        hit = new URL(request.url).pathname
+        return HttpResponse.json({ data: { userProfile: null } })
+      }),
+    )
+    await createPlatformClient({ baseUrl: `${baseUrl}/gateway/` }).request(UserProfileDocument)
+    expect(hit).toBe('/gateway/api/graphql')
   })
 })
 

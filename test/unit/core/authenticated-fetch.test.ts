@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { toRequest } from '../../../src/transport/authenticated-fetch'
 import { createOtpClient } from '../../../src/otp/client'
 import { AuthError } from '../../../src/core/errors'
@@ -79,6 +79,34 @@ describe('auth.fetch', () => {
     expect(requests.map((r) => r.body)).toEqual(['streamed', 'streamed'])
   })
 
+  const stream = (text: string) =>
+    new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(text))
+        controller.close()
+      },
+    })
+  it.each([
+    ['a string', () => ['/r', { method: 'POST', body: 'a=1&b=2' }]],
+    ['URLSearchParams', () => ['/r', { method: 'POST', body: new URLSearchParams({ a: '1', b: '2' }) }]],
+    ['a Blob', () => ['/r', { method: 'POST', body: new Blob(['a=1&b=2']) }]],
+    ['bytes', () => ['/r', { method: 'POST', body: new TextEncoder().encode('a=1&b=2') }]],
+    ['a stream', () => ['/r', { method: 'POST', body: stream('a=1&b=2'), duplex: 'half' }]],
+    ['a Request', () => [new Request('https://auth.test/r', { method: 'POST', body: 'a=1&b=2' })]],
+    ['a Request with a stream', () => [new Request('https://auth.test/r', { method: 'POST', body: stream('a=1&b=2'), duplex: 'half' } as RequestInit)]],
+    ['a URL object', () => [new URL('https://auth.test/r'), { method: 'POST', body: 'a=1&b=2' }]],
+  ])('replays %s body intact on the retry, with the caller\'s method and headers', async (_label, args) => {
+    const { auth, requests } = await client(acceptOnly('access-secret-2'))
+    const [input, init] = args() as [Request | string | URL, RequestInit | undefined]
+    const withHeaders = input instanceof Request ? new Request(input, { headers: { 'x-trace': 't-1' } }) : input
+    const response = await auth.fetch(withHeaders, init && { ...init, headers: { 'x-trace': 't-1' } })
+    expect(response.status).toBe(200)
+    expect(requests.map((r) => [r.method, r.url, r.authorization, r.body, r.headers.get('x-trace')])).toEqual([
+      ['POST', 'https://auth.test/r', 'Bearer access-secret-1', 'a=1&b=2', 't-1'],
+      ['POST', 'https://auth.test/r', 'Bearer access-secret-2', 'a=1&b=2', 't-1'],
+    ])
+  })
+
   it('does not loop: a second 401 is returned as is', async () => {
     const { auth, requests, backend } = await client(() => new Response('no', { status: 401 }))
     const response = await auth.fetch('/orders', { method: 'POST', body: 'x' })
@@ -137,5 +165,70 @@ describe('auth.fetch', () => {
       ['https://auth.test/auth/otp/code', 'Bearer access-secret-1', '{"channel":"TOTP"}', '000000'],
       ['https://auth.test/auth/otp/code', 'Bearer access-secret-2', '{"channel":"TOTP"}', '000000'],
     ])
+  })
+})
+
+describe('auth.fetch: where the token may go', () => {
+  const ok = () => new Response('ok')
+
+  it('sends the token to the origin of baseUrl, relative or absolute', async () => {
+    const { auth, requests } = await client(ok)
+    await auth.fetch('/a')
+    await auth.fetch('https://auth.test/b?x=1')
+    await auth.fetch(new Request('https://auth.test/c', { method: 'DELETE' }))
+    expect(requests.map((r) => r.authorization)).toEqual(Array(3).fill('Bearer access-secret-1'))
+  })
+
+  it.each([
+    ['another host', 'https://cdn.example.com/lib.js'],
+    ['a look-alike host', 'https://auth.test.evil.example/steal'],
+    ['another scheme', 'http://auth.test/a'],
+    ['another port', 'https://auth.test:8443/a'],
+    ['a URL object elsewhere', new URL('https://analytics.example/collect')],
+    ['a Request elsewhere', new Request('https://analytics.example/collect', { method: 'POST', body: 'x' })],
+  ])('never sends it to %s', async (_label, input) => {
+    const { auth, requests } = await client(ok)
+    await auth.fetch(input)
+    expect(requests).toHaveLength(1)
+    expect(requests[0]!.authorization).toBeNull()
+  })
+
+  it('does not refresh, retry or step up for a 401 from elsewhere, and ignores its Date header', async () => {
+    const clock = fakeClock()
+    const backend = fakeAdapter({ serverNow: clock.now })
+    const farFuture = new Date(clock.now() + 24 * 3_600_000).toUTCString()
+    const { auth, requests } = await client(() => new Response('no', { status: 401, headers: { 'x-needs-otp': '1', date: farFuture } }), { clock, backend })
+    const response = await auth.fetch('https://other.example/api', { method: 'POST', body: 'x' })
+    expect(response.status).toBe(401)
+    expect(requests).toHaveLength(1)
+    expect(backend.calls.refresh).toBe(0)
+    expect(backend.calls.detect).toBe(0)
+    // Had the foreign Date counted, the token would look a day old and be refreshed now.
+    expect(await auth.getAccessToken()).toBe('access-secret-1')
+    expect(backend.calls.refresh).toBe(0)
+  })
+
+  it('tokenOrigins adds origins (a URL counts as its origin); others stay excluded', async () => {
+    const { auth, requests } = await client(ok, { options: { tokenOrigins: ['https://api.example.com/v2/ignored-path'] } })
+    await auth.fetch('https://api.example.com/orders')
+    await auth.fetch('https://auth.test/me')
+    await auth.fetch('https://api.example.com.evil.example/orders')
+    expect(requests.map((r) => r.authorization)).toEqual(['Bearer access-secret-1', 'Bearer access-secret-1', null])
+  })
+
+  it('tokenOrigins as a function decides per URL, besides the origin of baseUrl', async () => {
+    const tokenOrigins = vi.fn((url: URL) => url.hostname.endsWith('.example.com') && url.protocol === 'https:')
+    const { auth, requests } = await client(acceptOnly('access-secret-2'), { options: { tokenOrigins } })
+    const response = await auth.fetch('https://billing.example.com/invoices')
+    await auth.fetch('https://example.org/x')
+    await auth.fetch('/me')
+    expect(response.status).toBe(200)
+    expect(requests.map((r) => [r.url, r.authorization])).toEqual([
+      ['https://billing.example.com/invoices', 'Bearer access-secret-1'],
+      ['https://billing.example.com/invoices', 'Bearer access-secret-2'],
+      ['https://example.org/x', null],
+      ['https://auth.test/me', 'Bearer access-secret-2'],
+    ])
+    expect(tokenOrigins.mock.calls.map(([url]) => url.hostname)).toEqual(['billing.example.com', 'example.org'])
   })
 })

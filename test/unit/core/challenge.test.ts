@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Challenge } from '../../../src/core/challenge'
 import { AuthError } from '../../../src/core/errors'
-import { CODE, makeClient, PASSWORD, recordEvents } from './fakes'
+import { CODE, fakeClock, fakeFetch, makeClient, PASSWORD, recordEvents } from './fakes'
 
 const disposers: Array<() => void> = []
 afterEach(() => disposers.splice(0).forEach((dispose) => dispose()))
@@ -20,6 +20,20 @@ describe('sign-in challenge', () => {
     const { challenge, events, clock } = await challenged()
     expect(challenge).toMatchObject({ kind: 'sign_in_2fa', methods: ['email_code'], expiresAt: clock.now() + 600_000, attemptsLeft: 3 })
     expect(events).toEqual([{ name: 'challenge', payload: { challenge } }])
+  })
+
+  it('reports expiresAt on this device\'s clock when the server\'s runs ahead; toJSON() keeps server time', async () => {
+    const clock = fakeClock()
+    const AHEAD = 5 * 60_000
+    const { fetch } = fakeFetch(() => new Response('{}', { headers: { date: new Date(clock.now() + AHEAD).toUTCString() } }))
+    const { auth } = makeClient({ clock, adapter: { twoFactor: true, serverNow: () => clock.now() + AHEAD }, options: { fetch } })
+    disposers.push(() => auth.dispose())
+    await auth.fetch('/ping') // the Date header: the server is 5 minutes ahead
+    const result = await auth.signIn({ email: 'ada@example.com', password: PASSWORD })
+    if (result.status !== 'challenge') throw new Error('expected a challenge')
+    // The code lives 10 minutes: 10 minutes from now here, whatever the server's clock says.
+    expect(Math.abs(result.challenge.expiresAt! - (clock.now() + 600_000))).toBeLessThan(2_000)
+    expect(result.challenge.toJSON().expiresAt).toBe(clock.now() + AHEAD + 600_000)
   })
 
   it('a wrong code rejects with invalid_code and attemptsLeft; the challenge stays usable', async () => {
@@ -111,6 +125,8 @@ describe('resumeChallenge', () => {
     ['a string expiry', { adapter: 'fake', kind: 'sign_in_2fa', methods: [], expiresAt: 'soon', attemptsLeft: null, data: {} }],
     ['nested data', { adapter: 'fake', kind: 'sign_in_2fa', methods: [], expiresAt: null, attemptsLeft: null, data: { x: { y: 1 } } }],
     ['no data', { adapter: 'fake', kind: 'sign_in_2fa', methods: [], expiresAt: null, attemptsLeft: null }],
+    // Its call is gone after a reload; "verifying" it alone would check nothing.
+    ['a step-up', { adapter: 'fake', kind: 'step_up', methods: ['totp'], expiresAt: null, attemptsLeft: null, data: { path: '/x' } }],
   ])('rejects %s with a validation error', (_label, saved) => {
     const { auth } = makeClient()
     disposers.push(() => auth.dispose())

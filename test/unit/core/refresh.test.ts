@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { AuthError } from '../../../src/core/errors'
-import { deferred, fakeClock, fakeFetch, makeClient, PASSWORD, recordEvents, transient } from './fakes'
+import { deferred, fakeClock, type Deferred, fakeFetch, makeClient, PASSWORD, recordEvents, transient } from './fakes'
 
 const LIFETIME = 10 * 60_000
 const disposers: Array<() => void> = []
@@ -125,38 +125,80 @@ describe('refresh: failures', () => {
 })
 
 describe('refresh: sign-out wins', () => {
-  it('a refresh that returns after signOut() is discarded, never written back', async () => {
-    const { auth, clock, backend, storage } = await signedIn()
-    const events = recordEvents(auth)
-    clock.advance(LIFETIME + 1)
-    const gate = deferred()
-    backend.refreshPlan.push(gate)
-    const pending = auth.getAccessToken()
+  /** Signed in, token due, and a refresh request out that answers when `response` settles. */
+  async function refreshInFlight(setup: Parameters<typeof makeClient>[0] = {}) {
+    const env = await signedIn(setup)
+    const events = recordEvents(env.auth)
+    env.clock.advance(LIFETIME + 1)
+    const response = deferred()
+    env.backend.refreshPlan.push(response)
+    const pending = env.auth.getAccessToken()
     await new Promise((resolve) => setTimeout(resolve, 0))
-    expect(backend.calls.refresh).toBe(1)
+    expect(env.backend.calls.refresh).toBe(1)
+    return { ...env, events, response, pending }
+  }
+  const afterwards = () => new Promise((resolve) => setTimeout(resolve, 0))
+  const names = (events: ReturnType<typeof recordEvents>) => events.map((e) => [e.name, (e.payload as { reason?: string }).reason])
+
+  it('a refresh that returns after signOut() is discarded, never written back', async () => {
+    const { auth, backend, storage, events, response, pending } = await refreshInFlight()
     await auth.signOut()
     expect(storage.items.size).toBe(0)
-    gate.resolve()
+    response.resolve()
     expect(await pending).toBeNull()
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    await afterwards()
     expect(storage.items.size).toBe(0)
     expect(await auth.getSession()).toBeNull()
-    expect(events.map((e) => e.name)).toEqual(['signedOut'])
-    expect(events[0]!.payload).toMatchObject({ reason: 'user' })
+    expect(names(events)).toEqual([['signedOut', 'user']])
     expect(backend.calls.signOut).toBe(1)
   })
 
-  it('a transient failure that ends after signOut() does not resurrect or retry', async () => {
-    const { auth, clock, backend } = await signedIn()
-    clock.advance(LIFETIME + 1)
-    const gate = deferred()
-    backend.refreshPlan.push(gate)
-    const pending = auth.getAccessToken()
-    await new Promise((resolve) => setTimeout(resolve, 0))
+  it('a sign-out while the refresh re-reads storage wins too, even when that read returns the old session', async () => {
+    // An async storage whose reads can be held: a held read answers what storage had when asked.
+    const items = new Map<string, string>()
+    let hold: Deferred<void> | null = null
+    const storage = {
+      getItem: async (key: string) => {
+        const value = items.get(key) ?? null
+        if (hold) await hold.promise
+        return value
+      },
+      setItem: async (key: string, value: string) => void items.set(key, value),
+      removeItem: async (key: string) => void items.delete(key),
+    }
+    const { auth, events, response, pending } = await refreshInFlight({ options: { storage } })
+    // The refresh answers; the refresher re-reads storage (another tab may have rotated) and that read hangs.
+    const read = (hold = deferred())
+    response.resolve()
+    await afterwards()
+    hold = null
     await auth.signOut()
-    gate.reject(transient())
+    expect(items.size).toBe(0)
+    read.resolve()
+    expect(await pending).toBeNull()
+    await afterwards()
+    expect(items.size).toBe(0)
+    expect(await auth.getSession()).toBeNull()
+    expect(names(events)).toEqual([['signedOut', 'user']])
+  })
+
+  it('a transient failure that ends after signOut() does not resurrect or retry', async () => {
+    const { auth, backend, events, response, pending } = await refreshInFlight()
+    await auth.signOut()
+    response.reject(transient())
     await expect(pending).resolves.toBeNull()
     expect(backend.calls.refresh).toBe(1)
+    expect(names(events)).toEqual([['signedOut', 'user']])
+  })
+
+  it('a definitive failure that ends after signOut() is no second sign-out (the user already ended the session)', async () => {
+    const { auth, backend, events, response, pending } = await refreshInFlight()
+    await auth.signOut()
+    response.reject(new AuthError('The refresh token was revoked.', { code: 'invalid_refresh_token', kind: 'auth', status: 401 }))
+    await expect(pending).resolves.toBeNull()
+    await afterwards()
+    expect(backend.calls.refresh).toBe(1)
+    expect(names(events)).toEqual([['signedOut', 'user']])
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AuthError } from '../../../src/core/errors'
+import { AuthError, retryAfter } from '../../../src/core/errors'
 import { withRetries } from '../../../src/core/retry'
 
 const transient = () => new AuthError('down', { code: 'http_503', kind: 'server' })
@@ -58,5 +58,53 @@ describe('withRetries', () => {
       ),
     ).rejects.toMatchObject({ kind: 'network', code: 'network_error' })
     expect(calls).toBe(2)
+  })
+
+  it('waits at least as long as the server asked (Retry-After), never less than the backoff', async () => {
+    const delays: number[] = []
+    let calls = 0
+    const limited = (retryAfterMs?: number) => new AuthError('slow down', { code: 'rate_limited', kind: 'rate_limit', status: 429, retryAfterMs })
+    const value = await withRetries(async () => (++calls === 1 ? Promise.reject(limited(4_000)) : calls === 2 ? Promise.reject(limited(0)) : 'ok'), {
+      tries: 3,
+      sleep: async (ms) => void delays.push(ms),
+      baseDelayMs: 100,
+      random: () => 1,
+    })
+    expect(value).toBe('ok')
+    expect(delays).toEqual([4_000, 200])
+  })
+
+  it('does not sit out a long Retry-After inside the call: it rejects with it at once', async () => {
+    let calls = 0
+    const sleeps: number[] = []
+    const error = await withRetries(
+      async () => {
+        calls++
+        throw new AuthError('slow down', { code: 'rate_limited', kind: 'rate_limit', status: 429, retryAfterMs: 60_000 })
+      },
+      { tries: 3, sleep: async (ms) => void sleeps.push(ms) },
+    ).catch((e: unknown) => e)
+    expect(error).toMatchObject({ kind: 'rate_limit', retryAfterMs: 60_000, retryable: true })
+    expect(calls).toBe(1)
+    expect(sleeps).toEqual([])
+  })
+})
+
+describe('retryAfter', () => {
+  const at = Date.UTC(2030, 0, 1)
+  it.each([
+    ['120', 120_000],
+    [' 0 ', 0],
+    [new Date(at + 30_000).toUTCString(), 30_000],
+    [new Date(at - 30_000).toUTCString(), 0],
+    ['soon', undefined],
+    ['-5', undefined],
+    ['1.5', undefined],
+  ])('reads %j as %s ms', (header, ms) => {
+    expect(retryAfter(new Headers({ 'retry-after': header }), at)).toBe(ms)
+  })
+
+  it('is undefined without the header', () => {
+    expect(retryAfter(new Headers())).toBeUndefined()
   })
 })

@@ -99,13 +99,15 @@ describe('step-up through auth.fetch', () => {
     await expect(call).rejects.toMatchObject({ code: 'challenge_cancelled' })
   })
 
-  it('an ordinary response is not a step-up', async () => {
-    const { fetch } = fakeFetch(() => Response.json({ ok: true }))
+  it('an ordinary response is not a step-up: a success is not even asked about, another error is passed on', async () => {
+    const { fetch } = fakeFetch((request) => (request.url.endsWith('/missing') ? Response.json({ code: 'not_found' }, { status: 404 }) : Response.json({ ok: true })))
     const env = makeClient({ options: { fetch } })
     disposers.push(() => env.auth.dispose())
     await env.auth.signIn({ email: 'ada@example.com', password: PASSWORD })
-    const response = await env.auth.fetch('/x')
-    expect(response.status).toBe(200)
+    expect((await env.auth.fetch('/x', { method: 'POST', body: 'x' })).status).toBe(200)
+    expect(env.backend.calls.detect).toBe(0)
+    const missing = await env.auth.fetch('/missing', { method: 'POST', body: '{"a":1}' })
+    expect([missing.status, await missing.json()]).toEqual([404, { code: 'not_found' }])
     expect(env.backend.calls.detect).toBe(1)
   })
 })
