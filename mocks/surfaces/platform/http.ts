@@ -36,7 +36,7 @@ import { printError, reportError } from '../../redact'
 import { readBodyText } from '../../validation/body'
 import type { RequestContext } from '../../state/types'
 import { REQUEST_ERROR_CODES } from './errors'
-import { createPlatformContext } from './resolvers'
+import { createPlatformContext } from './resolvers/context'
 import { platformSchema } from './schema'
 
 export const PLATFORM_MAX_BODY_BYTES = 1024 * 1024

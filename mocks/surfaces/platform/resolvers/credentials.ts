@@ -1,0 +1,25 @@
+/** Password checks shared by the resolvers: the password policy and the current-password check. */
+import type { BackendState, User } from '../../../state/types'
+import { platformError } from '../errors'
+
+export function requirePasswordPolicy(state: BackendState, password: string, field: string): void {
+  const minLength = state.config.password.minLength
+  if (password.length < minLength) {
+    throw platformError(
+      'WEAK_PASSWORD',
+      { field, minLength },
+      `The password must be at least ${minLength} characters long.`,
+    )
+  }
+}
+
+/** Throws INVALID_CREDENTIALS (naming `field`) unless `password` is the user's current password. */
+export async function requireCurrentPassword(
+  state: BackendState,
+  user: User,
+  password: string,
+  field: string,
+  message: string,
+): Promise<void> {
+  if (!(await state.users.checkPassword(user, password))) throw platformError('INVALID_CREDENTIALS', { field }, message)
+}

@@ -1,0 +1,53 @@
+/**
+ * The surface's private bookkeeping (pending 2FA logins, pending password changes, session
+ * metadata, password resets). It lives in `state.scratch`, so `POST /__mock/reset` clears it.
+ */
+import type { BackendState } from '../../../state/types'
+import { codeKey, type Challenge } from './codes'
+
+/** A login that waits for its emailed code; its `id` is the `sessionId` confirm2Fa/resend2Fa take. */
+export interface PendingLogin extends Challenge {
+  id: string
+  userId: string
+  deviceId: string
+  ipAddress: string | null
+}
+
+/** A password change (of a 2FA user) that waits for its emailed code; keyed by the caller's session. */
+export interface PendingPasswordChange extends Challenge {
+  sessionId: string
+  userId: string
+  newPassword: string
+}
+
+export interface SessionMeta {
+  userId: string
+  deviceId: string
+  ipAddress: string | null
+  loginAt: number
+  previousLoginAt: number | null
+}
+
+/** A requested password reset; keyed by user id. */
+export type ResetChallenge = Challenge
+
+export const pendingLogins = (s: BackendState) =>
+  s.scratch('platform.pendingLogins', () => new Map<string, PendingLogin>())
+export const pendingChanges = (s: BackendState) =>
+  s.scratch('platform.pendingPasswordChanges', () => new Map<string, PendingPasswordChange>())
+export const sessionMeta = (s: BackendState) => s.scratch('platform.sessions', () => new Map<string, SessionMeta>())
+export const resetChallenges = (s: BackendState) => s.scratch('platform.resets', () => new Map<string, ResetChallenge>())
+/** Attempts left for reset codes tried against addresses without a live reset (no enumeration). */
+export const resetDecoys = (s: BackendState) => s.scratch('platform.resetDecoys', () => new Map<string, number>())
+
+/** Forgets a pending login and its code. */
+export function dropPendingLogin(state: BackendState, id: string): void {
+  state.codes.revoke(codeKey('login', id))
+  pendingLogins(state).delete(id)
+}
+
+/** Forgets the pending password change of a session and its code. */
+export function dropPendingChange(state: BackendState, sessionId: string): void {
+  state.codes.revoke(codeKey('changePassword', sessionId))
+  pendingChanges(state).delete(sessionId)
+}

@@ -1,0 +1,82 @@
+/**
+ * Platform sessions on the shared token service: opening one for a finished login, answering with
+ * its token pair, ending them. A finished login's `sessionId` is the token-service session id (the
+ * `sid` claim).
+ */
+import { uuid } from '../../../state/random'
+import type { BackendState, SessionRecord, User } from '../../../state/types'
+import { signedInResult, type LoginResultShape } from './results'
+import { dropPendingChange, dropPendingLogin, pendingChanges, pendingLogins, sessionMeta } from './scratch'
+
+/** The `deviceInfo` argument of login, logout and register. */
+export interface DeviceInfoArg {
+  deviceId?: string | null
+}
+
+/** The device id the client sent, if any. */
+export function givenDeviceId(info: DeviceInfoArg | null | undefined): string | undefined {
+  return info?.deviceId?.trim() || undefined
+}
+
+/** The device id the client sent, or a fresh one. */
+export function deviceIdFrom(info: DeviceInfoArg | null | undefined): string {
+  return givenDeviceId(info) ?? uuid()
+}
+
+function iso(ms: number | null | undefined): string | null {
+  return ms == null ? null : new Date(ms).toISOString()
+}
+
+/** The LoginResult of a live session: a fresh access token next to `refreshToken`. */
+export async function tokensFor(
+  state: BackendState,
+  user: User,
+  session: SessionRecord,
+  refreshToken: string,
+): Promise<LoginResultShape> {
+  const meta = sessionMeta(state).get(session.id)
+  const token = await state.tokens.signAccessToken(session, state.config.platform.accessTokenTtlSeconds)
+  return signedInResult(user, {
+    currentLoginAt: iso(meta?.loginAt ?? session.createdAt),
+    deviceId: meta?.deviceId ?? session.deviceId,
+    ipAddress: meta?.ipAddress ?? null,
+    lastLoginAt: iso(meta?.previousLoginAt ?? null),
+    refreshToken,
+    sessionId: session.id,
+    token,
+  })
+}
+
+/** Opens a platform session for the user and returns the full LoginResult with a token pair. */
+export async function completeLogin(
+  state: BackendState,
+  user: User,
+  device: { deviceId: string; ipAddress: string | null },
+): Promise<LoginResultShape> {
+  const now = state.clock.now()
+  const session = state.tokens.startSession({ userId: user.id, surface: 'platform', deviceId: device.deviceId })
+  sessionMeta(state).set(session.id, {
+    userId: user.id,
+    deviceId: device.deviceId,
+    ipAddress: device.ipAddress,
+    loginAt: now,
+    previousLoginAt: user.lastLoginAt,
+  })
+  const updated = state.users.update(user.id, { lastLoginAt: now, lastLoginDevice: device.deviceId })
+  const refresh = state.tokens.issueRefreshToken(session, state.config.platform.refreshTokenTtlSeconds)
+  return tokensFor(state, updated, session, refresh.token)
+}
+
+/** Revokes one platform session and forgets its metadata. */
+export function endSession(state: BackendState, sessionId: string): void {
+  state.tokens.revokeSession(sessionId)
+  sessionMeta(state).delete(sessionId)
+}
+
+/** Revokes every platform session of the user and forgets the user's pending challenges. */
+export function revokePlatformSessions(state: BackendState, userId: string): void {
+  state.tokens.revokeUserSessions(userId, 'platform')
+  for (const [id, meta] of sessionMeta(state)) if (meta.userId === userId) sessionMeta(state).delete(id)
+  for (const [id, change] of pendingChanges(state)) if (change.userId === userId) dropPendingChange(state, id)
+  for (const [id, pending] of pendingLogins(state)) if (pending.userId === userId) dropPendingLogin(state, id)
+}
