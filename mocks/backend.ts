@@ -81,6 +81,24 @@ export async function peekOperationName(request: Request, url: URL): Promise<str
   }
 }
 
+/**
+ * Stamps `Date` from the mock clock, so an app can test its clock-skew handling by moving the
+ * clock (`POST /__mock/clock`): the SDK estimates the server's time from this header. A response
+ * with immutable headers (none today; say one a surface got from `fetch`) is copied first.
+ */
+function withMockDate(response: Response, now: number): Response {
+  if (response.type === 'error') return response
+  const date = new Date(now).toUTCString()
+  try {
+    response.headers.set('date', date)
+    return response
+  } catch {
+    const copy = new Response(response.body, response)
+    copy.headers.set('date', date)
+    return copy
+  }
+}
+
 function faultResponse(fault: ActiveFault): Response {
   const body = fault.body === undefined ? { code: 'mock_fault', message: `Fault injected by the mock (status ${fault.status}).` } : fault.body
   return typeof body === 'string'
@@ -116,10 +134,11 @@ export function createBackend(options: BackendOptions = {}): Backend {
     if (isControlPath(path)) {
       try {
         await state.ready()
-        return await handleControl({ request, url, state })
+        // Read after the route ran, so POST /__mock/clock answers with the clock it just set.
+        return withMockDate(await handleControl({ request, url, state }), state.clock.now())
       } catch (caught) {
         onError(caught, { method, path, surface: 'control' })
-        return internalError()
+        return withMockDate(internalError(), state.clock.now())
       }
     }
 
@@ -149,7 +168,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
       response = internalError()
     }
     state.requests.record({ method, path, operationName: context.operationName, status: response.status })
-    return response
+    return withMockDate(response, state.clock.now())
   }
 
   return {

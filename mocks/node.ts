@@ -139,6 +139,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const allow = cors ? corsHeaders(req) : {}
     const method = (req.method ?? 'GET').toUpperCase()
+    // Node would stamp its own (real) Date; the server's answers follow the mock clock like the
+    // backend's. A backend response brings its own Date, which replaces this one in writeHead.
+    res.setHeader('date', new Date(mock.clock.now()).toUTCString())
     if (cors && method === 'OPTIONS' && req.headers['access-control-request-method']) {
       res.writeHead(204, {
         ...allow,

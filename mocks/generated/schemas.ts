@@ -3377,12 +3377,13 @@ export const otpSpec = {
       "$ref": "#/components/responses/ValidationFailed"
      },
      "403": {
-      "description": "The refresh token is unknown, expired, revoked or already spent (a\nspent token also revokes the session's token family). Message:\n`Invalid refresh token`, code `invalid_refresh_token`.\n",
+      "description": "The refresh token is unknown, expired, revoked or already spent.\nMessage: `Invalid refresh token` in every case. The code tells the\ncases apart (a Portcullis choice): `invalid_refresh_token` for an\nunknown, expired or revoked token; `refresh_token_reused` for a token\nthat was already spent, a replay that also revokes the session's\ntoken family, so a client can tell a possible token theft from an\nordinary expiry.\n",
       "x-error-messages": [
        "Invalid refresh token"
       ],
       "x-error-codes": [
-       "invalid_refresh_token"
+       "invalid_refresh_token",
+       "refresh_token_reused"
       ],
       "content": {
        "application/json": {
@@ -4540,11 +4541,12 @@ export const otpSpec = {
    },
    "ErrorCode": {
     "type": "string",
-    "description": "Machine-readable error identifier (Portcullis choice; the upstream body\nonly has `message`):\n\n| code | status | meaning |\n|---|---|---|\n| `unauthenticated` | 401 | bearer token missing, malformed, badly signed or expired |\n| `authentication_error` | 403 | credentials rejected at login, or the identified account may not proceed |\n| `invalid_refresh_token` | 403 | refresh token unknown, expired, revoked or already spent |\n| `validation_error` | 400 | request body, query or header does not match the contract; see `details` |\n| `payload_too_large` | 413 | request body larger than 1 MiB |\n| `sms_already_configured` | 400 | the account already has a confirmed SMS phone |\n| `totp_already_configured` | 400 | the account already has a TOTP secret |\n| `totp_not_configured` | 400 | there is no TOTP secret to remove |\n| `otp_invalid` | 401 | the `x-otp` code is wrong or expired |\n| `method_not_allowed` | 400 | codes cannot be delivered over the requested channel |\n| `otp_attempts_exhausted` | 429 | too many codes requested; wait before asking again |\n| `channel_not_configured` | 400 | the channel to verify has not been set up |\n| `channel_already_verified` | 400 | the channel to verify is already verified |\n| `internal_error` | 500 | unexpected server failure |\n",
+    "description": "Machine-readable error identifier (Portcullis choice; the upstream body\nonly has `message`):\n\n| code | status | meaning |\n|---|---|---|\n| `unauthenticated` | 401 | bearer token missing, malformed, badly signed or expired |\n| `authentication_error` | 403 | credentials rejected at login, or the identified account may not proceed |\n| `invalid_refresh_token` | 403 | refresh token unknown, expired or revoked |\n| `refresh_token_reused` | 403 | refresh token already spent: a replay, which revokes the session's token family (same `Invalid refresh token` message; Portcullis choice) |\n| `validation_error` | 400 | request body, query or header does not match the contract; see `details` |\n| `payload_too_large` | 413 | request body larger than 1 MiB |\n| `sms_already_configured` | 400 | the account already has a confirmed SMS phone |\n| `totp_already_configured` | 400 | the account already has a TOTP secret |\n| `totp_not_configured` | 400 | there is no TOTP secret to remove |\n| `otp_invalid` | 401 | the `x-otp` code is wrong or expired |\n| `method_not_allowed` | 400 | codes cannot be delivered over the requested channel |\n| `otp_attempts_exhausted` | 429 | too many codes requested; wait before asking again |\n| `channel_not_configured` | 400 | the channel to verify has not been set up |\n| `channel_already_verified` | 400 | the channel to verify is already verified |\n| `internal_error` | 500 | unexpected server failure |\n",
     "enum": [
      "unauthenticated",
      "authentication_error",
      "invalid_refresh_token",
+     "refresh_token_reused",
      "validation_error",
      "payload_too_large",
      "sms_already_configured",

@@ -3,6 +3,8 @@
  *
  * - sign-in: `POST /auth/login` (no second factor at sign-in on this API);
  * - refresh: `POST /auth/login/refresh`, keeping a rotated `refreshToken` when one comes back;
+ *   a replayed (already spent) token is 403 `refresh_token_reused`, passed on as the error's
+ *   code, so the core ends the session with reason `token_reused` (not `refresh_failed`);
  * - sign-out: local only, the API has no logout (the refresh token stays valid on the server
  *   until it expires);
  * - step-up: a call that needs an `x-otp` header (e.g. `DELETE /auth/otp/methods/totp`) is

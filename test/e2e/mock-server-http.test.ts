@@ -220,7 +220,7 @@ describe('otp: TOTP step-up with x-otp over real HTTP', () => {
     const refreshed = await otp('POST', '/auth/login/refresh', { json: { refreshToken } })
     expect(refreshed.status).toBe(200)
     const next = refreshed.body as { idToken: string; refreshToken: string }
-    expect(await otp('POST', '/auth/login/refresh', { json: { refreshToken } })).toMatchObject({ status: 403, body: { code: 'invalid_refresh_token' } })
+    expect(await otp('POST', '/auth/login/refresh', { json: { refreshToken } })).toMatchObject({ status: 403, body: { code: 'refresh_token_reused', message: 'Invalid refresh token' } })
     expect((await otp('POST', '/auth/login/refresh', { json: { refreshToken: next.refreshToken } })).status).toBe(403)
     expect((await otp('GET', '/auth/otp/code?method=EMAIL', { token: next.idToken })).status).toBe(401)
   })

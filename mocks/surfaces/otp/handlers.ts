@@ -103,6 +103,9 @@ export const otpHandlers: Record<string, OtpHandler> = {
     const inspected = state.tokens.inspectRefreshToken(refreshToken)
     if (inspected.ok && inspected.session.surface !== 'otp') return invalid()
     const rotated = state.tokens.rotateRefreshToken(refreshToken, state.config.otp.refreshTokenTtlSeconds)
+    // A replayed token (the family is now revoked) gets its own code, under the same published
+    // message, so a client can tell possible token theft from an ordinary expiry.
+    if (!rotated.ok && rotated.reason === 'reused') return errorResponse(403, 'refresh_token_reused', OTP_MESSAGES.invalidRefreshToken)
     if (!rotated.ok) return invalid()
     const user = state.users.get(rotated.userId)
     if (!user || effectiveStatus(user) !== 'ACTIVE') {

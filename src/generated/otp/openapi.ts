@@ -188,7 +188,8 @@ export interface components {
          *     |---|---|---|
          *     | `unauthenticated` | 401 | bearer token missing, malformed, badly signed or expired |
          *     | `authentication_error` | 403 | credentials rejected at login, or the identified account may not proceed |
-         *     | `invalid_refresh_token` | 403 | refresh token unknown, expired, revoked or already spent |
+         *     | `invalid_refresh_token` | 403 | refresh token unknown, expired or revoked |
+         *     | `refresh_token_reused` | 403 | refresh token already spent: a replay, which revokes the session's token family (same `Invalid refresh token` message; Portcullis choice) |
          *     | `validation_error` | 400 | request body, query or header does not match the contract; see `details` |
          *     | `payload_too_large` | 413 | request body larger than 1 MiB |
          *     | `sms_already_configured` | 400 | the account already has a confirmed SMS phone |
@@ -202,7 +203,7 @@ export interface components {
          *     | `internal_error` | 500 | unexpected server failure |
          * @enum {string}
          */
-        ErrorCode: "unauthenticated" | "authentication_error" | "invalid_refresh_token" | "validation_error" | "payload_too_large" | "sms_already_configured" | "totp_already_configured" | "totp_not_configured" | "otp_invalid" | "method_not_allowed" | "otp_attempts_exhausted" | "channel_not_configured" | "channel_already_verified" | "internal_error";
+        ErrorCode: "unauthenticated" | "authentication_error" | "invalid_refresh_token" | "refresh_token_reused" | "validation_error" | "payload_too_large" | "sms_already_configured" | "totp_already_configured" | "totp_not_configured" | "otp_invalid" | "method_not_allowed" | "otp_attempts_exhausted" | "channel_not_configured" | "channel_already_verified" | "internal_error";
         /** @description Credentials for password sign-in. */
         LoginRequest: {
             /**
@@ -588,9 +589,13 @@ export interface operations {
             };
             400: components["responses"]["ValidationFailed"];
             /**
-             * @description The refresh token is unknown, expired, revoked or already spent (a
-             *     spent token also revokes the session's token family). Message:
-             *     `Invalid refresh token`, code `invalid_refresh_token`.
+             * @description The refresh token is unknown, expired, revoked or already spent.
+             *     Message: `Invalid refresh token` in every case. The code tells the
+             *     cases apart (a Portcullis choice): `invalid_refresh_token` for an
+             *     unknown, expired or revoked token; `refresh_token_reused` for a token
+             *     that was already spent, a replay that also revokes the session's
+             *     token family, so a client can tell a possible token theft from an
+             *     ordinary expiry.
              */
             403: {
                 headers: {

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { AuthClient, type AuthAdapter, type AuthClientOptions, type AuthError, type SignOutReason } from '../../../src/index'
 import { otpApi } from '../../../src/otp'
 import { platformApi, UserProfileDocument } from '../../../src/platform'
-import { advanceClock, BASE, createUser, injectFault, installWebLocks, refreshCount, refreshRequests, sharedStorage, useMockBackend } from './support'
+import { advanceClock, BASE, createUser, injectFault, installWebLocks, refreshCount, refreshRequests, requests, sharedStorage, useMockBackend } from './support'
 
 const mock = useMockBackend()
 
@@ -52,8 +52,8 @@ const surfaces: Surface[] = [
       return response.status === 200
     },
     refreshFault: { path: '/auth/login/refresh' },
-    // The otp API reports a replayed refresh token as an invalid one (and revokes the family).
-    reuse: { reason: 'refresh_failed', code: 'invalid_refresh_token' },
+    // Same 'Invalid refresh token' message as any invalid token, but its own code.
+    reuse: { reason: 'token_reused', code: 'refresh_token_reused' },
   },
 ]
 
@@ -63,7 +63,10 @@ describe.each(surfaces)('AuthClient + $name adapter: shared flows', (surface) =>
   /** A client on the mock's clock (so `POST /__mock/clock` moves both), backoff without waiting. */
   const client = (options: Partial<AuthClientOptions> = {}) =>
     new AuthClient({ baseUrl: BASE, api: surface.api(), now: () => mock.clock.now(), sleep: async () => {}, ...options })
-  /** A client on the local clock: it only learns that its token expired from a 401. */
+  /**
+   * A client on the local clock: it only learns that its token expired from the server's answers
+   * (a 401, or the mock clock's time in their `Date` header).
+   */
   const localClockClient = () => new AuthClient({ baseUrl: BASE, api: surface.api() })
 
   async function signedIn(auth: AuthClient) {
@@ -102,6 +105,28 @@ describe.each(surfaces)('AuthClient + $name adapter: shared flows', (surface) =>
     const results = await Promise.all(Array.from({ length: 200 }, () => surface.call(auth)))
     expect(results.every(Boolean)).toBe(true)
     expect(await refreshCount(surface.name)).toBe(1)
+  })
+
+  it('learns the server time from the Date header: with the mock clock past the expiry, getAccessToken() refreshes although the local clock says the token is fresh', async () => {
+    const auth = localClockClient()
+    await signedIn(auth)
+    const before = await auth.getAccessToken()
+    await expired()
+    // Any answer from baseUrl's origin carries the mock's Date; the JWKS accepts any caller.
+    expect((await auth.fetch('/.well-known/jwks.json')).status).toBe(200)
+    const refreshed = vi.fn()
+    auth.on('tokenRefreshed', refreshed)
+    const after = await auth.getAccessToken()
+    expect(after).toBeTruthy()
+    expect(after).not.toBe(before)
+    expect(refreshed).toHaveBeenCalledTimes(1)
+    expect(await refreshCount(surface.name)).toBe(1)
+    // The session's expiry is given in local time: a full lifetime from the real now.
+    const { expiresAt } = (await auth.getSession())!
+    expect(Math.abs(expiresAt! - (Date.now() + surface.lifetimeMs))).toBeLessThan(5_000)
+    // The new token is accepted straight away: no call was rejected with a 401 first.
+    expect(await surface.call(auth)).toBe(true)
+    expect((await requests()).filter((r) => r.status === 401)).toEqual([])
   })
 
   it(`refresh-token reuse signs the stale client out with its reason, and revokes the whole family`, async () => {

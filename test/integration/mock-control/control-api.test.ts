@@ -123,6 +123,21 @@ describe('/__mock/clock', () => {
     expect(mock.clock.now()).toBe(Date.UTC(2032, 1, 29, 12))
   })
 
+  it('every answer carries the mock clock as its Date header: control API, surfaces, JWKS, faults, errors', async () => {
+    const hourLater = new Date(Date.UTC(2030, 0, 1, 1)).toUTCString()
+    expect((await call('GET', '/__mock/clock')).headers.get('date')).toBe('Tue, 01 Jan 2030 00:00:00 GMT')
+    // The clock route's own answer already reads the clock it set.
+    expect((await call('POST', '/__mock/clock', { advanceMs: 3_600_000 })).headers.get('date')).toBe(hourLater)
+    expect((await call('GET', '/.well-known/jwks.json')).headers.get('date')).toBe(hourLater)
+    expect((await call('POST', '/auth/login', { email: 'alice@example.com', password: 'wrong-password' })).headers.get('date')).toBe(hourLater)
+    expect((await call('POST', '/api/graphql', { query: '{ nope }' })).headers.get('date')).toBe(hourLater)
+    expect((await call('GET', '/__mock/nowhere')).headers.get('date')).toBe(hourLater)
+    await call('POST', '/__mock/faults', { path: '/auth/login', status: 503 })
+    const faulted = await call('POST', '/auth/login', { email: 'alice@example.com', password: DEMO_PASSWORD })
+    expect(faulted.status).toBe(503)
+    expect(faulted.headers.get('date')).toBe(hourLater)
+  })
+
   it.each([
     ['malformed JSON', undefined, '{'],
     ['an empty body', undefined, undefined],

@@ -103,6 +103,25 @@ describe('startMockServer', () => {
     expect(response.headers.get('access-control-expose-headers')).toContain('x-mock')
   })
 
+  it("Date follows the mock clock, not the host's: a backend answer and the server's own 404", async () => {
+    const hour = 3_600_000
+    const ahead = (response: Response) => Date.parse(response.headers.get('date')!) - Date.now()
+    try {
+      const advanced = await fetch(`${server.url}/__mock/clock`, { method: 'POST', body: JSON.stringify({ advanceMs: hour }) })
+      expect(advanced.status).toBe(200)
+      // HTTP dates have one-second resolution, hence the slack.
+      for (const response of [advanced, await fetch(`${server.url}/auth/echo`), await fetch(`${server.url}/nowhere`)]) {
+        expect(response.headers.get('date')).toMatch(/GMT$/)
+        expect(Math.abs(ahead(response) - hour)).toBeLessThan(2_000)
+      }
+      // A browser app on another origin can only read Date when it is exposed.
+      const cors = await fetch(`${server.url}/auth/echo`, { headers: { origin: 'http://localhost:5173' } })
+      expect(cors.headers.get('access-control-expose-headers')).toContain('date')
+    } finally {
+      server.mock.clock.restore()
+    }
+  })
+
   it('close() stops listening', async () => {
     const other = await startMockServer({ seed: false })
     await other.close()

@@ -105,13 +105,16 @@ describe('POST /auth/login/refresh', () => {
     expect(next.status).toBe(200)
   })
 
-  it('presenting a spent refresh token → 403 and revokes the whole session family', async () => {
+  it('presenting a spent refresh token → 403 refresh_token_reused and revokes the whole session family', async () => {
     const { refreshToken } = await signedInUser(mock)
     const first = await call('POST', '/auth/login/refresh', { json: { refreshToken } })
     expect(first.status).toBe(200)
 
+    // Same published message as any invalid token; the code says it was a replay.
     const reuse = await call('POST', '/auth/login/refresh', { json: { refreshToken } })
-    expectError(reuse, 403, 'invalid_refresh_token', 'Invalid refresh token')
+    expectError(reuse, 403, 'refresh_token_reused', 'Invalid refresh token')
+    // Replayed again, it belongs to a family already revoked: just invalid now.
+    expectError(await call('POST', '/auth/login/refresh', { json: { refreshToken } }), 403, 'invalid_refresh_token', 'Invalid refresh token')
 
     // The access token minted after the rotation belongs to the revoked session.
     const denied = await call('POST', '/auth/otp/methods/totp', { token: first.body.idToken })

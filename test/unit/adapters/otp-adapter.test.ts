@@ -58,13 +58,16 @@ describe('otpApi()', () => {
     expect(await adapter.refresh(context(), { accessToken: 'a', refreshToken: 'rt-7', expiresAt: 0 })).toMatchObject({ accessToken: idToken, refreshToken: 'rt-7' })
   })
 
-  it('maps refresh failures: 403 invalid_refresh_token is auth, 500 is server, a dropped connection is network', async () => {
+  it('maps refresh failures: 403 invalid_refresh_token and refresh_token_reused are auth, 500 is server, a dropped connection is network', async () => {
     const adapter = otpApi()
     const tokens = { accessToken: 'a', refreshToken: 'rt-secret', expiresAt: 0 }
     server.use(http.post(`${baseUrl}/auth/login/refresh`, () => HttpResponse.json({ message: 'Invalid refresh token', code: 'invalid_refresh_token' }, { status: 403 })))
     const auth = await adapter.refresh(context(), tokens).catch((e: unknown) => e)
     expect(auth).toMatchObject({ kind: 'auth', code: 'invalid_refresh_token', retryable: false })
     expect(secretsIn(auth)).not.toContain('rt-secret')
+    // A replay keeps its own code: the core reads it as a `token_reused` sign-out.
+    server.use(http.post(`${baseUrl}/auth/login/refresh`, () => HttpResponse.json({ message: 'Invalid refresh token', code: 'refresh_token_reused' }, { status: 403 })))
+    await expect(adapter.refresh(context(), tokens)).rejects.toMatchObject({ kind: 'auth', code: 'refresh_token_reused', message: 'Invalid refresh token', retryable: false })
     server.use(http.post(`${baseUrl}/auth/login/refresh`, () => HttpResponse.json({ message: 'Internal error', code: 'internal_error' }, { status: 500 })))
     await expect(adapter.refresh(context(), tokens)).rejects.toMatchObject({ kind: 'server', retryable: true })
     server.use(http.post(`${baseUrl}/auth/login/refresh`, () => HttpResponse.error()))
