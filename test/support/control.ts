@@ -4,7 +4,7 @@
  * server (the spawned CLI's URL). Every call checks its status and returns the parsed body.
  */
 import { expect } from 'vitest'
-import type { Channel, OutboxMessage, RequestLogEntry } from '../../mocks/state/types'
+import type { Channel, FaultRule, OutboxMessage, RequestLogEntry } from '../../mocks/state/types'
 
 export type { OutboxMessage, RequestLogEntry }
 
@@ -39,6 +39,8 @@ export interface ControlClient {
   /** `POST /__mock/users`; resolves with the public user (201 expected). */
   createUser(input: Record<string, unknown>): Promise<Record<string, any> & { id: string }>
   requests(filter?: { path?: string; method?: string }): Promise<RequestLogEntry[]>
+  /** `POST /__mock/faults`: the next matching requests fail as told. */
+  fault(rule: FaultRule): Promise<void>
   reset(): Promise<void>
 }
 
@@ -75,7 +77,34 @@ export function controlClient(base: string): ControlClient {
     setConfig: (patch) => call('PUT', '/config', patch),
     createUser: (input) => call('POST', '/users', input),
     requests: async (filter = {}) => (await call<{ requests: RequestLogEntry[] }>('GET', '/requests', undefined, { ...filter })).requests,
+    fault: async (rule) => void (await call('POST', '/faults', rule)),
     reset: () => call('POST', '/reset'),
   }
   return client
+}
+
+export interface TestUser {
+  id: string
+  email: string
+  username: string
+  password: string
+}
+
+let userCounter = 0
+
+/** A fresh verified user with a unique email and username (`extra`: twoFactor, totpSecret ...). */
+export async function createTestUser(control: ControlClient, extra: Record<string, unknown> = {}, prefix = 'user'): Promise<TestUser> {
+  userCounter += 1
+  const tag = `${Date.now().toString(36)}${userCounter}`
+  const input = {
+    email: `${prefix}${tag}@example.com`,
+    username: `${prefix}${tag}`,
+    password: 'correct-horse-1',
+    firstName: 'Test',
+    lastName: `User${userCounter}`,
+    verified: true,
+    ...extra,
+  }
+  const created = await control.createUser(input)
+  return { id: created.id, email: input.email, username: input.username, password: input.password }
 }

@@ -4,96 +4,46 @@
  * plain fetch, exactly as an app's test suite would script it.
  */
 import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest'
-import { createBackend, createMockBackend, defaultSurfaces, type MockBackend } from '../../../mocks/index'
-import { otpSurface } from '../../../mocks/surfaces/otp/index'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { createBackend, createMockBackend, type MockBackend } from '../../../mocks/index'
+import type { FaultRule, OutboxMessage, RequestLogEntry } from '../../../mocks/state/types'
+import { controlClient, createTestUser, type TestUser } from '../../support/control'
 
 export const BASE = 'http://mock.test'
-
-/** The default surfaces, plus otp while the backend does not register it by default yet. */
-const surfaces = defaultSurfaces.some((s) => s.name === otpSurface.name) ? defaultSurfaces : [...defaultSurfaces, otpSurface]
+const control = controlClient(BASE)
 
 export function useMockBackend(): MockBackend {
-  const mock = createMockBackend({ backend: createBackend({ surfaces, onError: () => {} }) })
+  const mock = createMockBackend({ backend: createBackend({ onError: () => {} }) })
   const server = setupServer(...mock.handlers)
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-  beforeEach(async () => {
-    const response = await fetch(`${BASE}/__mock/reset`, { method: 'POST' })
-    expect(response.ok).toBe(true)
-  })
+  beforeEach(() => control.reset())
   afterEach(() => server.resetHandlers())
   afterAll(() => server.close())
   return mock
 }
 
-async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${BASE}/__mock${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  })
-  const text = await response.text()
-  expect(response.ok, `${method} /__mock${path}: ${response.status} ${text}`).toBe(true)
-  return (text ? JSON.parse(text) : undefined) as T
-}
-
-let counter = 0
-
-export interface TestUser {
-  id: string
-  email: string
-  username: string
-  password: string
-}
+export type { OutboxMessage, TestUser }
 
 /** A fresh verified user through `POST /__mock/users` (any extra fields: twoFactor, totpSecret ...). */
-export async function createUser(extra: Record<string, unknown> = {}): Promise<TestUser> {
-  counter += 1
-  const tag = `${Date.now().toString(36)}${counter}`
-  const input = { email: `ac${tag}@example.com`, username: `ac${tag}`, password: 'correct-horse-1', firstName: 'Auth', lastName: 'Client', verified: true, ...extra }
-  const created = await control<{ id: string }>('POST', '/users', input)
-  return { id: created.id, email: input.email, username: input.username, password: input.password }
-}
+export const createUser = (extra: Record<string, unknown> = {}): Promise<TestUser> => createTestUser(control, extra, 'ac')
 
-export interface OutboxMessage {
-  channel: 'email' | 'sms'
-  to: string
-  purpose: string
-  code: string | null
-}
-
-export async function outbox(to: string): Promise<OutboxMessage[]> {
-  return (await control<{ messages: OutboxMessage[] }>('GET', `/outbox?to=${encodeURIComponent(to)}`)).messages
-}
+export const outbox = (to: string): Promise<OutboxMessage[]> => control.outbox({ to })
 
 /** The code of the newest message to `to` (with `purpose` when given). */
-export async function latestCode(to: string, purpose?: string): Promise<string> {
-  const messages = (await outbox(to)).filter((m) => !purpose || m.purpose === purpose)
-  const code = messages.at(-1)?.code
-  expect(code, `no code sent to ${to}`).toMatch(/^\d{6}$/)
-  return code!
-}
+export const latestCode = (to: string, purpose?: string): Promise<string> => control.latestCode(purpose ? { to, purpose } : { to })
 
 export const wrongCode = (code: string): string => (code === '000000' ? '111111' : '000000')
 
-/** Moves the mock clock; answers `{ now: ISO string, epochMs }`. */
-export const advanceClock = (advanceMs: number): Promise<{ now: string; epochMs: number }> => control('POST', '/clock', { advanceMs })
+/** Moves the mock clock; resolves with the new time in epoch milliseconds. */
+export const advanceClock = (advanceMs: number): Promise<number> => control.advanceClock(advanceMs)
 
-export const injectFault = (fault: { path: string; method?: string; operationName?: string; status?: number; networkError?: boolean; delayMs?: number; times?: number }) =>
-  control('POST', '/faults', fault)
+export const injectFault = (fault: FaultRule): Promise<void> => control.fault(fault)
 
-export const setConfig = (patch: Record<string, unknown>) => control('PUT', '/config', patch)
+export const setConfig = (patch: Record<string, unknown>): Promise<unknown> => control.setConfig(patch)
 
-export interface LoggedRequest {
-  method: string
-  path: string
-  operationName: string | null
-  status: number
-  at: string
-}
+export type LoggedRequest = RequestLogEntry
 
-export async function requests(): Promise<LoggedRequest[]> {
-  return (await control<{ requests: LoggedRequest[] }>('GET', '/requests')).requests
-}
+export const requests = (): Promise<LoggedRequest[]> => control.requests()
 
 /** The refresh calls the backend received (status 0: failed at the network by a fault), per surface. */
 export async function refreshRequests(surface: 'platform' | 'otp'): Promise<LoggedRequest[]> {

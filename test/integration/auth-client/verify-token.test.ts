@@ -47,7 +47,7 @@ describe('verifyAccessToken with the mock JWKS', () => {
 
   it('rejects an expired token (mock clock moved past its exp)', async () => {
     const { token } = await issuedToken(otpApi)
-    const { epochMs } = await advanceClock(16 * 60_000)
+    const epochMs = await advanceClock(16 * 60_000)
     await expect(verifyAccessToken(token, { jwksUrl, currentDate: new Date(epochMs) })).rejects.toMatchObject({ code: 'token_expired', kind: 'auth' })
   })
 })

@@ -6,7 +6,7 @@
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest'
 import { createMockBackend } from '../../../mocks/index'
-import { controlClient, type OutboxMessage } from '../../support/control'
+import { controlClient, createTestUser, type OutboxMessage, type TestUser } from '../../support/control'
 import {
   LoginDocument,
   type LoginMutation,
@@ -87,30 +87,10 @@ export function expectRequestError<T>(reply: GraphQLReply<T>, status = 400): Gra
   return reply.body.errors!
 }
 
-let counter = 0
+export type { TestUser }
 
-export interface TestUser {
-  id: string
-  email: string
-  username: string
-  password: string
-}
-
-export async function createUser(overrides: Record<string, unknown> = {}): Promise<TestUser> {
-  counter += 1
-  const tag = `${Date.now().toString(36)}${counter}`
-  const input = {
-    email: `user${tag}@example.com`,
-    username: `user${tag}`,
-    password: 'correct-horse-1',
-    firstName: 'Test',
-    lastName: `User${counter}`,
-    verified: true,
-    ...overrides,
-  }
-  const created = await control.createUser(input)
-  return { id: created.id, email: input.email as string, username: input.username as string, password: input.password as string }
-}
+/** A fresh verified user through `POST /__mock/users`. */
+export const createUser = (overrides: Record<string, unknown> = {}): Promise<TestUser> => createTestUser(control, overrides)
 
 export type { OutboxMessage }
 
