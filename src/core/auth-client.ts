@@ -117,6 +117,17 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
       now: clock.now,
     })
 
+    const storageWaiters = new Set<() => void>()
+    const settled = (): Promise<void> =>
+      new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer)
+          storageWaiters.delete(done)
+          resolve()
+        }
+        const timer = setTimeout(done, 1_000)
+        storageWaiters.add(done)
+      })
     this.#refresh = createRefresher({
       store,
       lock: crossTab ? webLock(shared) : noLock,
@@ -127,6 +138,7 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
       refresh: (tokens) => api.refresh(context, tokens),
       received: (tokens) => this.#received(tokens).tokens,
       announce: (outcomes) => this.#announce(outcomes),
+      ...(crossTab && { settled }),
     })
 
     const detect = api.detectStepUp
@@ -157,7 +169,17 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
       }),
     })
 
-    this.#channel = crossTab ? openChannel(shared, () => void this.#sync()) : null
+    this.#channel = crossTab
+      ? openChannel(
+          shared,
+          (fromStorage) => {
+            void this.#sync().then(() => {
+              if (fromStorage) for (const wake of [...storageWaiters]) wake()
+            })
+          },
+          storageKey,
+        )
+      : null
     this.#timer =
       (options.autoRefresh ?? isBrowser())
         ? createRefreshTimer(

@@ -8,32 +8,40 @@
 /** Give up waiting for a lock held this long (a frozen tab, a hung request) and go on without it. */
 const LOCK_WAIT_MS = 10_000
 
-export type Lock = <T>(task: () => Promise<T>) => Promise<T>
+/** `contended`: another holder had the lock first (so it may just have written storage). */
+export type Lock = <T>(task: (contended: boolean) => Promise<T>) => Promise<T>
 
 interface LockManagerLike {
-  request<T>(name: string, options: { signal?: AbortSignal }, task: () => Promise<T>): Promise<T>
+  request<T>(name: string, options: { signal?: AbortSignal; ifAvailable?: boolean }, task: (lock: unknown) => Promise<T> | T): Promise<T>
 }
+
+const TAKEN = Symbol('taken')
 
 /** Runs `task` under the exclusive Web Lock `name` when `navigator.locks` exists (looked up per call). */
 export function webLock(name: string): Lock {
   return (task) => {
     const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks
-    if (!locks) return task()
+    if (!locks) return task(false)
     let granted = false
-    const signal = AbortSignal.timeout?.(LOCK_WAIT_MS)
+    const run = <T>(contended: boolean, work: (contended: boolean) => Promise<T>) => {
+      granted = true
+      return work(contended)
+    }
     return locks
-      .request(name, signal ? { signal } : {}, () => {
-        granted = true
-        return task()
+      .request<unknown>(name, { ifAvailable: true }, (lock) => (lock ? run(false, task) : TAKEN))
+      .then((result) => {
+        if (result !== TAKEN) return result as Awaited<ReturnType<typeof task>>
+        const signal = AbortSignal.timeout?.(LOCK_WAIT_MS)
+        return locks.request(name, signal ? { signal } : {}, () => run(true, task))
       })
       .catch((error: unknown) => {
         if (granted) throw error
-        return task()
+        return task(false)
       })
   }
 }
 
-export const noLock: Lock = (task) => task()
+export const noLock: Lock = (task) => task(false)
 
 export type ChannelMessage = 'signedIn' | 'tokenRefreshed' | 'signedOut'
 
@@ -42,19 +50,30 @@ export interface Channel {
   close(): void
 }
 
-/** A BroadcastChannel, or null where there is none. */
-export function openChannel(name: string, onMessage: () => void): Channel | null {
+/**
+ * A BroadcastChannel, or null where there is none. In a page, `storage` events for `storageKey`
+ * call `onMessage` too (with `storage: true`): a message can overtake the localStorage write it
+ * announces (Chromium propagates both between tab processes separately), the event cannot.
+ */
+export function openChannel(name: string, onMessage: (fromStorage: boolean) => void, storageKey?: string): Channel | null {
   if (typeof BroadcastChannel !== 'function') return null
   const channel = new BroadcastChannel(name)
   let open = true
-  channel.onmessage = onMessage
+  channel.onmessage = () => onMessage(false)
   // Node: a channel must not keep the process alive.
   ;(channel as { unref?: () => void }).unref?.()
+  const target = typeof document === 'object' && typeof addEventListener === 'function' ? globalThis : null
+  const onStorage = (event: Event) => {
+    const key = (event as StorageEvent).key
+    if (key === storageKey || key === null) onMessage(true)
+  }
+  if (storageKey !== undefined) target?.addEventListener('storage', onStorage)
   return {
     post: (message) => open && channel.postMessage(message),
     close() {
       open = false
       channel.close()
+      target?.removeEventListener('storage', onStorage)
     },
   }
 }

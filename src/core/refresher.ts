@@ -34,6 +34,12 @@ export interface RefresherOptions {
   received(tokens: TokenSet): TokenSet
   /** Called after the lock is released, in order. */
   announce(outcomes: RefreshOutcome[]): void
+  /**
+   * After waiting for the lock, storage may not show the previous holder's write yet (another
+   * tab's localStorage arrives asynchronously): resolves once it may (a storage event), or after
+   * a while when nothing comes. Absent: storage is read as it is.
+   */
+  settled?(): Promise<void>
 }
 
 /** A definitive refresh failure, as the reason the session ended. */
@@ -56,13 +62,24 @@ export function createRefresher(o: RefresherOptions): (rejected?: string) => Pro
       await store.set(null)
       return null
     }
-    return o.lock(async () => {
-      const generation = store.generation
-      const mine = store.current
+    return o.lock(async (contended) => {
+      let generation = store.generation
+      let mine = store.current
       // Another refresh, or a broadcast while this waited for the lock, may have done the work.
       if (!mine || usable(mine)) return mine?.tokens ?? null
-      const stored = await store.read()
+      let stored = await store.read()
       if (store.generation !== generation) return store.current?.tokens ?? null
+      if (contended && o.settled && stored !== CORRUPT && sameTokens(stored, mine)) {
+        // The holder probably refreshed, and its write may still be on its way here.
+        await o.settled()
+        const adopted: StoredSession | null = store.current
+        if (adopted && usable(adopted)) return adopted.tokens
+        generation = store.generation
+        mine = store.current
+        if (!mine) return null
+        stored = await store.read()
+        if (store.generation !== generation) return store.current?.tokens ?? null
+      }
       if (stored === CORRUPT) return end('storage_corrupt')
       if (!stored) return end('remote')
       if (!sameTokens(stored, mine)) {

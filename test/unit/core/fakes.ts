@@ -197,14 +197,18 @@ export function fakeLocks() {
     get requests() {
       return requests
     },
-    request<T>(name: string, optionsOrTask: object | (() => Promise<T>), maybeTask?: () => Promise<T>): Promise<T> {
+    request<T>(name: string, optionsOrTask: object | ((lock: unknown) => Promise<T>), maybeTask?: (lock: unknown) => Promise<T>): Promise<T> {
+      const task = (typeof optionsOrTask === 'function' ? optionsOrTask : maybeTask) as (lock: unknown) => Promise<T>
+      // `ifAvailable` on a held lock: the task runs at once with no lock (not counted as a request).
+      if (typeof optionsOrTask === 'object' && (optionsOrTask as { ifAvailable?: boolean }).ifAvailable && held.has(name)) {
+        return Promise.resolve().then(() => task(null))
+      }
       requests++
-      const task = (typeof optionsOrTask === 'function' ? optionsOrTask : maybeTask) as () => Promise<T>
       return new Promise<T>((resolve, reject) => {
         const run = (): void => {
           held.add(name)
           Promise.resolve()
-            .then(task)
+            .then(() => task({ name }))
             .then(resolve, reject)
             .finally(() => release(name))
         }

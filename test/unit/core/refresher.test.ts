@@ -22,7 +22,7 @@ function setup() {
     expect(held, 'the lock is exclusive').toBe(false)
     held = true
     try {
-      return await task()
+      return await task(false)
     } finally {
       held = false
     }
@@ -84,5 +84,42 @@ describe('refresher', () => {
       [['refreshed'], false],
       [['refreshed'], false],
     ])
+  })
+
+  it('after waiting for the lock, waits for another tab\'s write to arrive instead of replaying its spent refresh token', async () => {
+    // Browsers deliver another tab's localStorage write separately from the lock grant: storage
+    // can still show the old tokens when this tab gets the lock after the other one refreshed.
+    const clock = fakeClock()
+    const storage = memoryStorage()
+    const store = createSessionStore(storage, 'k')
+    const old: TokenSet = { accessToken: 'a-1', refreshToken: 'r-1', expiresAt: clock.now() + LIFETIME, issuedAt: clock.now() }
+    await store.set({ tokens: old, user: { id: 'u' } })
+    const raw = await storage.getItem('k')
+    const rotated = raw!.replace('"a-1"', '"a-2"').replace('"r-1"', '"r-2"').replace(String(old.expiresAt), String(clock.now() + 2 * LIFETIME))
+    clock.advance(LIFETIME)
+    const calls: string[] = []
+    let settledCalls = 0
+    const refresh = createRefresher({
+      store,
+      lock: (task) => task(true), // contended: another tab held the lock first
+      now: clock.now,
+      marginMs: 1_000,
+      tries: 1,
+      sleep: async () => {},
+      async refresh(current) {
+        calls.push(current.refreshToken!)
+        return { ...old, accessToken: 'replayed', refreshToken: 'replayed' }
+      },
+      received: (t) => t,
+      announce: () => {},
+      async settled() {
+        settledCalls += 1
+        await storage.setItem('k', rotated) // the other tab's write arrives
+      },
+    })
+    const result = await refresh()
+    expect(settledCalls).toBe(1)
+    expect(calls, 'the spent refresh token r-1 must not be sent').toEqual([])
+    expect(result?.accessToken).toBe('a-2')
   })
 })
