@@ -1,0 +1,49 @@
+/**
+ * What the bundled test pages expose on `window`, shared by the pages (which set it) and the
+ * browser suites (which read it through `page.evaluate`).
+ */
+import type { Session } from '../../../src/index'
+
+/** The result of the mock-worker page's scenario (or the error it stopped at). */
+export type MockWorkerReport =
+  | {
+      ok: true
+      controller: string | null
+      signIn: string
+      challenge: { kind: string; methods: string[] }
+      verified: string
+      session: Session | null
+      token: string | null
+      username: string | null
+      jwks: unknown
+      stored: boolean
+      requests: Array<{ method: string; path: string; operationName: string | null; status: number }>
+    }
+  | { ok: false; error: string }
+
+export interface TabEvent {
+  name: 'signedIn' | 'signedOut' | 'tokenRefreshed' | 'refreshFailed'
+  reason?: string
+  email?: string | null
+}
+
+/** One tab's AuthClient (default options), driven by the two-tab suite. */
+export interface TabApi {
+  features: { locks: boolean; broadcastChannel: boolean; localStorage: boolean }
+  signIn(email: string, password: string): Promise<string>
+  getAccessToken(): Promise<string | null>
+  getSession(): Promise<Session | null>
+  /** An authenticated call (`UserProfile` through `auth.fetch`): the username, or the error code. */
+  profile(): Promise<{ username: string | null } | { error: string }>
+  signOut(): Promise<void>
+  events(): TabEvent[]
+  /** Resolves with the first `name` event at index `from` or later of `events()`. */
+  waitForEvent(name: TabEvent['name'], from: number): Promise<TabEvent>
+}
+
+declare global {
+  interface Window {
+    portcullisReport?: Promise<MockWorkerReport>
+    portcullisTab?: TabApi
+  }
+}
