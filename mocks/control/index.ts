@@ -35,5 +35,3 @@ function allowed(route: ControlRoute): string[] {
 }
 
 export type { ControlContext, ControlRoute } from './types'
-export { parseFaultRule } from './faults'
-export { parseNewUser, publicUser } from './users'

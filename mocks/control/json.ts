@@ -1,4 +1,4 @@
-/** JSON responses and body parsing shared by the control API and the backend's own answers. */
+/** JSON responses and body parsing shared by the control API, the backend's own answers and the otp surface. */
 import { DEFAULT_MAX_BODY_BYTES, readBodyText } from '../validation/body'
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {

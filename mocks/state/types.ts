@@ -97,7 +97,7 @@ export interface NewUser {
 }
 
 export interface UserStore {
-  /** Throws `MockInputError` (code `email_in_use` / `username_in_use` / `invalid_user`) and adds nothing on failure. */
+  /** Throws `MockInputError` (code `invalid_user`, or `id_in_use` / `email_in_use` / `username_in_use` / `phone_in_use`) and adds nothing on failure. */
   create(input: NewUser): Promise<User>
   get(id: string): User | undefined
   getByPk(pk: number): User | undefined
@@ -148,7 +148,8 @@ export interface IssuedCode {
 
 /**
  * One-time codes. One live code per key: issuing again for a key replaces (invalidates) the old
- * code. Compared in constant time; every wrong guess costs an attempt; `exhausted` once none is left.
+ * code. Compared in constant time; a correct guess spends the code, every wrong guess costs an
+ * attempt; `exhausted` once none is left.
  */
 export interface CodeStore {
   issue(input: { key: string; userId: string; purpose: string; ttlMs: number; maxAttempts: number; digits?: number; data?: Record<string, unknown> }): IssuedCode

@@ -3,7 +3,10 @@ import { hashPassword, PASSWORD_ITERATIONS, verifyAgainstDummy, verifyPassword }
 import { uuid } from './random'
 import { MockInputError, type Clock, type NewUser, type User, type UserStore } from './types'
 
-/** The shape the platform API publishes for `EmailAddress` (API-FACTS §platform). */
+/**
+ * What counts as an email address in the store, and for the platform `EmailAddress` scalar. The
+ * rule is Portcullis's choice (the backend publishes only the scalar's name; see its SDL description).
+ */
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const BASE32_PATTERN = /^[A-Z2-7]+=*$/

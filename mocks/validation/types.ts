@@ -1,6 +1,6 @@
 /**
- * Shapes shared by the OpenAPI request/response validator. Kept free of any surface: the otp and
- * experience surfaces both build a validator from their embedded spec.
+ * Shapes shared by the OpenAPI request/response validator. Kept free of any surface: each REST
+ * surface (otp today) builds a validator from its embedded spec.
  */
 
 /** One input that failed validation; `path` is `body.x`, `query.x`, `header.x`, `path.x`, `cookie.x`. */

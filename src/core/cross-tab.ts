@@ -52,10 +52,10 @@ export interface Channel {
 
 /**
  * A BroadcastChannel, or null where there is none. In a page, `storage` events for `storageKey`
- * call `onMessage` too (with `storage: true`): a message can overtake the localStorage write it
+ * call `onMessage` too (with `fromStorage` true): a message can overtake the localStorage write it
  * announces (Chromium propagates both between tab processes separately), the event cannot.
  */
-export function openChannel(name: string, onMessage: (fromStorage: boolean) => void, storageKey?: string): Channel | null {
+export function openChannel(name: string, onMessage: (fromStorage: boolean) => void, storageKey: string): Channel | null {
   if (typeof BroadcastChannel !== 'function') return null
   const channel = new BroadcastChannel(name)
   let open = true
@@ -67,7 +67,7 @@ export function openChannel(name: string, onMessage: (fromStorage: boolean) => v
     const key = (event as StorageEvent).key
     if (key === storageKey || key === null) onMessage(true)
   }
-  if (storageKey !== undefined) target?.addEventListener('storage', onStorage)
+  target?.addEventListener('storage', onStorage)
   return {
     post: (message) => open && channel.postMessage(message),
     close() {

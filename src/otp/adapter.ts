@@ -15,11 +15,11 @@
  * This file is the only code that knows the otp wire protocol. It uses plain fetch (no
  * openapi-fetch) to keep the sign-in bundle small; the generated types keep it honest.
  */
-import type { AdapterContext, AuthAdapter, ChallengeMethod, ChallengeState, TokenSet } from '../core/adapter'
+import type { AdapterContext, AuthAdapter, ChallengeMethod, ChallengeState } from '../core/adapter'
 import { AuthError, kindForStatus, retryAfter, toAuthError, type AuthErrorKind } from '../core/errors'
 import type { FetchLike } from '../core/types'
 import type { components } from '../generated/otp/openapi'
-import { claimMs, readClaims } from '../transport/jwt-claims'
+import { jwtTokenSet, readClaims } from '../transport/jwt-claims'
 
 type Schemas = components['schemas']
 /** `refreshToken` is optional in a refresh answer: present when the server rotates it. */
@@ -76,11 +76,6 @@ async function read<T>(response: Response, code403?: string): Promise<T> {
   )
 }
 
-function tokenSet(idToken: string, refreshToken: string | null): TokenSet {
-  const claims = readClaims(idToken)
-  return { accessToken: idToken, refreshToken, expiresAt: claimMs(claims?.exp), issuedAt: claimMs(claims?.iat) }
-}
-
 /** Which kind of code a call that lacks `x-otp` wants, from the request it answered. */
 async function methodsFor(request: Request): Promise<ChallengeMethod[]> {
   const path = new URL(request.url).pathname
@@ -102,7 +97,7 @@ export function otpApi(): AuthAdapter {
     async signIn(context, { email, password }) {
       if (!email) throw new AuthError('The otp API signs in with an email address.', { code: 'email_required', kind: 'validation', details: { email: ['Required.'] } })
       const body = await read<Schemas['LoginResponse']>(await post(context.fetch, url(context, '/auth/login'), { email, password }), 'invalid_credentials')
-      const tokens = tokenSet(body.idToken, body.refreshToken)
+      const tokens = jwtTokenSet(body.idToken, body.refreshToken)
       return { type: 'session', tokens, user: { id: readClaims(body.idToken)?.sub ?? null, email } }
     },
 
@@ -125,7 +120,7 @@ export function otpApi(): AuthAdapter {
     async refresh(context, tokens) {
       if (!tokens.refreshToken) throw new AuthError('There is no refresh token; sign in again.', { code: 'invalid_refresh_token', kind: 'auth' })
       const body = await read<RefreshResponse>(await post(context.fetch, url(context, '/auth/login/refresh'), { refreshToken: tokens.refreshToken }))
-      return tokenSet(body.idToken, body.refreshToken ?? tokens.refreshToken)
+      return jwtTokenSet(body.idToken, body.refreshToken ?? tokens.refreshToken)
     },
 
     /** The otp API has no logout: signing out only forgets the tokens on this side. */

@@ -31,7 +31,7 @@ import type {
   ResendChangePassword2FaMutationVariables,
 } from '../generated/platform/graphql'
 import { graphqlError, type WireGraphQLError } from '../transport/graphql-errors'
-import { claimMs, readClaims } from '../transport/jwt-claims'
+import { jwtTokenSet } from '../transport/jwt-claims'
 import { PLATFORM_ERROR_KINDS } from './errors'
 
 export interface PlatformApiOptions {
@@ -129,13 +129,7 @@ async function gql<R, V>(fetchFn: FetchLike, url: string, query: Operation<R, V>
 
 function tokenSet(result: LoginResult, previousRefreshToken: string | null = null): TokenSet {
   if (!result.token) throw new AuthError('The platform API sent no token.', { code: 'bad_response', kind: 'server' })
-  const claims = readClaims(result.token)
-  return {
-    accessToken: result.token,
-    refreshToken: result.refreshToken ?? previousRefreshToken,
-    expiresAt: claimMs(claims?.exp),
-    issuedAt: claimMs(claims?.iat),
-  }
+  return jwtTokenSet(result.token, result.refreshToken ?? previousRefreshToken)
 }
 
 function session(result: LoginResult, user: SessionUser): AdapterResult {

@@ -59,7 +59,8 @@ export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLik
     // A string body (or none) can simply be sent again; anything else (a stream, a Request's
     // body) is replayed from a clone of the request taken before the first send.
     const body = init?.body
-    const template = typeof input === 'string' || input instanceof URL ? (body == null || typeof body === 'string' ? null : new Request(url, init)) : new Request(input, init)
+    const resendable = (typeof input === 'string' || input instanceof URL) && (body == null || typeof body === 'string')
+    const template = resendable ? null : toRequest(input, init, o.baseUrl)
     const headers = template?.headers ?? new Headers(init?.headers)
     // The caller brought its own credentials: not ours to refresh.
     if (headers.has('authorization')) return o.fetch(template ?? url, template ? undefined : init)
@@ -76,7 +77,7 @@ export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLik
     }
     // A step-up is refused with an error status; only then is the request needed as an object.
     const stepUp = async (response: Response): Promise<Response> =>
-      (!response.ok && (await o.stepUp?.(template ?? new Request(url, init), response, send))) || response
+      (!response.ok && (await o.stepUp?.(template ?? toRequest(input, init, o.baseUrl), response, send))) || response
 
     const response = await send()
     // Step-up first: a wrong step-up code can also be a 401 that no refresh would fix.

@@ -3,6 +3,8 @@
  * refresh. Verification (signature, issuer, audience) is `verifyAccessToken` in
  * `portcullis/server`, which is where jose lives; this file stays dependency-free.
  */
+import type { TokenSet } from '../core/adapter'
+
 export interface UnverifiedClaims {
   sub?: string
   exp?: number
@@ -26,3 +28,9 @@ export function readClaims(token: string): UnverifiedClaims | null {
 
 /** Epoch ms from a numeric-date claim (seconds), or null. */
 export const claimMs = (value: unknown): number | null => (typeof value === 'number' ? value * 1000 : null)
+
+/** The TokenSet of a JWT access token: `expiresAt`/`issuedAt` from its `exp`/`iat`, when it has them. */
+export function jwtTokenSet(accessToken: string, refreshToken: string | null): TokenSet {
+  const claims = readClaims(accessToken)
+  return { accessToken, refreshToken, expiresAt: claimMs(claims?.exp), issuedAt: claimMs(claims?.iat) }
+}

@@ -1,4 +1,5 @@
 import type { components } from '../../../src/generated/otp/openapi'
+import { json } from '../../control/json'
 import type { ValidationIssue } from '../../validation'
 
 export type ErrorBody = components['schemas']['ErrorBody']
@@ -28,15 +29,9 @@ export const OTP_MESSAGES = {
   methodNotSupported: 'Method not allowed',
 } as const
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }
-
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } })
-}
-
 export function errorResponse(status: number, code: ErrorCode | null, message: string, options: { headers?: Record<string, string>; details?: ValidationIssue[] } = {}): Response {
   const body: ErrorBody = { message, ...(code ? { code } : {}), ...(options.details ? { details: options.details } : {}) }
-  return json(status, body, options.headers)
+  return json(body, status, options.headers)
 }
 
 export function validationError(issues: ValidationIssue[]): Response {

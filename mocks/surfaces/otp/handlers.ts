@@ -3,9 +3,10 @@
  * already passed validation (and, unless the operation's security is optional, bearer auth).
  */
 import type { components, operations } from '../../../src/generated/otp/openapi'
+import { json } from '../../control/json'
 import { MockInputError, type BackendState, type RequestContext, type SessionRecord, type User } from '../../state/types'
 import type { ValidatedRequest } from '../../validation'
-import { errorResponse, json, OTP_MESSAGES, validationError } from './errors'
+import { errorResponse, OTP_MESSAGES, validationError } from './errors'
 import { toE164 } from './phone'
 import { effectiveStatus, maskEmail, toUserSecurity } from './security'
 import { isValidTotp, newTotpSecret, totpUri } from './totp'
@@ -93,7 +94,7 @@ export const otpHandlers: Record<string, OtpHandler> = {
     })
     const { token: refreshToken } = state.tokens.issueRefreshToken(session, state.config.otp.refreshTokenTtlSeconds)
     const out: Ok<'login'> = { idToken, refreshToken }
-    return json(200, out)
+    return json(out)
   },
 
   async refreshLogin({ state, input }) {
@@ -117,7 +118,7 @@ export const otpHandlers: Record<string, OtpHandler> = {
       email_verified: user.emailVerifiedAt !== null || user.verified,
     })
     const out: Ok<'refreshLogin'> = { idToken, refreshToken: rotated.refreshToken }
-    return json(200, out)
+    return json(out)
   },
 
   async addSmsMethod(call) {
@@ -138,7 +139,7 @@ export const otpHandlers: Record<string, OtpHandler> = {
     }
     sendCode(state, { key: otpCodeKeys.smsVerification(user.id), userId: user.id, channel: 'sms', to: phone, purpose: OTP_PURPOSES.smsVerification, data: { phone } })
     const out: Ok<'addSmsMethod'> = toUserSecurity(updated)
-    return json(200, out)
+    return json(out)
   },
 
   async createTotpSecret(call) {
@@ -151,7 +152,7 @@ export const otpHandlers: Record<string, OtpHandler> = {
     const secret = newTotpSecret()
     const updated = state.users.update(user.id, { totpSecret: secret, totpVerifiedAt: null })
     const out: Ok<'createTotpSecret'> = { ...toUserSecurity(updated), secret, uri: totpUri(secret, maskEmail(updated.email)) }
-    return json(200, out)
+    return json(out)
   },
 
   async deleteTotpSecret(call) {
@@ -169,7 +170,7 @@ export const otpHandlers: Record<string, OtpHandler> = {
     }
     const updated = state.users.update(user.id, { totpSecret: null, totpVerifiedAt: null })
     const out: Ok<'deleteTotpSecret'> = toUserSecurity(updated)
-    return json(200, out)
+    return json(out)
   },
 
   async requestOtpCode(call) {
@@ -195,7 +196,7 @@ export const otpHandlers: Record<string, OtpHandler> = {
       data: { channel: method },
     })
     const out: Ok<'requestOtpCode'> = { validUntil: new Date(expiresAt).toISOString(), channel: method, validated: false }
-    return json(200, out)
+    return json(out)
   },
 
   async verifyOtpMethod(call) {
@@ -220,6 +221,6 @@ export const otpHandlers: Record<string, OtpHandler> = {
       updated = state.users.update(user.id, { phoneVerifiedAt: now })
     }
     const out: Ok<'verifyOtpMethod'> = toUserSecurity(updated)
-    return json(200, out)
+    return json(out)
   },
 }

@@ -32,7 +32,7 @@ import {
   type ExecutionResult,
 } from 'graphql'
 import { createHandler } from 'graphql-http/lib/use/fetch'
-import { printError, reportError } from '../../redact'
+import { reportError } from '../../redact'
 import { readBodyText } from '../../validation/body'
 import type { RequestContext } from '../../state/types'
 import { REQUEST_ERROR_CODES } from './errors'
@@ -119,8 +119,6 @@ function announcedOperationName(url: URL, method: string, body: string): string 
   return null
 }
 
-const defaultReport = (caught: unknown) => printError(caught, { method: 'POST', path: '/api/graphql', surface: 'platform' })
-
 function codeFor(error: GraphQLError): string {
   if (error.message.startsWith('Syntax Error')) return REQUEST_ERROR_CODES.GRAPHQL_PARSE_FAILED
   if (error.message.startsWith('Variable "$')) return REQUEST_ERROR_CODES.BAD_USER_INPUT
@@ -131,7 +129,7 @@ function codeFor(error: GraphQLError): string {
  * Gives every GraphQL error a stable code and hides unexpected resolver exceptions, which go to
  * `report` (the backend's `onError`: printed redacted by default) and never to the client.
  */
-export function formatPlatformError(error: Readonly<GraphQLError | Error>, report: (caught: unknown) => void = defaultReport): GraphQLError | Error {
+export function formatPlatformError(error: Readonly<GraphQLError | Error>, report: (caught: unknown) => void): GraphQLError | Error {
   // Request errors graphql-http raises as plain errors (unparsable JSON, missing query ...).
   if (!(error instanceof GraphQLError)) {
     return new GraphQLError(error.message, { extensions: { code: REQUEST_ERROR_CODES.BAD_REQUEST } })
@@ -169,12 +167,6 @@ function graphqlResponse(body: ExecutionResult, status: number, graphqlResponseJ
   ]
 }
 
-/** A request error (no `data`): 400 under graphql-response+json, the legacy 200 under application/json. */
-function requestErrors(errors: readonly (GraphQLError | Error)[], graphqlResponseJson: boolean): RawResponse {
-  const formatted = errors.map((error) => formatPlatformError(error) as GraphQLError)
-  return graphqlResponse({ errors: formatted }, graphqlResponseJson ? 400 : 200, graphqlResponseJson)
-}
-
 type RawResponse = [body: string, init: { status: number; statusText: string; headers: Record<string, string> }]
 
 export async function handlePlatformRequest(ctx: RequestContext): Promise<Response> {
@@ -202,6 +194,9 @@ export async function handlePlatformRequest(ctx: RequestContext): Promise<Respon
   const schema = platformSchema()
   const contextValue = createPlatformContext(ctx) as unknown as Record<string, unknown>
   const format = (error: Readonly<GraphQLError | Error>) => formatPlatformError(error, (caught) => reportError(ctx, caught, 'platform'))
+  /** A request error (no `data`): 400 under graphql-response+json, the legacy 200 under application/json. */
+  const requestErrors = (errors: readonly (GraphQLError | Error)[]): RawResponse =>
+    graphqlResponse({ errors: errors.map((error) => format(error) as GraphQLError) }, graphqlResponseJson ? 400 : 200, graphqlResponseJson)
 
   // graphql-http does the HTTP part (method, content type, JSON body, Accept negotiation);
   // parsing, validation and execution run here with this module's graphql-js, so the mock works
@@ -220,7 +215,7 @@ export async function handlePlatformRequest(ctx: RequestContext): Promise<Respon
           error instanceof GraphQLError
             ? error
             : new GraphQLError('Syntax Error: the document is nested too deeply.', { extensions: { code: REQUEST_ERROR_CODES.GRAPHQL_PARSE_FAILED } })
-        return requestErrors([parseError], graphqlResponseJson)
+        return requestErrors([parseError])
       }
       let validationErrors: readonly GraphQLError[]
       try {
@@ -228,7 +223,7 @@ export async function handlePlatformRequest(ctx: RequestContext): Promise<Respon
       } catch {
         validationErrors = [new GraphQLError('The document is too complex to validate.', { extensions: { code: REQUEST_ERROR_CODES.GRAPHQL_VALIDATION_FAILED } })]
       }
-      if (validationErrors.length > 0) return requestErrors(validationErrors, graphqlResponseJson)
+      if (validationErrors.length > 0) return requestErrors(validationErrors)
 
       const operationName = params.operationName ?? undefined
       const operation = getOperationAST(document, operationName)
@@ -236,11 +231,11 @@ export async function handlePlatformRequest(ctx: RequestContext): Promise<Respon
         const message = operationName
           ? `Unknown operation named "${operationName}".`
           : 'Must provide operation name if query contains multiple operations.'
-        return requestErrors([new GraphQLError(message)], graphqlResponseJson)
+        return requestErrors([new GraphQLError(message)])
       }
       ctx.operationName = operation.name?.value ?? ctx.operationName
       if (operation.operation === 'subscription') {
-        return requestErrors([new GraphQLError('Subscriptions are not supported.')], graphqlResponseJson)
+        return requestErrors([new GraphQLError('Subscriptions are not supported.')])
       }
       return {
         schema,
@@ -255,7 +250,7 @@ export async function handlePlatformRequest(ctx: RequestContext): Promise<Respon
       const errors = result.errors?.map((error) => format(error) as GraphQLError)
       const formatted: ExecutionResult = { ...(errors ? { errors } : {}), ...('data' in result ? { data: result.data } : {}) }
       // A result without `data` is a request error (e.g. variable coercion).
-      if (result.data === undefined) return requestErrors(result.errors ?? [new GraphQLError('Request failed.')], graphqlResponseJson)
+      if (result.data === undefined) return requestErrors(result.errors ?? [new GraphQLError('Request failed.')])
       return graphqlResponse(formatted, 200, graphqlResponseJson)
     },
   })

@@ -17,4 +17,4 @@ export { PLATFORM_ERROR_CODES, REQUEST_ERROR_CODES, type PlatformErrorCode } fro
 export { PLATFORM_MAX_BODY_BYTES, PLATFORM_MAX_TOKENS } from './http'
 export { PLATFORM_PURPOSES } from './resolvers/codes'
 export { PLATFORM_STATUS_OK } from './resolvers/results'
-export { EMAIL_ADDRESS_PATTERN, platformSchema } from './schema'
+export { platformSchema } from './schema'

@@ -5,10 +5,8 @@
  */
 import { buildSchema, GraphQLError, GraphQLScalarType, Kind, type GraphQLSchema, type ValueNode } from 'graphql'
 import { platformSdl } from '../../generated/schemas'
+import { EMAIL_PATTERN } from '../../state/users'
 import { mutationResolvers, queryResolvers } from './resolvers'
-
-/** The EmailAddress rule Portcullis chose (see the scalar's description in the SDL). */
-export const EMAIL_ADDRESS_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 function describe(value: unknown): string {
   try {
@@ -20,7 +18,7 @@ function describe(value: unknown): string {
 }
 
 function emailAddress(value: unknown): string {
-  if (typeof value !== 'string' || !EMAIL_ADDRESS_PATTERN.test(value)) {
+  if (typeof value !== 'string' || !EMAIL_PATTERN.test(value)) {
     throw new GraphQLError(`EmailAddress cannot represent ${describe(value)}: expected an address like name@example.com.`)
   }
   return value

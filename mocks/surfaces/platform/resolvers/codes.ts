@@ -94,10 +94,7 @@ export function consumeCode(state: BackendState, purpose: CodePurpose, id: strin
   const key = codeKey(purpose, id)
   if (!state.codes.peek(key) && state.clock.now() >= challenge.expiresAt) throw platformError('CODE_EXPIRED')
   const checked = state.codes.check(key, code)
-  if (checked.result === 'ok') {
-    state.codes.revoke(key)
-    return
-  }
+  if (checked.result === 'ok') return
   if (checked.result === 'expired') throw platformError('CODE_EXPIRED')
   if (checked.result === 'mismatch' && checked.attemptsLeft > 0) {
     throw platformError('INVALID_CODE', { attemptsLeft: checked.attemptsLeft })
