@@ -70,5 +70,4 @@ export async function readJson(request: Request): Promise<JsonBody> {
   }
 }
 
-export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+export { isPlainObject } from '../state/plain-object'

@@ -1,4 +1,5 @@
 import { MockInputError, type BackendConfig, type DeepPartial } from './types'
+import { isPlainObject } from './plain-object'
 
 /**
  * Defaults. Values the reference publishes are cited; the rest are chosen for the mock:
@@ -84,9 +85,6 @@ const CONFIG_SPEC = obj({
   password: obj({ minLength: { kind: 'integer', min: 0 } }),
   mailEnabled: bool,
 })
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 function fail(path: string, message: string): never {
   throw new MockInputError('invalid_config', `${path || 'config'}: ${message}`, path || undefined)

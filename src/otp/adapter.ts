@@ -28,7 +28,7 @@ type ErrorBody = Partial<Schemas['ErrorBody']> & { code?: string }
 
 const NAME = 'otp'
 
-/** Codes whose kind differs from what the status alone says; their fixed messages are passed on. */
+/** The backend's own codes: their kind (where the status alone would say otherwise) and, being deliberate, their fixed messages are passed on. */
 const KINDS: Record<string, AuthErrorKind> = {
   unauthenticated: 'auth',
   authentication_error: 'auth',

@@ -12,9 +12,11 @@ import { deferred, fakeClock } from './fakes'
 
 const LIFETIME = 60_000
 
-function setup() {
+/** `contended`: every lock grant says another holder had it first; `settled`: the refresher's storage-wait hook. */
+function setup(options: { contended?: boolean; settled?: () => Promise<void> } = {}) {
   const clock = fakeClock()
-  const store = createSessionStore(memoryStorage(), 'k')
+  const storage = memoryStorage()
+  const store = createSessionStore(storage, 'k')
   let serial = 0
   const tokens = (): TokenSet => ({ accessToken: `a-${++serial}`, refreshToken: `r-${serial}`, expiresAt: clock.now() + LIFETIME, issuedAt: clock.now() })
   let held = false
@@ -22,7 +24,7 @@ function setup() {
     expect(held, 'the lock is exclusive').toBe(false)
     held = true
     try {
-      return await task(false)
+      return await task(options.contended ?? false)
     } finally {
       held = false
     }
@@ -49,8 +51,9 @@ function setup() {
       announced.push({ outcomes, heldDuringAnnounce: held })
       onAnnounce()
     },
+    ...(options.settled && { settled: options.settled }),
   })
-  return { clock, store, tokens, refresh, calls, gates, announced, setOnAnnounce: (fn: () => void) => void (onAnnounce = fn) }
+  return { clock, storage, store, tokens, refresh, calls, gates, announced, setOnAnnounce: (fn: () => void) => void (onAnnounce = fn) }
 }
 
 describe('refresher', () => {
@@ -89,34 +92,20 @@ describe('refresher', () => {
   it('after waiting for the lock, waits for another tab\'s write to arrive instead of replaying its spent refresh token', async () => {
     // Browsers deliver another tab's localStorage write separately from the lock grant: storage
     // can still show the old tokens when this tab gets the lock after the other one refreshed.
-    const clock = fakeClock()
-    const storage = memoryStorage()
-    const store = createSessionStore(storage, 'k')
-    const old: TokenSet = { accessToken: 'a-1', refreshToken: 'r-1', expiresAt: clock.now() + LIFETIME, issuedAt: clock.now() }
-    await store.set({ tokens: old, user: { id: 'u' } })
-    const raw = await storage.getItem('k')
-    const rotated = raw!.replace('"a-1"', '"a-2"').replace('"r-1"', '"r-2"').replace(String(old.expiresAt), String(clock.now() + 2 * LIFETIME))
-    clock.advance(LIFETIME)
-    const calls: string[] = []
     let settledCalls = 0
-    const refresh = createRefresher({
-      store,
-      lock: (task) => task(true), // contended: another tab held the lock first
-      now: clock.now,
-      marginMs: 1_000,
-      tries: 1,
-      sleep: async () => {},
-      async refresh(current) {
-        calls.push(current.refreshToken!)
-        return { ...old, accessToken: 'replayed', refreshToken: 'replayed' }
-      },
-      received: (t) => t,
-      announce: () => {},
+    let rotated = ''
+    const { clock, storage, store, tokens, refresh, calls } = setup({
+      contended: true, // another tab held the lock first
       async settled() {
         settledCalls += 1
         await storage.setItem('k', rotated) // the other tab's write arrives
       },
     })
+    await store.set({ tokens: tokens(), user: { id: 'u' } })
+    const raw = (await storage.getItem('k'))!
+    rotated = raw.replace('"a-1"', '"a-2"').replace('"r-1"', '"r-2"').replace(/"expiresAt":\d+/, `"expiresAt":${clock.now() + 2 * LIFETIME}`)
+    expect(rotated).not.toBe(raw)
+    clock.advance(LIFETIME)
     const result = await refresh()
     expect(settledCalls).toBe(1)
     expect(calls, 'the spent refresh token r-1 must not be sent').toEqual([])
