@@ -6,6 +6,7 @@ export type {
   ChallengeKind,
   ChallengeMethod,
   ChallengeState,
+  CredentialsOf,
   SessionUser,
   SignInCredentials,
   TokenSet,

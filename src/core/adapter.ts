@@ -31,11 +31,18 @@ export interface SignInCredentials {
   deviceId?: string
 }
 
-/** What a challenge asks for. `step_up` guards one sensitive call; the others finish a sign-in. */
-export type ChallengeKind = 'sign_in_2fa' | 'step_up' | 'change_password_2fa'
+/**
+ * What a challenge asks for. `step_up` guards one sensitive call; the others finish a sign-in:
+ * `sign_in_code` is a one-time code that replaces the password (passwordless), `missing_profile`
+ * asks for account fields the backend requires, `bind_mfa` enrols a second factor.
+ */
+export type ChallengeKind = 'sign_in_2fa' | 'step_up' | 'change_password_2fa' | 'sign_in_code' | 'missing_profile' | 'bind_mfa'
 
-/** How the user can answer: a code sent by email or SMS, an authenticator code, a backup code, a WebAuthn assertion. */
-export type ChallengeMethod = 'email_code' | 'sms_code' | 'totp' | 'backup_code' | 'webauthn'
+/**
+ * How the user can answer: a code sent by email or SMS (`phone_code` on the experience API),
+ * an authenticator code, a backup code, a WebAuthn credential.
+ */
+export type ChallengeMethod = 'email_code' | 'sms_code' | 'phone_code' | 'totp' | 'backup_code' | 'webauthn'
 
 /**
  * The serializable part of a challenge: everything needed to continue it after a reload.
@@ -69,9 +76,13 @@ export interface AdapterContext {
   now(): number
 }
 
-export interface AuthAdapter {
+/** What `auth.signIn()` takes with adapter `A`. */
+export type CredentialsOf<A extends AuthAdapter<never>> = Parameters<A['signIn']>[1]
+
+/** `Credentials`: what this surface signs in with (`auth.signIn()` takes exactly that). */
+export interface AuthAdapter<Credentials = SignInCredentials> {
   readonly name: string
-  signIn(context: AdapterContext, credentials: SignInCredentials): Promise<AdapterResult>
+  signIn(context: AdapterContext, credentials: Credentials): Promise<AdapterResult>
   /**
    * `response` is a code (string) or a WebAuthn assertion (object). A wrong answer must reject
    * with an AuthError of kind `challenge` (code e.g. `invalid_code`), with `attemptsLeft` when the

@@ -3,7 +3,7 @@
  * refresh timer, cross-tab channel, challenge handoff, authenticated fetch) and turns what the
  * adapter returns into committed state and events; the pieces do the work.
  */
-import type { AdapterContext, AdapterResult, AuthAdapter, ChallengeState, SignInCredentials } from './adapter'
+import type { AdapterContext, AdapterResult, AuthAdapter, ChallengeState, CredentialsOf } from './adapter'
 import { createChallenge, parseChallengeState, type AuthResult, type Challenge } from './challenge'
 import { createClock, sleep, type Clock } from './clock'
 import { noLock, openChannel, webLock, type Channel, type ChannelMessage } from './cross-tab'
@@ -20,7 +20,7 @@ import { defaultStorage, type TokenStorage } from './storage'
 import type { FetchLike } from './types'
 import { createAuthenticatedFetch, tokenOrigins } from '../transport/authenticated-fetch'
 
-export interface AuthClientOptions<A extends AuthAdapter = AuthAdapter> {
+export interface AuthClientOptions<A extends AuthAdapter<never> = AuthAdapter> {
   /** Origin (and optional path prefix) of the backend. */
   baseUrl: string
   /** The surface adapter, e.g. `otpApi()` or `platformApi()`. */
@@ -73,7 +73,7 @@ export type SignInResult = Extract<AuthResult, { status: 'signedIn' | 'challenge
 
 const isBrowser = (): boolean => typeof document === 'object'
 
-export class AuthClient<A extends AuthAdapter = AuthAdapter> {
+export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
   readonly baseUrl: string
   readonly api: A
   /**
@@ -196,8 +196,8 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
   }
 
   /** Signs in; a second factor comes back as `{ status: 'challenge', challenge }` (and a `challenge` event). */
-  async signIn(credentials: SignInCredentials): Promise<SignInResult> {
-    const result = await this.run((context) => this.api.signIn(context, credentials))
+  async signIn(credentials: CredentialsOf<A>): Promise<SignInResult> {
+    const result = await this.run((context) => this.api.signIn(context, credentials as never))
     if (result.status === 'verified') throw new AuthError('The sign-in did not finish.', { code: 'bad_response', kind: 'server' })
     return result
   }

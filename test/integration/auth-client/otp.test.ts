@@ -7,7 +7,7 @@
 import { Secret, TOTP } from 'otpauth'
 import { describe, expect, it, vi } from 'vitest'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../../mocks/index'
-import { AuthClient, AuthError, ChallengeRequiredError, type Challenge } from '../../../src/index'
+import { AuthClient, AuthError, ChallengeRequiredError, type AuthClientOptions, type Challenge } from '../../../src/index'
 import { createOtpClient, otpApi } from '../../../src/otp'
 import {
   advanceClock,
@@ -24,7 +24,7 @@ const mock = useMockBackend()
 const MINUTE = 60_000
 const carol = { email: 'carol@example.com', password: DEMO_PASSWORD }
 
-function client(options: Partial<ConstructorParameters<typeof AuthClient>[0]> = {}) {
+function client(options: Partial<AuthClientOptions> = {}) {
   return new AuthClient({ baseUrl: BASE, api: otpApi(), now: () => mock.clock.now(), sleep: async () => {}, ...options })
 }
 
