@@ -6,6 +6,7 @@ export const entries = {
   'platform/index': 'src/platform/index.ts',
   'accounts/index': 'src/accounts/index.ts',
   'experience/index': 'src/experience/index.ts',
+  'experience/node': 'src/experience/node.ts',
   'otp/index': 'src/otp/index.ts',
   'server/index': 'src/server/index.ts',
   'mock/index': 'mocks/index.ts',

@@ -1,0 +1,14 @@
+/** What both experience entries (page and Node) export besides `experienceApi`. */
+export { createExperienceClient, type ExperienceClient } from './client'
+export {
+  resetPassword,
+  signUp,
+  type ExperienceAdapter,
+  type ExperienceApiOptions,
+  type ExperienceCredentials,
+  type ExperienceSignUp,
+  type ProfileAnswer,
+} from './adapter'
+export { createWebAuthnCredential, describeStep, getWebAuthnCredential, type ExperienceStep } from './steps'
+export type { ClientOptions } from '../core/types'
+export type { components, operations, paths } from '../generated/experience/openapi'
