@@ -9,7 +9,7 @@ import { cancelledError, createChallenge, parseChallengeState, type AuthResult, 
 import { createClock, sleep, type Clock } from './clock'
 import { noLock, openChannel, webLock, type Channel, type ChannelMessage } from './cross-tab'
 import { createEmitter, type Emitter, type Listener } from './emitter'
-import { AuthError, toAuthError } from './errors'
+import { AuthError, badResponse, toAuthError } from './errors'
 import { createRefreshTimer, type RefreshTimer } from './refresh-timer'
 import { createRefresher, type RefreshOutcome, type SignOutReason } from './refresher'
 import { isDue, isExpired, refreshAt, sameTokens, toSession, type Session, type StoredSession } from './session'
@@ -234,7 +234,7 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
    */
   async signIn(credentials: CredentialsOf<A>): Promise<SignInResult> {
     const result = await this.run((context) => this.api.signIn(context, credentials))
-    if (result.status === 'verified') throw new AuthError('The sign-in did not finish.', { code: 'bad_response', kind: 'server' })
+    if (result.status === 'verified') throw badResponse()
     return result
   }
 
@@ -332,7 +332,6 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
 
   /** Loaded, and not disposed. */
   async #live(): Promise<void> {
-    this.#life.signal.throwIfAborted()
     await this.#ready
     this.#life.signal.throwIfAborted()
   }

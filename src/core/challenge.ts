@@ -77,7 +77,7 @@ export interface ChallengeDriver {
   skew?(): number
 }
 
-const closedError = (): AuthError => new AuthError('This challenge is over; start again.', { code: 'challenge_closed', kind: 'challenge' })
+const closedError = (): AuthError => new AuthError('The challenge is over.', { code: 'challenge_closed', kind: 'challenge' })
 export const cancelledError = (): AuthError => new AuthError('The second factor was cancelled.', { code: 'challenge_cancelled', kind: 'challenge' })
 
 /** Attempts left after `error`: what the server said, else one fewer after a wrong code. */
@@ -107,7 +107,7 @@ export function createChallenge(initial: ChallengeState, driver: ChallengeDriver
     async verify(answer: ChallengeAnswer) {
       if (!open) throw closedError()
       // A double click must not send the guarded call twice.
-      if (busy) throw new AuthError('This challenge is already being answered.', { code: 'challenge_busy', kind: 'validation' })
+      if (busy) throw new AuthError('An answer is in progress.', { code: 'challenge_busy', kind: 'validation' })
       busy = true
       try {
         const result = await driver.answer(state, answer, () => open)
@@ -174,7 +174,7 @@ export function parseChallengeState(input: unknown, adapter: string): ChallengeS
     !Array.isArray(data) &&
     Object.values(data).every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
   if (!valid) {
-    throw new AuthError('This is not a saved challenge of this client.', { code: 'invalid_challenge', kind: 'validation' })
+    throw new AuthError('Not a saved challenge of this client.', { code: 'invalid_challenge', kind: 'validation' })
   }
   return { adapter, kind: s.kind!, methods: [...s.methods!], expiresAt: s.expiresAt!, attemptsLeft: s.attemptsLeft!, data: { ...data } }
 }

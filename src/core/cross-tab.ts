@@ -42,7 +42,7 @@ export function webLock(name: string): Lock {
       })
       .catch((error: unknown) => {
         if (granted) throw error
-        if (signal?.aborted) throw new AuthError('Another tab is still refreshing the session.', { code: 'timeout', kind: 'network' })
+        if (signal?.aborted) throw new AuthError('Another tab is still refreshing.', { code: 'timeout', kind: 'network' })
         // No usable lock manager (e.g. an opaque origin): work as a lone tab.
         return task(false)
       })

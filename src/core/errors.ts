@@ -115,28 +115,10 @@ export class AuthError extends Error {
     this.retryAfterMs = options.retryAfterMs
   }
 
-  toJSON(): {
-    name: string
-    message: string
-    code: AuthErrorCode
-    kind: AuthErrorKind
-    status?: number
-    retryable: boolean
-    details?: AuthErrorDetails
-    attemptsLeft?: number
-    retryAfterMs?: number
-  } {
-    return {
-      name: this.name,
-      message: this.message,
-      code: this.code,
-      kind: this.kind,
-      ...(this.status === undefined ? {} : { status: this.status }),
-      retryable: this.retryable,
-      ...(this.details === undefined ? {} : { details: this.details }),
-      ...(this.attemptsLeft === undefined ? {} : { attemptsLeft: this.attemptsLeft }),
-      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
-    }
+  /** The safe fields (unset ones are left out of JSON). */
+  toJSON(): Pick<AuthError, 'name' | 'message' | 'code' | 'kind' | 'status' | 'retryable' | 'details' | 'attemptsLeft' | 'retryAfterMs'> {
+    const { name, message, code, kind, status, retryable, details, attemptsLeft, retryAfterMs } = this
+    return { name, message, code, kind, status, retryable, details, attemptsLeft, retryAfterMs }
   }
 }
 
@@ -153,6 +135,9 @@ export class ChallengeRequiredError extends AuthError {
     this.challenge = challenge
   }
 }
+
+/** The backend answered 2xx with something unusable (retryable: the next answer may be fine). */
+export const badResponse = (): AuthError => new AuthError('The backend sent an unusable answer.', { code: 'bad_response', kind: 'server' })
 
 const isAbort = (error: unknown): boolean => (error as { name?: unknown } | null)?.name === 'AbortError'
 

@@ -3,7 +3,7 @@
  * wrote. Anything that does not decode is "corrupt" and the caller treats it as signed out.
  */
 import type { SessionUser, TokenSet } from './adapter'
-import { AuthError } from './errors'
+import { badResponse } from './errors'
 import type { StoredSession } from './session'
 
 export const SESSION_VERSION = 1
@@ -34,7 +34,7 @@ const isTokenSet = (tokens: unknown): tokens is TokenSet =>
  */
 export function checkTokens(tokens: unknown): TokenSet {
   if (isTokenSet(tokens)) return tokens
-  throw new AuthError('The backend sent an unusable token.', { code: 'bad_response', kind: 'server' })
+  throw badResponse()
 }
 
 export function decodeSession(raw: string | null): StoredSession | null | typeof CORRUPT {

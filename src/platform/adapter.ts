@@ -18,7 +18,7 @@ import type {
 } from '../core/adapter'
 import type { AuthClient } from '../core/auth-client'
 import type { AuthResult } from '../core/challenge'
-import { AuthError, networkError } from '../core/errors'
+import { AuthError, badResponse, networkError } from '../core/errors'
 import type { FetchLike } from '../core/types'
 import type {
   ChangePasswordMutationVariables,
@@ -128,7 +128,7 @@ async function gql<R, V>(fetchFn: FetchLike, url: string, query: Operation<R, V>
   const error = body?.errors?.[0]
   if (error || !response.ok) throw graphqlError(error, status, response.headers, PLATFORM_ERROR_KINDS, NAME)
   const result = body?.data && Object.values(body.data)[0]
-  if (!result) throw new AuthError('The platform API sent an unexpected response.', { code: 'bad_response', kind: 'server', status })
+  if (!result) throw badResponse()
   return result as R
 }
 
@@ -180,13 +180,13 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
      */
     async verifyChallenge(context, state, response) {
       const { code, email = state.data['email'] } = typeof response === 'string' ? { code: response } : response
-      if (typeof code !== 'string') throw new AuthError('Enter the code that was emailed to you.', { code: 'invalid_code', kind: 'validation' })
+      if (typeof code !== 'string') throw new AuthError('A code is required.', { code: 'invalid_code', kind: 'validation' })
       if (state.kind === 'change_password_2fa') {
         const result = await gql(context.authorizedFetch, url(context), OPERATIONS.ConfirmChangePassword2Fa, { code })
         return result.token ? { type: 'done', tokens: tokenSet(context, result) } : { type: 'done' }
       }
       if (typeof email !== 'string') {
-        throw new AuthError('Enter the email address of the account to finish signing in.', { code: 'email_required', kind: 'validation', details: { email: ['Required.'] } })
+        throw new AuthError('An email address is required.', { code: 'email_required', kind: 'validation', details: { email: ['Required.'] } })
       }
       const { sessionId, userId } = state.data
       const result = await gql(context.fetch, url(context), OPERATIONS.Confirm2Fa, { code, sessionId: `${sessionId ?? ''}`, email })
@@ -210,24 +210,20 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
 
     /**
      * `logout` ends the session on the server, but only for a valid access token. An expired
-     * (or refused) one is traded for a fresh one first: the refresh token still names the
-     * session. If that is refused too, nothing is left to end.
+     * one is traded for a fresh one first (the refresh token still names the session); if the
+     * backend refuses the refresh token, nothing is left to end.
      */
     async signOut(context, tokens) {
-      const logout = (token: string) => gql(context.fetch, url(context), OPERATIONS.Logout, deviceInfo(), token)
-      try {
-        if (tokens.expiresAt === null || context.now() < tokens.expiresAt) return void (await logout(tokens.accessToken))
-      } catch (error) {
-        if ((error as AuthError).kind !== 'auth') throw error
-      }
-      let fresh: TokenSet
-      try {
-        fresh = await refresh(context, tokens)
-      } catch (error) {
-        if ((error as AuthError).kind === 'auth') return
-        throw error
-      }
-      await logout(fresh.accessToken)
+      const expired = tokens.expiresAt !== null && context.now() >= tokens.expiresAt - 5_000
+      const token = expired
+        ? await refresh(context, tokens).then(
+            (fresh) => fresh.accessToken,
+            (error: AuthError) => {
+              if (error.kind !== 'auth') throw error
+            },
+          )
+        : tokens.accessToken
+      if (token) await gql(context.fetch, url(context), OPERATIONS.Logout, deviceInfo(), token)
     },
 
     async isUnauthorized(response) {
