@@ -1,4 +1,12 @@
-export { AuthClient, type AuthClientOptions, type AuthEvents, type SignInResult, type SignOutReason } from './core/auth-client'
+export {
+  AuthClient,
+  type AuthClientOptions,
+  type AuthEvents,
+  type InitialSession,
+  type SignInResult,
+  type SignOutReason,
+  type SignOutResult,
+} from './core/auth-client'
 export type {
   AdapterContext,
   AdapterResult,
@@ -11,13 +19,15 @@ export type {
   SignInCredentials,
   TokenSet,
 } from './core/adapter'
-export type { AuthResult, Challenge, ChallengeAnswer } from './core/challenge'
+export type { AuthResult, Challenge, ChallengeAnswer, ChallengeResults, StepUpChallenge, StepUpResult } from './core/challenge'
 export {
   AuthError,
   ChallengeRequiredError,
+  type AuthErrorCode,
   type AuthErrorDetails,
   type AuthErrorKind,
   type AuthErrorOptions,
+  type OAuthErrorCode,
 } from './core/errors'
 export type { Session } from './core/session'
 export { memoryStorage, webStorage, type TokenStorage, type WebStorageLike } from './core/storage'

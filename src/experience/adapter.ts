@@ -21,7 +21,7 @@
 import type { AdapterContext, AdapterResult, AuthAdapter, TokenSet } from '../core/adapter'
 import type { AuthClient } from '../core/auth-client'
 import type { AuthResult } from '../core/challenge'
-import { AuthError, kindForStatus, retryAfter, toAuthError } from '../core/errors'
+import { AuthError, kindForStatus, retryAfter, toAuthError, type AuthErrorCode, type OAuthErrorCode } from '../core/errors'
 import type { FetchLike } from '../core/types'
 import type { components } from '../generated/experience/openapi'
 import { jwtTokenSet, readClaims } from '../transport/jwt-claims'
@@ -87,10 +87,10 @@ const NAME = 'experience'
  * The backend's codes a sign-in acts on, as the SDK's codes and kinds (the rest keep their dotted
  * code; the answers to challenges are mapped in `./next-steps`).
  */
-export const CODES: Record<string, [string, AuthError['kind']]> = {
+export const CODES: Record<string, [AuthErrorCode, AuthError['kind']]> = {
   'session.invalid_credentials': ['invalid_credentials', 'auth'],
-  'session.verification_blocked_too_many_attempts': ['too_many_attempts', 'rate_limit'],
-  'user.suspended': ['user_suspended', 'auth'],
+  'session.verification_blocked_too_many_attempts': ['rate_limited', 'rate_limit'],
+  'user.suspended': ['account_disabled', 'auth'],
 }
 
 function base64url(bytes: Uint8Array): string {
@@ -112,7 +112,7 @@ async function send(fetchFn: FetchLike, url: string, init?: RequestInit): Promis
 async function experienceError(response: Response): Promise<AuthError> {
   const status = response.status
   const body = (await response.json().catch(() => null)) as Partial<Schemas['ErrorBody']> | null
-  const wire = typeof body?.code === 'string' ? body.code : `http_${status}`
+  const wire: AuthErrorCode = typeof body?.code === 'string' && body.code.includes('.') ? (body.code as `${string}.${string}`) : `http_${status}`
   const data = (body?.data ?? {}) as Record<string, unknown>
   const details: Record<string, string[]> = {}
   for (const key of ['missingProfile', 'availableFactors', 'skippable']) if (key in data) details[key] = [data[key]].flat().map(String)
@@ -162,7 +162,7 @@ export function createExperienceApi(options: ExperienceApiOptions, interactions:
     const iss = callback.get('iss')
     const code = callback.get('code')
     const problem =
-      callback.get('error') ?? (callback.get('state') !== flow.state ? 'state_mismatch' : iss !== null && iss !== oidc(context, '') ? 'issuer_mismatch' : !code && 'code_missing')
+      (callback.get('error') as OAuthErrorCode | null) ?? (callback.get('state') !== flow.state ? 'state_mismatch' : iss !== null && iss !== oidc(context, '') ? 'issuer_mismatch' : !code && 'code_missing')
     if (problem) throw new AuthError('The sign-in could not be finished; start again.', { code: problem, kind: 'auth' })
     const { idToken, ...set } = await tokens(context, { grant_type: 'authorization_code', code: code!, redirect_uri: redirectUri, code_verifier: flow.verifier })
     const claims = readClaims(idToken ?? set.accessToken)
@@ -246,10 +246,11 @@ export function createExperienceApi(options: ExperienceApiOptions, interactions:
 
     /** Revokes the refresh token (RFC 7009), which ends the grant on the server. */
     async signOut(context, { refreshToken, accessToken }) {
-      await form(context, oidc(context, '/token/revocation'), {
+      const response = await form(context, oidc(context, '/token/revocation'), {
         token: refreshToken ?? accessToken,
         token_type_hint: refreshToken ? 'refresh_token' : 'access_token',
       })
+      if (!response.ok) throw await oidcError(response)
     },
   }
 }

@@ -9,7 +9,7 @@
  * - on a server (see `../transport/cookie-jar`) a cookie jar carries them and every redirect is
  *   followed by hand, stopping before the redirect URI (nothing listens there).
  */
-import { AuthError, kindForStatus, toAuthError } from '../core/errors'
+import { AuthError, kindForStatus, toAuthError, type OAuthErrorCode } from '../core/errors'
 import type { FetchLike } from '../core/types'
 
 export interface Interaction {
@@ -74,13 +74,13 @@ export async function followManually(fetch: FetchLike, url: string, redirectUri:
 /** An OAuth error answer (`{ error, error_description }`) as an AuthError; the description is not echoed. */
 export async function oidcError(response: Response): Promise<AuthError> {
   const body = (await response.json().catch(() => null)) as { error?: unknown; error_description?: unknown } | null
-  const error = typeof body?.error === 'string' ? body.error : null
+  const error = typeof body?.error === 'string' && /^[a-z_]+$/.test(body.error) ? (body.error as OAuthErrorCode) : null
   const reused = typeof body?.error_description === 'string' && /reuse/i.test(body.error_description)
   const status = response.status
   return new AuthError(`The sign-in service refused the request${error ? ` (${error})` : ''}.`, {
     code: reused ? 'refresh_token_reused' : (error ?? `http_${status}`),
-    // OAuth answers a refused grant, client or request with 400/401: the sign-in (or session) is over.
-    kind: status === 400 ? 'auth' : kindForStatus(status),
+    // A refused grant (an unknown, spent or revoked code or refresh token) ends the sign-in or session.
+    kind: error === 'invalid_grant' || error === 'access_denied' ? 'auth' : kindForStatus(status),
     status,
   })
 }

@@ -22,7 +22,7 @@ Object.assign(CODES, {
   'session.mfa.invalid_backup_code': ['invalid_code', 'challenge'],
   'session.mfa.webauthn_verification_failed': ['invalid_code', 'challenge'],
   'verification_code.expired': ['code_expired', 'challenge'],
-  'verification_code.exceed_max_try': ['too_many_attempts', 'rate_limit'],
+  'verification_code.exceed_max_try': ['code_attempts_exhausted', 'rate_limit'],
 })
 
 /** A challenge step; `data` carries the interaction (PKCE verifier, state, the cookie jar on a server). */
