@@ -12,7 +12,9 @@ import { isPlainObject } from './plain-object'
  * - experience: MFA `UserControlled` with TOTP and WebAuthn enabled (chosen so the TOTP demo user
  *   gets a second-factor challenge while nobody is forced to bind one); sign-in and registration
  *   both allowed; email and SMS connectors on, social connectors `google` and `github` (mock);
- *   access token 1 h (chosen, the usual OIDC default).
+ *   access token 1 h (chosen, the usual OIDC default), refresh token 14 days (Logto's default);
+ *   sign-up by email with a password, verified by code (chosen; Logto's console default is username);
+ *   no connector identities configured (each mock connector then returns `<connectorId>-user`).
  * - password: minimum length 8 (the accounts and experience validators both use 8).
  */
 export function defaultConfig(): BackendConfig {
@@ -47,6 +49,9 @@ export function defaultConfig(): BackendConfig {
       ssoDomains: {},
       connectors: { social: ['google', 'github'], sso: [], email: true, sms: true },
       accessTokenTtlSeconds: 3600,
+      signUp: { identifiers: ['email'], password: true, verify: true },
+      connectorIdentities: {},
+      refreshTokenTtlSeconds: 1_209_600,
     },
     password: { minLength: 8 },
     mailEnabled: true,
@@ -81,6 +86,9 @@ const CONFIG_SPEC = obj({
     ssoDomains: { kind: 'record', of: { kind: 'array', of: str } },
     connectors: obj({ social: { kind: 'array', of: str }, sso: { kind: 'array', of: str }, email: bool, sms: bool }),
     accessTokenTtlSeconds: seconds,
+    signUp: obj({ identifiers: { kind: 'array', of: { kind: 'enum', values: ['username', 'email', 'phone'] } }, password: bool, verify: bool }),
+    connectorIdentities: { kind: 'record', of: obj({ id: str, email: str, phone: str, name: str }) },
+    refreshTokenTtlSeconds: seconds,
   }),
   password: obj({ minLength: { kind: 'integer', min: 0 } }),
   mailEnabled: bool,

@@ -96,6 +96,12 @@ export class MemoryTokenService implements TokenService {
     return new SignJWT(claims).setProtectedHeader({ alg: ALG, kid, typ: 'JWT' }).sign(privateKey)
   }
 
+  /** Signs any claim set with the service's key (OIDC id tokens, whose `iss`/`aud` are the provider's). */
+  async signJwt(claims: Record<string, unknown>, type = 'JWT'): Promise<string> {
+    const { privateKey, kid } = await this.key()
+    return new SignJWT(claims).setProtectedHeader({ alg: ALG, kid, typ: type }).sign(privateKey)
+  }
+
   async verifyAccessToken(token: string): Promise<{ ok: true; claims: AccessClaims; session: SessionRecord } | { ok: false; reason: TokenFailure }> {
     if (typeof token !== 'string' || token.split('.').length !== 3) return { ok: false, reason: 'invalid' }
     const { publicKey } = await this.key()

@@ -202,6 +202,8 @@ export interface TokenService {
   revokeUserSessions(userId: string, surface?: SessionRecord['surface']): void
   /** Signs an access token for the session; lifetime in seconds, `iat`/`exp` from the mock clock. */
   signAccessToken(session: SessionRecord, ttlSeconds: number, extraClaims?: Record<string, unknown>): Promise<string>
+  /** Signs an arbitrary claim set with the same key (the experience surface's OIDC id tokens). */
+  signJwt(claims: Record<string, unknown>, type?: string): Promise<string>
   /** Verifies signature, expiry (mock clock) and that the session is still live. */
   verifyAccessToken(token: string): Promise<{ ok: true; claims: AccessClaims; session: SessionRecord } | { ok: false; reason: TokenFailure }>
   /** A new opaque refresh token for the session (first of a new family, or the next in one). */
@@ -249,6 +251,12 @@ export interface BackendConfig {
     ssoDomains: Record<string, string[]>
     connectors: { social: string[]; sso: string[]; email: boolean; sms: boolean }
     accessTokenTtlSeconds: number
+    /** Logto's sign-up settings: what a new (or signing-in) account must have; decides `user.missing_profile`. */
+    signUp: { identifiers: Array<'username' | 'email' | 'phone'>; password: boolean; verify: boolean }
+    /** The identity each mock social / SSO connector returns: connectorId → external account. */
+    connectorIdentities: Record<string, { id?: string; email?: string; phone?: string; name?: string }>
+    /** Refresh tokens of the OIDC finish (`offline_access`). */
+    refreshTokenTtlSeconds: number
   }
   password: { minLength: number }
   /** When false, outgoing mail fails (accounts EMAIL_FAIL, etc.). */

@@ -1,0 +1,61 @@
+/**
+ * Checks an experience / OIDC response against schema/openapi/experience.yaml with the mock's
+ * own validator: documented status, body schema, and for errors a documented `code` with the
+ * backend's message. The spec's general rules are applied too: every cookie-bound route may
+ * answer 404 `session.interaction_not_found` (before `PUT /api/experience`), and submit of a
+ * `ForgotPassword` interaction answers 200 without a body (`x-no-body-for-events`).
+ */
+import { experienceValidator, messageOf } from '../../mocks/surfaces/experience'
+
+export interface ApiResult<T = any> {
+  status: number
+  body: T
+  headers: Headers
+}
+
+const OIDC_EXTRAS = new Set(['/oidc/token/revocation', '/oidc/me', '/oidc/session/end'])
+
+export async function assertMatchesExperienceSpec(method: string, url: string, response: Response): Promise<ApiResult> {
+  const text = await response.text()
+  const contentType = response.headers.get('content-type')
+  let body: unknown = text === '' ? undefined : text
+  if (text !== '' && contentType?.includes('json')) body = JSON.parse(text)
+  const pathname = new URL(url).pathname
+  const drift = (issues: unknown) => new Error(`spec drift: ${method} ${pathname} → ${response.status} ${text.slice(0, 500)}\n${JSON.stringify(issues, null, 2)}`)
+  const route = experienceValidator.match(method, pathname)
+  const errorBody = body as { code?: string; message?: string } | undefined
+  if (route.kind === 'found') {
+    const operationId = route.operation.operationId
+    const generalRule =
+      (response.status === 404 && errorBody?.code === 'session.interaction_not_found') ||
+      (response.status === 400 && errorBody?.code === 'session.not_found' && !operationId.startsWith('Get') && route.operation.security.schemes.length > 0)
+    const forgotPasswordSubmit = operationId === 'SubmitInteraction' && response.status === 200 && body === undefined
+    if (generalRule) {
+      const result = experienceValidator.validateSchema('/components/schemas/ErrorBody', body, 'body')
+      if (!result.ok) throw drift(result.issues)
+    } else if (!forgotPasswordSubmit) {
+      const result = experienceValidator.validateResponse(route.operation, response.status, body, { contentType })
+      if (!result.ok) throw drift(result.issues)
+    }
+  } else if (OIDC_EXTRAS.has(pathname) || pathname.startsWith('/oidc/mock-connectors/')) {
+    // Endpoints listed by discovery but outside the spec: OAuth error bodies when they fail.
+    if (response.status >= 400) {
+      const result = experienceValidator.validateSchema('/components/schemas/OidcError', body, 'body')
+      if (!result.ok) throw drift(result.issues)
+    }
+  } else {
+    const result = experienceValidator.validateSchema('/components/schemas/ErrorBody', body, 'body')
+    if (!result.ok) throw drift(result.issues)
+  }
+  // Every experience error carries the backend's own text for its code.
+  if (response.status >= 400 && errorBody?.code && pathname.startsWith('/api/experience')) {
+    let expected: string | undefined
+    try {
+      expected = messageOf(errorBody.code as never)
+    } catch {
+      expected = undefined
+    }
+    if (expected !== undefined && !expected.includes('{{') && errorBody.message !== expected) throw drift(`message for ${errorBody.code} should be "${expected}"`)
+  }
+  return { status: response.status, body, headers: response.headers }
+}
