@@ -8,6 +8,9 @@ import messages from './messages.json'
 
 export type ExperienceErrorCode = keyof typeof messages
 
+/** The backend's English text per code, `{{name}}` placeholders unfilled. */
+export const EXPERIENCE_MESSAGES: Readonly<Record<ExperienceErrorCode, string>> = messages
+
 export function messageOf(code: ExperienceErrorCode, interpolation: Record<string, string | number> = {}): string {
   return messages[code].replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => String(interpolation[name] ?? ''))
 }

@@ -119,4 +119,4 @@ export const experienceSurface: Surface = {
 export { experienceValidator, EXPERIENCE_SPEC_ID } from './validator'
 export { DEMO_CLIENT_ID, DEMO_REDIRECT_URI, OIDC_CLIENTS } from './oidc/clients'
 export { OIDC_PATHS } from './oidc/provider'
-export { messageOf } from './errors'
+export { EXPERIENCE_MESSAGES, messageOf } from './errors'
