@@ -17,7 +17,7 @@ import type { RequestContext, Surface } from '../../state/types'
 import { readRequestBody } from '../../validation'
 import type { ExperienceHandler } from './call'
 import { INTERACTION_COOKIE, readSignedCookie } from './cookies'
-import { errorResponse, ExperienceError, guardError, oidcError, sessionNotFound } from './errors'
+import { errorResponse, ExperienceError, guardError, messageOf, oidcError, sessionNotFound } from './errors'
 import { connectorHandlers, MOCK_CONNECTOR_PATH, mockConnectorAuthorize } from './handlers/connectors'
 import { interactionHandlers } from './handlers/interaction'
 import { mfaVerificationHandlers } from './handlers/mfa-verification'
@@ -42,7 +42,7 @@ const handlers: Record<string, ExperienceHandler> = {
 /** Operations that run before (or without) the stored experience data. */
 const WITHOUT_EXPERIENCE = new Set(['InitInteraction', 'GetEnabledSsoConnectors'])
 
-const notFound = () => json({ code: 'entity.not_found', message: 'The route does not exist.' }, 404)
+const notFound = () => json({ code: 'entity.not_found', message: messageOf('entity.not_found') }, 404)
 const methodNotAllowed = (allow: string[]) => json({ code: 'method_not_allowed', message: 'Method not allowed.' }, 405, { allow: allow.join(', ') })
 
 async function handleExperience(context: RequestContext): Promise<Response> {
@@ -58,7 +58,7 @@ async function handleExperience(context: RequestContext): Promise<Response> {
   if (!interaction) return errorResponse(sessionNotFound())
 
   const read = await readRequestBody(request, operation)
-  if (!read.ok) return errorResponse(read.status === 413 ? new ExperienceError(413, 'guard.invalid_input', { interpolation: { type: 'body' }, details: 'body: too large' }) : guardError(read.issues))
+  if (!read.ok) return errorResponse(read.status === 413 ? new ExperienceError(413, 'guard.invalid_input', { interpolation: { type: 'body' }, details: 'body: must not exceed 1 MiB' }) : guardError(read.issues))
   const input = experienceValidator.validateRequest(operation, { body: read.body, query: url.searchParams, headers: request.headers, pathParams: route.pathParams })
   if (!input.ok) return errorResponse(guardError(input.issues, input.issues.every((issue) => issue.path.startsWith('query')) ? 'query' : 'body'))
 
