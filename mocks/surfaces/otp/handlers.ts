@@ -87,7 +87,8 @@ export const otpHandlers: Record<string, OtpHandler> = {
     }
     const device = context.request.headers.get('user-agent')?.slice(0, 512) || 'unknown'
     const updated = state.users.update(user.id, { lastLoginAt: state.clock.now(), lastLoginDevice: device })
-    const session = state.tokens.startSession({ userId: updated.id, surface: 'otp' })
+    // otp's login has no second factor: its tokens say so (`amr: ["pwd"]`).
+    const session = state.tokens.startSession({ userId: updated.id, surface: 'otp', amr: ['pwd'] })
     const idToken = await state.tokens.signAccessToken(session, state.config.otp.accessTokenTtlSeconds, {
       email: updated.email,
       email_verified: updated.emailVerifiedAt !== null || updated.verified,
@@ -101,9 +102,7 @@ export const otpHandlers: Record<string, OtpHandler> = {
     const { refreshToken } = input.body as Schemas['RefreshRequest']
     const invalid = () => errorResponse(403, 'invalid_refresh_token', OTP_MESSAGES.invalidRefreshToken)
     // Another surface's refresh token is not spent here: it simply is not an otp token.
-    const inspected = state.tokens.inspectRefreshToken(refreshToken)
-    if (inspected.ok && inspected.session.surface !== 'otp') return invalid()
-    const rotated = state.tokens.rotateRefreshToken(refreshToken, state.config.otp.refreshTokenTtlSeconds)
+    const rotated = state.tokens.rotateRefreshToken(refreshToken, 'otp', state.config.otp.refreshTokenTtlSeconds)
     // A replayed token (the family is now revoked) gets its own code, under the same published
     // message, so a client can tell possible token theft from an ordinary expiry.
     if (!rotated.ok && rotated.reason === 'reused') return errorResponse(403, 'refresh_token_reused', OTP_MESSAGES.invalidRefreshToken)

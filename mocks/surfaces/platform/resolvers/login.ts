@@ -8,8 +8,8 @@ import { platformError } from '../errors'
 import { consumeCode, requireLive, requireMail, sendCode } from './codes'
 import { clientIp, requireEnabled, type Resolver } from './context'
 import { pendingLoginResult, twoFactorResult, type TwoFactorAuthResultShape } from './results'
-import { pendingLogins, type PendingLogin } from './scratch'
-import { completeLogin, deviceIdFrom, type DeviceInfoArg } from './sessions'
+import { addPendingLogin, dropPendingLogin, pendingLogins, type PendingLogin } from './scratch'
+import { AMR_PASSWORD, AMR_TWO_FACTOR, completeLogin, deviceIdFrom, type DeviceInfoArg } from './sessions'
 
 export const login: Resolver = async (_root, args, ctx) => {
   const { state } = ctx
@@ -36,11 +36,11 @@ export const login: Resolver = async (_root, args, ctx) => {
 
   const deviceId = deviceIdFrom(credentials.deviceInfo)
   const ipAddress = clientIp(ctx.request)
-  if (!user.twoFactor) return completeLogin(state, user, { deviceId, ipAddress })
+  if (!user.twoFactor) return completeLogin(state, user, { deviceId, ipAddress, amr: AMR_PASSWORD })
 
   requireMail(state, user)
   const pending: PendingLogin = { id: uuid(), userId: user.id, deviceId, ipAddress, dead: false, expiresAt: 0 }
-  pendingLogins(state).set(pending.id, pending)
+  addPendingLogin(state, pending)
   pending.expiresAt = sendCode(state, 'login', user, pending.id)
   return pendingLoginResult(user, pending.id, deviceId)
 }
@@ -62,9 +62,10 @@ export const confirm2Fa: Resolver = async (_root, args, ctx) => {
   const { state } = ctx
   const { pending, user } = pendingLoginFor(state, String(args['sessionId']), String(args['email']))
   consumeCode(state, 'login', pending.id, String(args['code']), pending)
-  pendingLogins(state).delete(pending.id)
+  dropPendingLogin(state, pending.id)
   requireEnabled(user)
-  return completeLogin(state, user, { deviceId: pending.deviceId, ipAddress: pending.ipAddress ?? clientIp(ctx.request) })
+  // Password and the emailed code: two factors.
+  return completeLogin(state, user, { deviceId: pending.deviceId, ipAddress: pending.ipAddress ?? clientIp(ctx.request), amr: AMR_TWO_FACTOR })
 }
 
 export const resend2Fa: Resolver = (_root, args, ctx): TwoFactorAuthResultShape => {

@@ -19,7 +19,7 @@ import {
   type TwoFactorAuthResultShape,
 } from './results'
 import { pendingChanges, resetChallenges, resetDecoys, sessionMeta, type PendingPasswordChange, type ResetChallenge } from './scratch'
-import { completeLogin, revokePlatformSessions } from './sessions'
+import { completeLogin, revokeAllSessions } from './sessions'
 
 export const forgotPassword: Resolver = (_root, args, ctx) => {
   const { state } = ctx
@@ -53,7 +53,7 @@ export const confirmPasswordReset: Resolver = async (_root, args, ctx) => {
   consumeCode(state, 'passwordReset', user.id, params.code, challenge)
   resetChallenges(state).delete(user.id)
   await state.users.setPassword(user.id, params.newPassword)
-  revokePlatformSessions(state, user.id)
+  revokeAllSessions(state, user.id)
   return { status: PLATFORM_STATUS_OK }
 }
 
@@ -84,8 +84,9 @@ async function applyPasswordChange(
   const deviceId = meta?.deviceId ?? session.deviceId ?? uuid()
   const ipAddress = meta?.ipAddress ?? clientIp(ctx.request)
   const updated = await state.users.setPassword(user.id, newPassword)
-  revokePlatformSessions(state, user.id)
-  return completeLogin(state, updated, { deviceId, ipAddress })
+  revokeAllSessions(state, user.id)
+  // The caller's new session proves what the old one did.
+  return completeLogin(state, updated, { deviceId, ipAddress, amr: session.amr })
 }
 
 function pendingChangeFor(state: BackendState, sessionId: string): PendingPasswordChange {
