@@ -144,6 +144,8 @@ export interface IssuedCode {
   code: string
   expiresAt: Millis
   attemptsLeft: number
+  /** Until when issuing again for the key continues this flow (keeping `attemptsLeft`). */
+  flowExpiresAt?: Millis
 }
 
 /**
@@ -152,7 +154,11 @@ export interface IssuedCode {
  * attempt; `exhausted` once none is left.
  */
 export interface CodeStore {
-  issue(input: { key: string; userId: string; purpose: string; ttlMs: number; maxAttempts: number; digits?: number; data?: Record<string, unknown> }): IssuedCode
+  /**
+   * Issues a code for `key`. Within the key's flow (`flowTtlMs`, default 1 h, at least `ttlMs`) a
+   * re-issue keeps the attempts left: a resend never buys more guesses.
+   */
+  issue(input: { key: string; userId: string; purpose: string; ttlMs: number; maxAttempts: number; digits?: number; data?: Record<string, unknown>; flowTtlMs?: number }): IssuedCode
   check(key: string, code: string): { result: CodeCheck; attemptsLeft: number; userId?: string; data?: Record<string, unknown> }
   /** Remove without checking (e.g. when the flow ends). */
   revoke(key: string): void

@@ -41,8 +41,13 @@ export const pendingChanges = (s: BackendState) =>
   s.scratch('platform.pendingPasswordChanges', () => new Map<string, PendingPasswordChange>())
 export const sessionMeta = (s: BackendState) => s.scratch('platform.sessions', () => new Map<string, SessionMeta>())
 export const resetChallenges = (s: BackendState) => s.scratch('platform.resets', () => new Map<string, ResetChallenge>())
-/** Attempts left for reset codes tried against addresses without a live reset (no enumeration). */
-export const resetDecoys = (s: BackendState) => s.scratch('platform.resetDecoys', () => new Map<string, number>())
+/** A reset asked for (or guessed at) an address without a live reset: answered like a real one (no enumeration). */
+export interface ResetDecoy {
+  attemptsLeft: number
+  expiresAt: number
+  flowExpiresAt: number
+}
+export const resetDecoys = (s: BackendState) => s.scratch('platform.resetDecoys', () => new Map<string, ResetDecoy>())
 
 /** Records a pending login (the user's oldest is dropped past `PENDING_LOGINS_PER_USER`). */
 export function addPendingLogin(state: BackendState, pending: PendingLogin): void {
