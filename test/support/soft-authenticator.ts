@@ -6,7 +6,7 @@
 import { isoCBOR } from '@simplewebauthn/server/helpers'
 
 const b64u = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url')
-const sha256 = async (bytes: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+const sha256 = async (bytes: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes)))
 const concat = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts))
 
 /** WebCrypto's raw r‖s ECDSA signature as the DER sequence WebAuthn uses. */

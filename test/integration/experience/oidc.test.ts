@@ -90,7 +90,7 @@ describe('GET /oidc/auth', () => {
     expect(foreign.headers.get('location')).toBeNull()
   })
 
-  it.each([
+  it.each<[Record<string, string | null>, string]>([
     [{ code_challenge: null }, 'invalid_request'],
     [{ code_challenge_method: 'plain' }, 'invalid_request'],
     [{ response_type: 'token' }, 'unsupported_response_type'],

@@ -41,4 +41,16 @@ describe('experience: password sign-in and the OIDC finish', () => {
     const unknown = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: 'nobody_here' }, password: PASSWORD })
     expectError(unknown, 422, 'session.invalid_credentials')
   })
+
+  it('throttles password failures per account: past the limit even the right password is blocked, on the mock clock', async () => {
+    const user = await createUser(mock)
+    const s = await interaction('SignIn')
+    const attempt = (password: string) => s.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: user.email }, password })
+    for (let i = 0; i < 10; i++) expectError(await attempt('wrong password'), 422, 'session.invalid_credentials')
+    const blocked = await attempt(PASSWORD)
+    expectError(blocked, 400, 'session.verification_blocked_too_many_attempts')
+    expect(blocked.body.message).toBe('Too many attempts in a short time. Please try again in 15 minutes.')
+    await control.advanceClock(15 * 60_000)
+    expectOk(await attempt(PASSWORD))
+  })
 })

@@ -1,5 +1,6 @@
 /** TOTP and backup-code records: enrolment (new secret / new codes) and second-factor checks. */
 import { json } from '../../../control/json'
+import { clientOf } from '../../../state/limits'
 import { timingSafeEqual } from '../../../state/constant-time'
 import { randomHex } from '../../../state/random'
 import { hashBackupCode } from '../../../state/users'
@@ -10,15 +11,6 @@ import { qrPngDataUrl } from '../qr-png'
 import { findRecord, putRecord } from '../records'
 
 export const BACKUP_CODE_COUNT = 10
-/**
- * Second-factor guesses per user per window (chosen). Past it every code is refused with the
- * documented "invalid" error, the right one included, until the window moves on.
- */
-export const MFA_ATTEMPTS = 10
-export const MFA_WINDOW_MS = 10 * 60_000
-
-const withinLimit = (call: Parameters<ExperienceHandler>[0], kind: string, userId: string) =>
-  call.state.rateLimit(`experience:${kind}:${userId}`, MFA_ATTEMPTS, MFA_WINDOW_MS).allowed
 
 export const mfaVerificationHandlers: Record<string, ExperienceHandler> = {
   async CreateTotpSecret(call) {
@@ -36,16 +28,24 @@ export const mfaVerificationHandlers: Record<string, ExperienceHandler> = {
     const experience = experienceOf(call)
     const { code, verificationId } = body<{ code: string; verificationId?: string }>(call)
     const now = state.clock.now()
-    if (!withinLimit(call, 'totp', user.id)) fail(400, 'session.mfa.invalid_totp_code')
+    // A locked authenticator (config.limits.totpFailures) refuses every code, the right one too,
+    // with the documented "invalid" error until the lock opens.
+    const check = (secret: string | null) => {
+      if (state.limits.totpLocked(user.id).locked || secret === null || !isValidTotp(secret, code, now)) {
+        state.limits.totpFailed(user.id)
+        fail(400, 'session.mfa.invalid_totp_code')
+      }
+      state.limits.totpSucceeded(user.id)
+    }
     if (verificationId !== undefined) {
       // Enrolment: the code proves the app holds the new secret.
       const record = findRecord(experience, verificationId, ['Totp'])
       if (record.secret === null || record.userId !== user.id) fail(404, 'session.verification_session_not_found')
-      if (!isValidTotp(record.secret, code, now)) fail(400, 'session.mfa.invalid_totp_code')
+      check(record.secret)
       record.verified = true
       return json({ verificationId: record.id })
     }
-    if (user.totpSecret === null || user.totpVerifiedAt === null || !isValidTotp(user.totpSecret, code, now)) fail(400, 'session.mfa.invalid_totp_code')
+    check(user.totpVerifiedAt === null ? null : user.totpSecret)
     return json({ verificationId: putRecord(experience, { type: 'Totp', verified: true, userId: user.id, secret: null }).id })
   },
 
@@ -60,7 +60,9 @@ export const mfaVerificationHandlers: Record<string, ExperienceHandler> = {
     const { state } = call
     const user = identifiedUser(call)
     const { code } = body<{ code: string }>(call)
-    if (!withinLimit(call, 'backup-code', user.id)) fail(400, 'session.mfa.invalid_backup_code')
+    // Wrong backup codes count as code failures (config.limits.codeFailures), per account and client.
+    const taken = state.limits.take('codeFailures', { account: user.id, client: clientOf(call.context.request) })
+    if (!taken.ok) fail(400, 'session.mfa.invalid_backup_code')
     const hash = await hashBackupCode(code)
     // Every stored hash is compared, so timing does not tell which code matched.
     let match = -1
@@ -68,6 +70,7 @@ export const mfaVerificationHandlers: Record<string, ExperienceHandler> = {
       if (timingSafeEqual(stored, hash) && match === -1) match = index
     })
     if (match === -1) fail(400, 'session.mfa.invalid_backup_code')
+    taken.release()
     // Spent now, not at submit: a code works once even if the interaction is abandoned.
     state.users.update(user.id, { backupCodes: user.backupCodes.filter((_, index) => index !== match) })
     return json({ verificationId: putRecord(experienceOf(call), { type: 'BackupCode', verified: true, userId: user.id, codes: null }).id })

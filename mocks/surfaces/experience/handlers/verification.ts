@@ -1,5 +1,6 @@
 /** Password, one-time-code and new-username records. */
 import { json } from '../../../control/json'
+import { clientOf } from '../../../state/limits'
 import { body, experienceOf, type ExperienceCall, type ExperienceHandler } from '../call'
 import { fail } from '../errors'
 import { assertActive, findUserByIdentifier } from '../identify'
@@ -10,9 +11,6 @@ import { findRecord, putRecord, type VerificationRecord } from '../records'
 /** Codes: six digits, 10 minutes, 10 tries (the backend's figures). */
 export const CODE_TTL_MS = 10 * 60_000
 export const CODE_MAX_ATTEMPTS = 10
-/** Password tries per identifier per window before `session.verification_blocked_too_many_attempts` (chosen). */
-export const PASSWORD_ATTEMPTS = 10
-export const PASSWORD_WINDOW_MS = 10 * 60_000
 
 type Identifier = { type: 'username' | 'email' | 'phone'; value: string }
 type CodeIdentifier = { type: 'email' | 'phone'; value: string }
@@ -43,12 +41,13 @@ export const verificationHandlers: Record<string, ExperienceHandler> = {
     const { state } = call
     const experience = experienceOf(call)
     const { identifier, password } = body<{ identifier: Identifier; password: string }>(call)
-    // Throttled per identifier on the mock clock, so guessing one account's password is bounded.
-    const limit = state.rateLimit(`experience:password:${identifier.type}:${identifier.value.toLowerCase()}`, PASSWORD_ATTEMPTS, PASSWORD_WINDOW_MS)
-    if (!limit.allowed) fail(400, 'session.verification_blocked_too_many_attempts', { interpolation: { relativeTime: relativeTime(limit.retryAfterMs) } })
+    // Failures are throttled per identifier and per client (config.limits.passwordFailures), on the mock clock.
+    const taken = state.limits.take('passwordFailures', { account: `${identifier.type}:${identifier.value}`, client: clientOf(call.context.request) })
+    if (!taken.ok) fail(400, 'session.verification_blocked_too_many_attempts', { interpolation: { relativeTime: relativeTime(taken.retryAfterMs) } })
     const user = findUserByIdentifier(state, identifier.type, identifier.value)
     // Same work for an unknown account, so timing does not tell which accounts exist.
     if (!(await state.users.checkPassword(user, password)) || !user) fail(422, 'session.invalid_credentials')
+    taken.release()
     assertActive(user)
     return verified(putRecord(experience, { type: 'Password', verified: true, userId: user.id }))
   },

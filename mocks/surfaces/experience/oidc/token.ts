@@ -99,7 +99,7 @@ async function authorizationCodeGrant(state: BackendState, origin: string, clien
   const user = state.users.get(stored.result.userId)
   if (!user || user.suspended || !user.isActive) return tokenError('invalid_grant', 'the account is no longer available')
 
-  const session = state.tokens.startSession({ userId: user.id, surface: 'experience' })
+  const session = state.tokens.startSession({ userId: user.id, surface: 'experience', amr: stored.result.amr })
   stored.sessionId = session.id
   const info: OidcSession = { clientId: client.id, scopes: stored.request.scopes, authTime: stored.result.authTime, amr: stored.result.amr }
   oidcSessions(state).set(session.id, info)
@@ -110,12 +110,10 @@ async function authorizationCodeGrant(state: BackendState, origin: string, clien
 async function refreshTokenGrant(state: BackendState, origin: string, client: OidcClient, form: URLSearchParams): Promise<Response> {
   const token = form.get('refresh_token')
   if (!token) return tokenError('invalid_request', 'refresh_token is required')
-  // Another surface's (or client's) refresh token is not spent here: it is simply not ours.
-  const inspected = state.tokens.inspectRefreshToken(token)
-  if (inspected.ok && (inspected.session.surface !== 'experience' || oidcSessions(state).get(inspected.session.id)?.clientId !== client.id)) {
-    return tokenError('invalid_grant', 'the refresh token is invalid')
-  }
-  const rotated = state.tokens.rotateRefreshToken(token, state.config.experience.refreshTokenTtlSeconds)
+  // Another client's refresh token is not spent here (another surface's is not even seen).
+  const inspected = state.tokens.inspectRefreshToken(token, 'experience')
+  if (inspected.ok && oidcSessions(state).get(inspected.session.id)?.clientId !== client.id) return tokenError('invalid_grant', 'the refresh token is invalid')
+  const rotated = state.tokens.rotateRefreshToken(token, 'experience', state.config.experience.refreshTokenTtlSeconds)
   if (!rotated.ok) {
     const reused = rotated.reason === 'reused'
     return tokenError('invalid_grant', reused ? 'the refresh token was already used; its session is revoked' : 'the refresh token is invalid, expired or revoked')
@@ -155,11 +153,11 @@ export async function revokeToken(state: BackendState, request: Request): Promis
   const token = form.get('token')
   if (!token) return tokenError('invalid_request', 'token is required')
   const owned = (sessionId: string) => oidcSessions(state).get(sessionId)?.clientId === client.id
-  const inspected = state.tokens.inspectRefreshToken(token)
+  const inspected = state.tokens.inspectRefreshToken(token, 'experience')
   if (inspected.ok && owned(inspected.session.id)) state.tokens.revokeSession(inspected.session.id)
   else if (token.split('.').length === 3) {
-    const verified = await state.tokens.verifyAccessToken(token)
-    if (verified.ok && verified.session.surface === 'experience' && owned(verified.session.id)) state.tokens.revokeSession(verified.session.id)
+    const verified = await state.tokens.verifyAccessToken(token, 'experience')
+    if (verified.ok && owned(verified.session.id)) state.tokens.revokeSession(verified.session.id)
   }
   return new Response(null, { status: 200, headers: { 'cache-control': 'no-store' } })
 }
