@@ -4,6 +4,7 @@ import { demoSeed } from './demo-users'
 import { createBackendState, type BackendStateInternals, type BackendStateOptions } from './state'
 import type { ActiveFault, NewUser, RequestContext, Surface } from './state/types'
 import { printError, type ErrorSite } from './redact'
+import { experienceSurface } from './surfaces/experience'
 import { otpSurface } from './surfaces/otp'
 import { platformSurface } from './surfaces/platform'
 
@@ -12,7 +13,7 @@ import { platformSurface } from './surfaces/platform'
  * The accounts (/graphql, /graphql/relay) and experience (/api/experience*, /oidc/*) surfaces
  * register here too when they are built; their routes are already in MOCK_ROUTE_PATTERNS.
  */
-export const defaultSurfaces: readonly Surface[] = [platformSurface, otpSurface]
+export const defaultSurfaces: readonly Surface[] = [platformSurface, otpSurface, experienceSurface]
 
 export const JWKS_PATH = '/.well-known/jwks.json'
 

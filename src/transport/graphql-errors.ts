@@ -7,7 +7,7 @@ import { AuthError, kindForStatus, retryAfter, type AuthErrorCode, type AuthErro
 /** One entry of a GraphQL response's `errors`, as far as it is read. */
 export interface WireGraphQLError {
   message?: unknown
-  extensions?: { code?: unknown; attemptsLeft?: unknown } | null
+  extensions?: { code?: unknown; attemptsLeft?: unknown; retryAfterMs?: unknown } | null
 }
 
 /** An API's deliberate error codes (`extensions.code`) and what a caller does about them. */
@@ -24,11 +24,13 @@ export function graphqlError(error: WireGraphQLError | undefined, status: number
   const known = typeof wireCode === 'string' ? kinds[wireCode] : undefined
   const attempts = error?.extensions?.attemptsLeft
   const code = (known ? (wireCode as string).toLowerCase() : status >= 400 ? `http_${status}` : 'graphql_error') as AuthErrorCode
+  // A throttled field says how long to wait in the error itself (the response may hold other results).
+  const wait = error?.extensions?.retryAfterMs
   return new AuthError(`The ${api} API refused the request (${code}).`, {
     code,
     kind: known ?? (status >= 400 ? kindForStatus(status) : 'validation'),
     status,
     attemptsLeft: typeof attempts === 'number' ? attempts : undefined,
-    retryAfterMs: retryAfter(headers),
+    retryAfterMs: typeof wait === 'number' && wait >= 0 ? wait : retryAfter(headers),
   })
 }

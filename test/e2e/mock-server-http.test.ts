@@ -107,7 +107,7 @@ describe('platform: emailed 2FA login, tokens and logout over real HTTP', () => 
     const config = await (await fetch(`${mock.url}/__mock/config`)).json()
     const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${mock.url}/.well-known/jwks.json`)), {
       issuer: config.issuer,
-      audience: config.audience,
+      audience: 'portcullis:platform',
       currentDate: new Date(await control.now()),
     })
     expect(payload.sub).toBe(BOB.id)

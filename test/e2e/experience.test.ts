@@ -1,0 +1,182 @@
+/**
+ * The experience surface over real HTTP against the spawned `portcullis-mock`: a certified,
+ * independent OIDC client (oauth4webapi) performs discovery, authorize → token and refresh;
+ * our own test page code drives `/api/experience*` with the interaction cookies. Tokens are
+ * verified against the JWKS that discovery names. Every response is checked against
+ * schema/openapi/experience.yaml.
+ */
+import { createRemoteJWKSet, jwtVerify } from 'jose'
+import * as oauth from 'oauth4webapi'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../mocks/demo-users'
+import { controlClient, type ControlClient } from '../support/control'
+import { CLIENT_ID, REDIRECT_URI, startSession, storeCookies, type ExperienceSession } from '../support/experience-client'
+import { assertMatchesExperienceSpec } from '../support/experience-spec'
+import { createSoftAuthenticator } from '../support/soft-authenticator'
+import { spawnMock, type SpawnedMock } from '../support/spawn-mock'
+import { totp } from '../support/totp'
+
+let mock: SpawnedMock
+let control: ControlClient
+let as: oauth.AuthorizationServer
+const client: oauth.Client = { client_id: CLIENT_ID }
+const insecure = { [oauth.allowInsecureRequests]: true }
+
+beforeAll(async () => {
+  mock = await spawnMock()
+  control = controlClient(mock.url)
+  const issuer = new URL(`${mock.url}/oidc`)
+  as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }))
+}, 30_000)
+
+beforeEach(() => control.reset())
+
+afterAll(async () => {
+  expect(mock.output()).not.toContain('internal error')
+  await mock.stop()
+})
+
+/** oauth4webapi builds the authorization request; the page drives the interaction it starts. */
+async function authorize(): Promise<{ page: ExperienceSession; verifier: string; state: string }> {
+  const verifier = oauth.generateRandomCodeVerifier()
+  const state = oauth.generateRandomState()
+  const url = new URL(as.authorization_endpoint!)
+  url.search = new URLSearchParams({
+    client_id: CLIENT_ID,
+    redirect_uri: REDIRECT_URI,
+    response_type: 'code',
+    scope: 'openid offline_access profile',
+    state,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    prompt: 'consent',
+  }).toString()
+  const response = await fetch(url, { redirect: 'manual' })
+  expect(response.status).toBe(303)
+  // The page is our test code; it reuses the cookies of this very authorization request.
+  const page = await startSession(mock.url)
+  page.cookies.clear()
+  storeCookies(page.cookies, response)
+  await assertMatchesExperienceSpec('GET', url.toString(), response)
+  return { page, verifier, state }
+}
+
+async function finish(page: ExperienceSession, verifier: string, state: string) {
+  const submitted = await page.call('POST', '/api/experience/submit')
+  expect(submitted.status, JSON.stringify(submitted.body)).toBe(200)
+  const callback = await page.resume(submitted.body.redirectTo)
+  const params = oauth.validateAuthResponse(as, client, callback, state)
+  const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, REDIRECT_URI, verifier, insecure)
+  const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { requireIdToken: true })
+  return tokens
+}
+
+async function verifyTokens(tokens: oauth.TokenEndpointResponse, userId: string) {
+  const jwks = createRemoteJWKSet(new URL(as.jwks_uri!))
+  const id = await jwtVerify(tokens.id_token!, jwks, { issuer: as.issuer, audience: CLIENT_ID })
+  expect(id.payload.sub).toBe(userId)
+  const access = await jwtVerify(tokens.access_token, jwks)
+  expect(access.payload.sub).toBe(userId)
+  expect(access.payload.iat!).toBeLessThan(access.payload.exp!)
+}
+
+const users = async () => (await (await fetch(`${mock.url}/__mock/users`)).json()).users as Array<Record<string, any>>
+
+describe('experience over real HTTP with an independent OIDC client', () => {
+  it('(a) password sign-in with TOTP MFA, tokens verified against the JWKS discovery names', async () => {
+    const { page, verifier, state } = await authorize()
+    expect((await page.call('PUT', '/api/experience', { interactionEvent: 'SignIn' })).status).toBe(204)
+    const password = await page.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: 'carol' }, password: DEMO_PASSWORD })
+    expect((await page.call('POST', '/api/experience/identification', { verificationId: password.body.verificationId })).status).toBe(204)
+    expect((await page.call('POST', '/api/experience/submit')).body.code).toBe('session.mfa.require_mfa_verification')
+    const code = totp(DEMO_TOTP_SECRET, await control.now())
+    expect((await page.call('POST', '/api/experience/verification/totp/verify', { code })).status).toBe(200)
+    const tokens = await finish(page, verifier, state)
+    const carol = (await users()).find((u) => u.username === 'carol')!
+    await verifyTokens(tokens, carol.id)
+    const claims = oauth.getValidatedIdTokenClaims(tokens)!
+    expect(claims.sub).toBe(carol.id)
+    expect(claims.amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']))
+    const info = await oauth.processUserInfoResponse(as, client, carol.id, await oauth.userInfoRequest(as, client, tokens.access_token, insecure))
+    expect(info.sub).toBe(carol.id)
+  })
+
+  it('(b) registration by email code: missing profile, mandatory TOTP binding and backup codes', async () => {
+    await control.setConfig({ experience: { mfa: { policy: 'Mandatory', factors: ['Totp', 'BackupCode'] } } })
+    const { page, verifier, state } = await authorize()
+    await page.call('PUT', '/api/experience', { interactionEvent: 'Register' })
+    const sent = await page.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'email', value: 'e2e-new@example.com' }, interactionEvent: 'Register' })
+    const emailCode = await control.latestCode({ to: 'e2e-new@example.com' })
+    await page.call('POST', '/api/experience/verification/verification-code/verify', { identifier: { type: 'email', value: 'e2e-new@example.com' }, verificationId: sent.body.verificationId, code: emailCode })
+    const missing = await page.call('POST', '/api/experience/identification', { verificationId: sent.body.verificationId })
+    expect(missing.body).toMatchObject({ code: 'user.missing_profile', data: { missingProfile: ['password'] } })
+    expect((await page.call('POST', '/api/experience/profile', { type: 'password', value: 'a fine new passphrase' })).status).toBe(204)
+    expect((await page.call('POST', '/api/experience/identification', {})).status).toBe(201)
+    expect((await page.call('POST', '/api/experience/submit')).body).toMatchObject({ code: 'user.missing_mfa', data: { availableFactors: ['Totp'] } })
+    const secret = await page.call('POST', '/api/experience/verification/totp/secret')
+    await page.call('POST', '/api/experience/verification/totp/verify', { verificationId: secret.body.verificationId, code: totp(secret.body.secret, await control.now()) })
+    expect((await page.call('POST', '/api/experience/profile/mfa', { type: 'Totp', verificationId: secret.body.verificationId })).status).toBe(204)
+    expect((await page.call('POST', '/api/experience/submit')).body.code).toBe('session.mfa.backup_code_required')
+    const backup = await page.call('POST', '/api/experience/verification/backup-code/generate')
+    expect(backup.body.codes).toHaveLength(10)
+    expect((await page.call('POST', '/api/experience/profile/mfa', { type: 'BackupCode', verificationId: backup.body.verificationId })).status).toBe(204)
+    const tokens = await finish(page, verifier, state)
+    const created = (await users()).find((u) => u.email === 'e2e-new@example.com')!
+    expect(created).toMatchObject({ totpSecret: secret.body.secret, backupCodesLeft: 10 })
+    await verifyTokens(tokens, created.id)
+  })
+
+  it('(c) forgot password by email code', async () => {
+    const { page } = await authorize()
+    await page.call('PUT', '/api/experience', { interactionEvent: 'ForgotPassword' })
+    const sent = await page.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'email', value: 'alice@example.com' }, interactionEvent: 'ForgotPassword' })
+    const code = await control.latestCode({ to: 'alice@example.com' })
+    await page.call('POST', '/api/experience/verification/verification-code/verify', { identifier: { type: 'email', value: 'alice@example.com' }, verificationId: sent.body.verificationId, code })
+    expect((await page.call('POST', '/api/experience/identification', { verificationId: sent.body.verificationId })).status).toBe(204)
+    expect((await page.call('PUT', '/api/experience/profile/password', { password: 'alice has a new one' })).status).toBe(204)
+    const done = await page.call('POST', '/api/experience/submit')
+    expect(done.status).toBe(200)
+    expect(done.body).toBeUndefined()
+    const login = await fetch(`${mock.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'alice@example.com', password: 'alice has a new one' }) })
+    expect(login.status).toBe(200)
+  })
+
+  it('(d) WebAuthn registration, then sign-in with the authenticator as second factor', async () => {
+    const authenticator = await createSoftAuthenticator()
+    const first = await authorize()
+    await first.page.call('PUT', '/api/experience', { interactionEvent: 'SignIn' })
+    const pw = await first.page.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: 'alice' }, password: DEMO_PASSWORD })
+    await first.page.call('POST', '/api/experience/identification', { verificationId: pw.body.verificationId })
+    const options = await first.page.call('POST', '/api/experience/verification/web-authn/registration')
+    const payload = await authenticator.register(options.body.registrationOptions, mock.url)
+    expect((await first.page.call('POST', '/api/experience/verification/web-authn/registration/verify', { verificationId: options.body.verificationId, payload })).status).toBe(200)
+    expect((await first.page.call('POST', '/api/experience/profile/mfa', { type: 'WebAuthn', verificationId: options.body.verificationId })).status).toBe(204)
+    await finish(first.page, first.verifier, first.state)
+
+    const second = await authorize()
+    await second.page.call('PUT', '/api/experience', { interactionEvent: 'SignIn' })
+    const again = await second.page.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: 'alice' }, password: DEMO_PASSWORD })
+    await second.page.call('POST', '/api/experience/identification', { verificationId: again.body.verificationId })
+    expect((await second.page.call('POST', '/api/experience/submit')).body).toMatchObject({ code: 'session.mfa.require_mfa_verification', data: { availableFactors: ['WebAuthn'] } })
+    const challenge = await second.page.call('POST', '/api/experience/verification/web-authn/authentication')
+    const assertion = await authenticator.authenticate(challenge.body.authenticationOptions, mock.url)
+    expect((await second.page.call('POST', '/api/experience/verification/web-authn/authentication/verify', { verificationId: challenge.body.verificationId, payload: assertion })).status).toBe(200)
+    const tokens = await finish(second.page, second.verifier, second.state)
+    expect(oauth.getValidatedIdTokenClaims(tokens)!.amr).toEqual(expect.arrayContaining(['hwk']))
+  })
+
+  it('(e) refresh-token reuse revokes the whole family', async () => {
+    await control.setConfig({ experience: { mfa: { factors: [] } } })
+    const { page, verifier, state } = await authorize()
+    await page.call('PUT', '/api/experience', { interactionEvent: 'SignIn' })
+    const pw = await page.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: 'alice@example.com' }, password: DEMO_PASSWORD })
+    await page.call('POST', '/api/experience/identification', { verificationId: pw.body.verificationId })
+    const tokens = await finish(page, verifier, state)
+    const rotated = await oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, insecure))
+    expect(rotated.refresh_token).not.toBe(tokens.refresh_token)
+    await expect(oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, insecure))).rejects.toMatchObject({ error: 'invalid_grant' })
+    await expect(oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), rotated.refresh_token!, insecure))).rejects.toMatchObject({ error: 'invalid_grant' })
+    const info = await oauth.userInfoRequest(as, client, rotated.access_token, insecure)
+    expect(info.status).toBe(401)
+  })
+})

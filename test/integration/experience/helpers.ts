@@ -1,0 +1,74 @@
+/**
+ * In-process harness for the experience surface: the whole mock behind msw's `setupServer` on a
+ * frozen mock clock, and sign-in pages driven through test/support/experience-client.ts (every
+ * response checked against experience.yaml).
+ */
+import { setupServer } from 'msw/node'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
+import { createBackend, createMockBackend, type MockBackend } from '../../../mocks/index'
+import type { NewUser, User } from '../../../mocks/state/types'
+import { controlClient } from '../../support/control'
+import type { ApiResult } from '../../support/experience-spec'
+import { startSession, type ExperienceSession } from '../../support/experience-client'
+import { totp } from '../../support/totp'
+
+export const BASE = 'http://mock.test'
+export const PASSWORD = 'correct horse battery staple'
+export const MOCK_EPOCH = Date.parse('2031-05-04T10:00:05.000Z')
+export const control = controlClient(BASE)
+
+/** The whole backend on a frozen clock, with a cheap password hash (this suite hashes a lot). */
+export function useExperienceMock(): MockBackend {
+  const mock = createMockBackend({ backend: createBackend({ now: MOCK_EPOCH, frozenClock: true, passwordIterations: 1000 }) })
+  const server = setupServer(...mock.handlers)
+  beforeAll(async () => {
+    server.listen({ onUnhandledRequest: 'error' })
+    await mock.ready()
+  })
+  afterEach(async () => {
+    server.resetHandlers()
+    await mock.reset()
+  })
+  afterAll(() => server.close())
+  return mock
+}
+
+let counter = 0
+export async function createUser(mock: MockBackend, input: Partial<NewUser> = {}): Promise<User> {
+  counter += 1
+  return mock.state.users.create({ email: `xp${counter}@example.com`, username: `xp_user${counter}`, password: PASSWORD, verified: true, ...input })
+}
+
+export const session = (extra?: Record<string, string>): Promise<ExperienceSession> => startSession(BASE, extra)
+
+export function expectError(r: ApiResult, status: number, code: string): void {
+  expect(r.status, JSON.stringify(r.body)).toBe(status)
+  expect(r.body.code).toBe(code)
+}
+
+export function expectOk(r: ApiResult, status = 200): void {
+  expect(r.status, JSON.stringify(r.body)).toBe(status)
+}
+
+/** A started SignIn / Register / ForgotPassword interaction. */
+export async function interaction(event: 'SignIn' | 'Register' | 'ForgotPassword' = 'SignIn'): Promise<ExperienceSession> {
+  const s = await session()
+  expectOk(await s.call('PUT', '/api/experience', { interactionEvent: event }), 204)
+  return s
+}
+
+/** Password record + identification for an existing user. */
+export async function identifiedByPassword(user: User, password = PASSWORD): Promise<ExperienceSession> {
+  const s = await interaction('SignIn')
+  const v = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: user.email }, password })
+  expectOk(v)
+  expectOk(await s.call('POST', '/api/experience/identification', { verificationId: v.body.verificationId }), 204)
+  return s
+}
+
+export async function totpCode(secret: string, stepOffset = 0): Promise<string> {
+  return totp(secret, (await control.now()) + stepOffset * 30_000)
+}
+
+/** The code of the newest outbox message to `to`. */
+export const latestCode = (to: string): Promise<string> => control.latestCode({ to })
