@@ -9,10 +9,10 @@ import { createRemoteJWKSet, jwtVerify } from 'jose'
 import * as oauth from 'oauth4webapi'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../mocks/demo-users'
+import { createVirtualAuthenticator } from '../../mocks/webauthn/virtual-authenticator'
 import { controlClient, type ControlClient } from '../support/control'
 import { CLIENT_ID, REDIRECT_URI, startSession, storeCookies, type ExperienceSession } from '../support/experience-client'
 import { assertMatchesExperienceSpec } from '../support/experience-spec'
-import { createSoftAuthenticator } from '../support/soft-authenticator'
 import { spawnMock, type SpawnedMock } from '../support/spawn-mock'
 import { totp } from '../support/totp'
 
@@ -142,13 +142,13 @@ describe('experience over real HTTP with an independent OIDC client', () => {
   })
 
   it('(d) WebAuthn registration, then sign-in with the authenticator as second factor', async () => {
-    const authenticator = await createSoftAuthenticator()
+    const authenticator = createVirtualAuthenticator({ origin: mock.url })
     const first = await authorize()
     await first.page.call('PUT', '/api/experience', { interactionEvent: 'SignIn' })
     const pw = await first.page.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: 'alice' }, password: DEMO_PASSWORD })
     await first.page.call('POST', '/api/experience/identification', { verificationId: pw.body.verificationId })
     const options = await first.page.call('POST', '/api/experience/verification/web-authn/registration')
-    const payload = await authenticator.register(options.body.registrationOptions, mock.url)
+    const payload = { ...(await authenticator.register(options.body.registrationOptions)), type: 'WebAuthn' }
     expect((await first.page.call('POST', '/api/experience/verification/web-authn/registration/verify', { verificationId: options.body.verificationId, payload })).status).toBe(200)
     expect((await first.page.call('POST', '/api/experience/profile/mfa', { type: 'WebAuthn', verificationId: options.body.verificationId })).status).toBe(204)
     await finish(first.page, first.verifier, first.state)
@@ -159,7 +159,7 @@ describe('experience over real HTTP with an independent OIDC client', () => {
     await second.page.call('POST', '/api/experience/identification', { verificationId: again.body.verificationId })
     expect((await second.page.call('POST', '/api/experience/submit')).body).toMatchObject({ code: 'session.mfa.require_mfa_verification', data: { availableFactors: ['WebAuthn'] } })
     const challenge = await second.page.call('POST', '/api/experience/verification/web-authn/authentication')
-    const assertion = await authenticator.authenticate(challenge.body.authenticationOptions, mock.url)
+    const assertion = { ...(await authenticator.authenticate(challenge.body.authenticationOptions)), type: 'WebAuthn' }
     expect((await second.page.call('POST', '/api/experience/verification/web-authn/authentication/verify', { verificationId: challenge.body.verificationId, payload: assertion })).status).toBe(200)
     const tokens = await finish(second.page, second.verifier, second.state)
     expect(oauth.getValidatedIdTokenClaims(tokens)!.amr).toEqual(expect.arrayContaining(['hwk']))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createSoftAuthenticator } from '../../support/soft-authenticator'
+import { createVirtualAuthenticator } from '../../../mocks/index'
 import { BASE, control, createUser, expectError, expectOk, identifiedByPassword, useExperienceMock } from './helpers'
 
 const mock = useExperienceMock()
@@ -7,7 +7,9 @@ const mock = useExperienceMock()
 describe('WebAuthn records (verified with @simplewebauthn/server)', () => {
   it('registers a credential, binds it, then signs in with it as the second factor', async () => {
     const user = await createUser(mock)
-    const authenticator = await createSoftAuthenticator()
+    const authenticator = createVirtualAuthenticator({ origin: BASE })
+    // The experience API takes the browser's credential JSON with `type: "WebAuthn"`.
+    const asPayload = <T extends object>(credential: T) => ({ ...credential, type: 'WebAuthn' })
 
     // First sign-in: MFA prompt (UserControlled, WebAuthn enabled) → register and bind a passkey.
     const s = await identifiedByPassword(user)
@@ -15,7 +17,7 @@ describe('WebAuthn records (verified with @simplewebauthn/server)', () => {
     const created = await s.call('POST', '/api/experience/verification/web-authn/registration')
     expectOk(created)
     expect(created.body.registrationOptions.rp).toMatchObject({ name: 'Portcullis', id: 'mock.test' })
-    const payload = await authenticator.register(created.body.registrationOptions, BASE)
+    const payload = asPayload(await authenticator.register(created.body.registrationOptions))
     const tampered = await s.call('POST', '/api/experience/verification/web-authn/registration/verify', {
       verificationId: created.body.verificationId,
       payload: { ...payload, response: { ...(payload.response as object), clientDataJSON: Buffer.from(JSON.stringify({ type: 'webauthn.create', challenge: 'AAAA', origin: BASE })).toString('base64url') } },
@@ -35,9 +37,9 @@ describe('WebAuthn records (verified with @simplewebauthn/server)', () => {
     expect(required.body.data).toEqual({ availableFactors: ['WebAuthn'] })
     const options = await again.call('POST', '/api/experience/verification/web-authn/authentication')
     expectOk(options)
-    expect(options.body.authenticationOptions.allowCredentials).toEqual([expect.objectContaining({ id: authenticator.credentialId })])
-    const assertion = await authenticator.authenticate(options.body.authenticationOptions, BASE)
-    const wrongOrigin = await authenticator.authenticate(options.body.authenticationOptions, 'https://evil.example')
+    expect(options.body.authenticationOptions.allowCredentials).toEqual([expect.objectContaining({ id: authenticator.credentials[0]!.id })])
+    const assertion = asPayload(await authenticator.authenticate(options.body.authenticationOptions))
+    const wrongOrigin = asPayload(await authenticator.authenticate(options.body.authenticationOptions, { origin: 'https://evil.example' }))
     expectError(await again.call('POST', '/api/experience/verification/web-authn/authentication/verify', { verificationId: options.body.verificationId, payload: wrongOrigin }), 400, 'session.mfa.webauthn_verification_failed')
     expectOk(await again.call('POST', '/api/experience/verification/web-authn/authentication/verify', { verificationId: options.body.verificationId, payload: assertion }))
     const submitted = await again.call('POST', '/api/experience/submit')
@@ -55,8 +57,9 @@ describe('WebAuthn records (verified with @simplewebauthn/server)', () => {
     await control.setConfig({ experience: { mfa: { factors: [] } } })
     const s = await identifiedByPassword(user)
     expectError(await s.call('POST', '/api/experience/verification/web-authn/authentication'), 400, 'session.mfa.webauthn_verification_not_found')
-    const authenticator = await createSoftAuthenticator()
-    const payload = await authenticator.register({ challenge: 'AAAA', rp: {} }, BASE)
+    const authenticator = createVirtualAuthenticator({ origin: BASE })
+    const options = { challenge: 'AAAA', rp: { id: 'mock.test', name: 'Portcullis' }, user: { id: 'AAAA', name: 'u', displayName: 'u' }, pubKeyCredParams: [{ type: 'public-key' as const, alg: -7 }] }
+    const payload = { ...(await authenticator.register(options)), type: 'WebAuthn' }
     expectError(await s.call('POST', '/api/experience/verification/web-authn/registration/verify', { verificationId: 'a'.repeat(21), payload }), 404, 'session.verification_session_not_found')
   })
 })
