@@ -21,7 +21,7 @@
 import type { AdapterContext, AdapterResult, AuthAdapter, TokenSet } from '../core/adapter'
 import type { AuthClient } from '../core/auth-client'
 import type { AuthResult } from '../core/challenge'
-import { AuthError, kindForStatus, retryAfter, toAuthError, type AuthErrorCode, type OAuthErrorCode } from '../core/errors'
+import { AuthError, kindForStatus, networkError, retryAfter, toAuthError, type AuthErrorCode, type OAuthErrorCode } from '../core/errors'
 import type { FetchLike } from '../core/types'
 import type { components } from '../generated/experience/openapi'
 import { jwtTokenSet, readClaims } from '../transport/jwt-claims'
@@ -104,7 +104,7 @@ async function send(fetchFn: FetchLike, url: string, init?: RequestInit): Promis
   try {
     return await fetchFn(url, init)
   } catch (cause) {
-    throw toAuthError(cause)
+    throw networkError(cause)
   }
 }
 

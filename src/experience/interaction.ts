@@ -9,7 +9,7 @@
  * - on a server (see `../transport/cookie-jar`) a cookie jar carries them and every redirect is
  *   followed by hand, stopping before the redirect URI (nothing listens there).
  */
-import { AuthError, kindForStatus, toAuthError, type OAuthErrorCode } from '../core/errors'
+import { AuthError, kindForStatus, networkError, type OAuthErrorCode } from '../core/errors'
 import type { FetchLike } from '../core/types'
 
 export interface Interaction {
@@ -42,7 +42,7 @@ export const browserInteraction: InteractionFactory = (fetchFn) => {
       try {
         response = await fetch(url)
       } catch (cause) {
-        throw toAuthError(cause)
+        throw networkError(cause)
       }
       const final = new URL(response.url || url)
       if (!isRedirectUri(final, redirectUri)) throw callbackNotReached(response.status)
@@ -61,7 +61,7 @@ export async function followManually(fetch: FetchLike, url: string, redirectUri:
     try {
       response = await fetch(next.href, { redirect: 'manual', headers: { accept: 'text/html,application/json' } })
     } catch (cause) {
-      throw toAuthError(cause)
+      throw networkError(cause)
     }
     const location = response.headers.get('location')
     if (response.status < 300 || response.status > 399 || !location) throw await oidcError(response)
@@ -75,7 +75,8 @@ export async function followManually(fetch: FetchLike, url: string, redirectUri:
 export async function oidcError(response: Response): Promise<AuthError> {
   const body = (await response.json().catch(() => null)) as { error?: unknown; error_description?: unknown } | null
   const error = typeof body?.error === 'string' && /^[a-z_]+$/.test(body.error) ? (body.error as OAuthErrorCode) : null
-  const reused = typeof body?.error_description === 'string' && /reuse/i.test(body.error_description)
+  // OAuth says `invalid_grant` for any refused refresh token; the description tells a replayed one.
+  const reused = typeof body?.error_description === 'string' && /reuse|already used/i.test(body.error_description)
   const status = response.status
   return new AuthError(`The sign-in service refused the request${error ? ` (${error})` : ''}.`, {
     code: reused ? 'refresh_token_reused' : (error ?? `http_${status}`),

@@ -1,20 +1,22 @@
 /**
- * The refresh, sign-out, storage and tab flows every adapter must get right, run for BOTH
- * adapters against the in-process mock backend (msw), with refreshes counted from
+ * The refresh, sign-out, storage and tab flows every adapter must get right, run for EVERY
+ * adapter against the in-process mock backend (msw), with refreshes counted from
  * `/__mock/requests` filtered to the surface's refresh operation. Surface-specific flows
- * (2FA, step-up, password change, typed clients) are in platform.test.ts and otp.test.ts.
+ * (2FA, step-up, password change, typed clients) are in platform.test.ts, otp.test.ts and
+ * experience.test.ts.
  */
 import { describe, expect, it, vi } from 'vitest'
 import { AuthClient, type AuthAdapter, type AuthClientOptions, type AuthError, type SignOutReason } from '../../../src/index'
+import { experienceApi } from '../../../src/experience/node'
 import { otpApi } from '../../../src/otp'
 import { platformApi, UserProfileDocument } from '../../../src/platform'
-import { advanceClock, BASE, createUser, injectFault, installWebLocks, refreshCount, refreshRequests, requests, sharedStorage, useMockBackend } from './support'
+import { advanceClock, BASE, createUser, injectFault, installWebLocks, refreshCount, refreshRequests, requests, setConfig, sharedStorage, useMockBackend } from './support'
 
 const mock = useMockBackend()
 
 interface Surface {
-  name: 'platform' | 'otp'
-  api(): AuthAdapter
+  name: 'platform' | 'otp' | 'experience'
+  api(): AuthAdapter<never>
   /** Access token lifetime on the mock. */
   lifetimeMs: number
   /** One protected call through auth.fetch; resolves true when the backend accepted the token. */
@@ -23,6 +25,10 @@ interface Surface {
   refreshFault: { path: string; operationName?: string }
   /** How a replayed (spent) refresh token ends the session. */
   reuse: { reason: SignOutReason; code: string }
+  /** Whether `signOut()` ends the session on the server too. */
+  revokes: boolean
+  /** Backend settings the plain sign-in of these flows needs. */
+  config?: Record<string, unknown>
 }
 
 const surfaces: Surface[] = [
@@ -41,6 +47,7 @@ const surfaces: Surface[] = [
     },
     refreshFault: { path: '/api/graphql', operationName: 'NewToken' },
     reuse: { reason: 'token_reused', code: 'refresh_token_reused' },
+    revokes: true,
   },
   {
     name: 'otp',
@@ -54,6 +61,23 @@ const surfaces: Surface[] = [
     refreshFault: { path: '/auth/login/refresh' },
     // Same 'Invalid refresh token' message as any invalid token, but its own code.
     reuse: { reason: 'token_reused', code: 'refresh_token_reused' },
+    revokes: false,
+  },
+  {
+    name: 'experience',
+    api: () => experienceApi({ clientId: 'portcullis-demo', redirectUri: 'http://localhost:5173/callback' }),
+    lifetimeMs: 3_600_000,
+    async call(auth) {
+      // OIDC userinfo: accepts only an experience access token.
+      const response = await auth.fetch('/oidc/me')
+      return response.status === 200 && typeof ((await response.json()) as { sub?: unknown }).sub === 'string'
+    },
+    refreshFault: { path: '/oidc/token' },
+    // OAuth's `invalid_grant`, whose description names the reuse.
+    reuse: { reason: 'token_reused', code: 'refresh_token_reused' },
+    revokes: true,
+    // No MFA enrolment prompt: these flows are about tokens.
+    config: { experience: { mfa: { factors: [] } } },
   },
 ]
 
@@ -69,9 +93,10 @@ describe.each(surfaces)('AuthClient + $name adapter: shared flows', (surface) =>
    */
   const localClockClient = () => new AuthClient({ baseUrl: BASE, api: surface.api() })
 
-  async function signedIn(auth: AuthClient) {
+  async function signedIn(auth: AuthClient<AuthAdapter<never>>) {
+    if (surface.config) await setConfig(surface.config)
     const user = await createUser()
-    expect((await auth.signIn({ email: user.email, password: user.password })).status).toBe('signedIn')
+    expect((await auth.signIn({ email: user.email, password: user.password } as never)).status).toBe('signedIn')
     expect(await surface.call(auth)).toBe(true)
     return user
   }
@@ -272,7 +297,7 @@ describe.each(surfaces)('AuthClient + $name adapter: shared flows', (surface) =>
       await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('deadlock: listeners still pending')), 3_000))])
       expect(seen).toEqual(['call:true', 'token:string', 'signedOut:user:null'])
       // The server side of the sign-out finishes before the next test resets the mock.
-      expect(await signingOut).toEqual({ revoked: surface.name === 'platform' })
+      expect(await signingOut).toEqual({ revoked: surface.revokes })
       expect(await refreshCount(surface.name)).toBe(1)
     } finally {
       auth.dispose()

@@ -46,15 +46,20 @@ export type LoggedRequest = RequestLogEntry
 export const requests = (): Promise<LoggedRequest[]> => control.requests()
 
 /** The refresh calls the backend received (status 0: failed at the network by a fault), per surface. */
-export async function refreshRequests(surface: 'platform' | 'otp'): Promise<LoggedRequest[]> {
+export async function refreshRequests(surface: 'platform' | 'otp' | 'experience'): Promise<LoggedRequest[]> {
   const log = await requests()
+  if (surface === 'experience') {
+    // The token endpoint also takes the sign-in's code exchange: the call right after the
+    // authorization resume (`GET /oidc/auth/<uid>`, sign-ins here run one at a time).
+    return log.filter((r, i) => r.method === 'POST' && r.path === '/oidc/token' && !log[i - 1]?.path.startsWith('/oidc/auth/'))
+  }
   return surface === 'otp'
     ? log.filter((r) => r.method === 'POST' && r.path === '/auth/login/refresh')
     : log.filter((r) => r.path === '/api/graphql' && r.operationName === 'NewToken')
 }
 
 /** How many refresh calls the backend received, per surface. */
-export const refreshCount = async (surface: 'platform' | 'otp'): Promise<number> => (await refreshRequests(surface)).length
+export const refreshCount = async (surface: 'platform' | 'otp' | 'experience'): Promise<number> => (await refreshRequests(surface)).length
 
 /** A Storage-like object two clients can share (what `localStorage` is to two tabs). */
 export function sharedStorage(): { getItem(k: string): string | null; setItem(k: string, v: string): void; removeItem(k: string): void; items: Map<string, string> } {
