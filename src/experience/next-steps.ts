@@ -7,23 +7,14 @@
 import type { AdapterContext, AdapterResult, ChallengeKind, ChallengeMethod, ChallengeState } from '../core/adapter'
 import { AuthError } from '../core/errors'
 import type { components } from '../generated/experience/openapi'
-import { CODES, type ExperienceSignUp, type Flow, type InteractionEvent, type Kit, type ProfileAnswer } from './adapter'
+import type { ExperienceSignUp, ProfileAnswer } from './adapter'
+import type { Flow, InteractionEvent, Kit } from './sign-in'
 
 type Schemas = components['schemas']
 type Answer = string | Record<string, unknown>
 type CodeTarget = Schemas['VerificationCodeIdentifier']
 
 type Data = ChallengeState['data']
-
-// The answers to a challenge: a wrong one keeps it open (kind `challenge`).
-Object.assign(CODES, {
-  'verification_code.code_mismatch': ['invalid_code', 'challenge'],
-  'session.mfa.invalid_totp_code': ['invalid_code', 'challenge'],
-  'session.mfa.invalid_backup_code': ['invalid_code', 'challenge'],
-  'session.mfa.webauthn_verification_failed': ['invalid_code', 'challenge'],
-  'verification_code.expired': ['code_expired', 'challenge'],
-  'verification_code.exceed_max_try': ['code_attempts_exhausted', 'rate_limit'],
-})
 
 /** A challenge step; `data` carries the interaction (PKCE verifier, state, the cookie jar on a server). */
 function step(kit: Kit, context: AdapterContext, { interaction, ...flow }: Flow, kind: ChallengeKind, methods: ChallengeMethod[], data: Data, code = false): AdapterResult {
