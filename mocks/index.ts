@@ -79,6 +79,7 @@ export type * from './state/types'
 export {
   createVirtualAuthenticator,
   type CallOptions as VirtualAuthenticatorCallOptions,
+  type CredentialJSON,
   type VirtualAuthenticator,
   type VirtualAuthenticatorOptions,
   type VirtualCredential,

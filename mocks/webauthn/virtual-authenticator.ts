@@ -43,11 +43,14 @@ export interface VirtualCredential {
   signCount: number
 }
 
+/** A credential as `PublicKeyCredential.toJSON()` gives it; a plain record, so `challenge.verify()` takes it as it is. */
+export type CredentialJSON<T> = T & Record<string, unknown>
+
 export interface VirtualAuthenticator {
   /** Answers `navigator.credentials.create({ publicKey })`; rejects like a browser (`InvalidStateError`) for an excluded credential. */
-  register(options: PublicKeyCredentialCreationOptionsJSON, call?: CallOptions): Promise<RegistrationResponseJSON>
+  register(options: PublicKeyCredentialCreationOptionsJSON, call?: CallOptions): Promise<CredentialJSON<RegistrationResponseJSON>>
   /** Answers `navigator.credentials.get({ publicKey })`; rejects with `NotAllowedError` when it holds no allowed credential. */
-  authenticate(options: PublicKeyCredentialRequestOptionsJSON, call?: CallOptions): Promise<AuthenticationResponseJSON>
+  authenticate(options: PublicKeyCredentialRequestOptionsJSON, call?: CallOptions): Promise<CredentialJSON<AuthenticationResponseJSON>>
   /** What it holds, oldest first. */
   readonly credentials: readonly VirtualCredential[]
 }

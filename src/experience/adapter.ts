@@ -26,7 +26,7 @@ export interface ExperienceApiOptions {
   clientId: string
   /** A redirect URI registered for the client; the authorization code arrives there. */
   redirectUri: string
-  /** Default `['openid', 'offline_access', 'profile']` (`offline_access` brings a refresh token). */
+  /** Default `['openid', 'offline_access', 'profile', 'email']` (`offline_access` brings a refresh token, `email` the session's email). */
   scopes?: string[]
 }
 

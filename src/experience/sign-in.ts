@@ -79,7 +79,7 @@ function identifierOf({ identifier = '', email, phone, username }: Record<string
 }
 
 export function createSignIn(basics: Basics) {
-  const { clientId, redirectUri, scopes = ['openid', 'offline_access', 'profile'] } = basics.options
+  const { clientId, redirectUri, scopes = ['openid', 'offline_access', 'profile', 'email'] } = basics.options
 
   /** Follows `redirectTo` to the redirect URI, checks what came back, and exchanges the code (PKCE) for tokens. */
   async function finish(context: AdapterContext, flow: Flow, redirectTo: string): Promise<AdapterResult> {
