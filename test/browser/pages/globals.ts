@@ -41,9 +41,26 @@ export interface TabApi {
   waitForEvent(name: TabEvent['name'], from: number): Promise<TabEvent>
 }
 
+/** The experience WebAuthn page's scenario: enrol a passkey, sign out, sign in with it. */
+export type WebAuthnReport =
+  | {
+      ok: true
+      rpId: string | null
+      prompt: { kind: string; methods: string[] }
+      enrolled: string
+      credentials: number
+      challenge: { kind: string; methods: string[] }
+      signedIn: string
+      userId: string | null
+      expectedUserId: string
+      amr: unknown
+    }
+  | { ok: false; error: string }
+
 declare global {
   interface Window {
     portcullisReport?: Promise<MockWorkerReport>
+    portcullisWebAuthn?: Promise<WebAuthnReport>
     portcullisTab?: TabApi
   }
 }
