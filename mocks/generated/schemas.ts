@@ -374,7 +374,19 @@ export const experienceSpec = {
       }
      },
      "400": {
-      "$ref": "#/components/responses/BadRequest"
+      "description": "`session.verification_blocked_too_many_attempts` – too many codes were sent for this\nidentifier, from this client or to this address in a short time (Portcullis's\nthrottle; retry later). Also `guard.invalid_input` and `session.not_found`.\n",
+      "x-error-codes": [
+       "session.verification_blocked_too_many_attempts",
+       "guard.invalid_input",
+       "session.not_found"
+      ],
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ErrorBody"
+        }
+       }
+      }
      },
      "404": {
       "$ref": "#/components/responses/InteractionNotFound"
@@ -415,7 +427,7 @@ export const experienceSpec = {
       }
      },
      "400": {
-      "description": "The code was not accepted:\n* `verification_code.code_mismatch` – wrong code;\n* `verification_code.expired` – older than 10 minutes;\n* `verification_code.exceed_max_try` – the attempt budget is used up;\n* `verification_code.email_mismatch` / `verification_code.phone_mismatch` – the\n  identifier differs from the one the code was sent to.\n\nAlso `guard.invalid_input` and `session.not_found`.\n",
+      "description": "The code was not accepted:\n* `verification_code.code_mismatch` – wrong code;\n* `verification_code.expired` – older than 10 minutes;\n* `verification_code.exceed_max_try` – the attempt budget is used up (the code's own\n  10 tries, or the account's budget of wrong codes, so a re-send buys no guesses);\n* `verification_code.email_mismatch` / `verification_code.phone_mismatch` – the\n  identifier differs from the one the code was sent to.\n\nAlso `guard.invalid_input` and `session.not_found`.\n",
       "x-error-codes": [
        "verification_code.code_mismatch",
        "verification_code.expired",

@@ -2263,7 +2263,19 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationIdResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /**
+             * @description `session.verification_blocked_too_many_attempts` – too many codes were sent for this
+             *     identifier, from this client or to this address in a short time (Portcullis's
+             *     throttle; retry later). Also `guard.invalid_input` and `session.not_found`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: components["responses"]["InteractionNotFound"];
             501: components["responses"]["CodeConnectorMissing"];
         };
@@ -2294,7 +2306,8 @@ export interface operations {
              * @description The code was not accepted:
              *     * `verification_code.code_mismatch` – wrong code;
              *     * `verification_code.expired` – older than 10 minutes;
-             *     * `verification_code.exceed_max_try` – the attempt budget is used up;
+             *     * `verification_code.exceed_max_try` – the attempt budget is used up (the code's own
+             *       10 tries, or the account's budget of wrong codes, so a re-send buys no guesses);
              *     * `verification_code.email_mismatch` / `verification_code.phone_mismatch` – the
              *       identifier differs from the one the code was sent to.
              *
