@@ -9,6 +9,7 @@ import { parseNewUser } from './control/users'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoUsers } from './demo-users'
 import type { NewUser } from './state/types'
 import { startMockServer } from './node'
+import { DEMO_CLIENT_ID, DEMO_REDIRECT_URI } from './surfaces/experience/oidc/clients'
 
 const USAGE = `Usage: portcullis-mock [--port 4010] [--host 127.0.0.1] [--seed users.json]
 
@@ -23,7 +24,13 @@ const USAGE = `Usage: portcullis-mock [--port 4010] [--host 127.0.0.1] [--seed u
 const SURFACE_ENDPOINTS: Record<string, string[]> = {
   platform: ['POST /api/graphql            GraphQL: login + emailed 2FA, tokens, password, 2FA'],
   accounts: ['POST /graphql                GraphQL (classic arguments)', 'POST /graphql/relay          GraphQL (relay input)'],
-  experience: ['     /api/experience/*        REST interactions', 'GET  /oidc/auth               starts an interaction'],
+  experience: [
+    '     /api/experience/*        REST interactions (Logto Experience API: passwords, codes, TOTP, WebAuthn, backup codes)',
+    'GET  /oidc/.well-known/openid-configuration   OIDC discovery (issuer <url>/oidc)',
+    'GET  /oidc/auth               starts an interaction (PKCE S256), 303 to /sign-in with the cookies',
+    'POST /oidc/token              authorization_code / refresh_token; /oidc/token/revocation, /oidc/me, /oidc/session/end, /oidc/jwks',
+    `     demo client ${DEMO_CLIENT_ID} (public), redirect URI ${DEMO_REDIRECT_URI}`,
+  ],
   otp: ['POST /auth/login              REST: JWT login/refresh, OTP methods and codes', '     /auth/*'],
 }
 

@@ -31,7 +31,7 @@ export const demoUsers: readonly DemoUser[] = Object.freeze([
     firstName: 'Alice',
     lastName: 'Archer',
     verified: true,
-    description: 'plain verified user, no second factor',
+    description: 'plain verified user, no second factor (experience: WebAuthn-ready: bind a passkey or TOTP at sign-in, or skip)',
   },
   {
     id: '00000000-0000-4000-8000-000000000b0b',
@@ -57,7 +57,7 @@ export const demoUsers: readonly DemoUser[] = Object.freeze([
     totpSecret: DEMO_TOTP_SECRET,
     totpVerified: true,
     backupCodes: [...DEMO_BACKUP_CODES],
-    description: `TOTP (secret ${DEMO_TOTP_SECRET}), backup codes ${DEMO_BACKUP_CODES.join(', ')}, phone +34600000003`,
+    description: `TOTP (secret ${DEMO_TOTP_SECRET}), backup codes ${DEMO_BACKUP_CODES.join(', ')}, phone +34600000003; experience MFA sign-in`,
   },
   {
     id: '00000000-0000-4000-8000-00000000da4e',

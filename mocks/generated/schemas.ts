@@ -374,7 +374,19 @@ export const experienceSpec = {
       }
      },
      "400": {
-      "$ref": "#/components/responses/BadRequest"
+      "description": "`session.verification_blocked_too_many_attempts` – too many codes were sent for this\nidentifier, from this client or to this address in a short time (Portcullis's\nthrottle; retry later). Also `guard.invalid_input` and `session.not_found`.\n",
+      "x-error-codes": [
+       "session.verification_blocked_too_many_attempts",
+       "guard.invalid_input",
+       "session.not_found"
+      ],
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ErrorBody"
+        }
+       }
+      }
      },
      "404": {
       "$ref": "#/components/responses/InteractionNotFound"
@@ -415,7 +427,7 @@ export const experienceSpec = {
       }
      },
      "400": {
-      "description": "The code was not accepted:\n* `verification_code.code_mismatch` – wrong code;\n* `verification_code.expired` – older than 10 minutes;\n* `verification_code.exceed_max_try` – the attempt budget is used up;\n* `verification_code.email_mismatch` / `verification_code.phone_mismatch` – the\n  identifier differs from the one the code was sent to.\n\nAlso `guard.invalid_input` and `session.not_found`.\n",
+      "description": "The code was not accepted:\n* `verification_code.code_mismatch` – wrong code;\n* `verification_code.expired` – older than 10 minutes;\n* `verification_code.exceed_max_try` – the attempt budget is used up (the code's own\n  10 tries, or the account's budget of wrong codes, so a re-send buys no guesses);\n* `verification_code.email_mismatch` / `verification_code.phone_mismatch` – the\n  identifier differs from the one the code was sent to.\n\nAlso `guard.invalid_input` and `session.not_found`.\n",
       "x-error-codes": [
        "verification_code.code_mismatch",
        "verification_code.expired",
@@ -1598,6 +1610,205 @@ export const experienceSpec = {
     }
    }
   },
+  "/oidc/token/revocation": {
+   "post": {
+    "operationId": "RevokeToken",
+    "tags": [
+     "oidc"
+    ],
+    "security": [],
+    "summary": "OAuth 2.0 token revocation (RFC 7009)",
+    "description": "Revokes a refresh token or an access token of the client. Revoking either ends the whole\nsession it belongs to, so a sign-out revokes every token of the device at once. Unknown\nor already revoked tokens are answered 200 as well, as RFC 7009 asks.\n",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/x-www-form-urlencoded": {
+       "schema": {
+        "$ref": "#/components/schemas/RevocationRequest"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Revoked (or nothing to revoke). No body."
+     },
+     "400": {
+      "description": "`invalid_request` (no token, not form-encoded) or `invalid_client` (unknown `client_id`).",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/OidcError"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Unexpected failure on the provider side (for example 500 `server_error`).",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/OidcError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/oidc/me": {
+   "get": {
+    "operationId": "GetUserInfo",
+    "tags": [
+     "oidc"
+    ],
+    "security": [
+     {
+      "accessToken": []
+     }
+    ],
+    "summary": "OpenID Connect userinfo",
+    "description": "The claims of the signed-in user that the granted scopes allow (`profile`: `username`,\n`name`; `email`; `phone`), for a bearer access token from `ExchangeToken` (also one\nobtained with a refresh token).\n",
+    "responses": {
+     "200": {
+      "description": "The user's claims; `sub` is the user's id.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/UserInfo"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "`invalid_token`: missing, expired or revoked access token (also named in `WWW-Authenticate`).",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/OidcError"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Unexpected failure on the provider side (for example 500 `server_error`).",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/OidcError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/oidc/session/end": {
+   "get": {
+    "operationId": "EndSession",
+    "tags": [
+     "oidc"
+    ],
+    "security": [],
+    "summary": "RP-initiated logout",
+    "description": "Ends the session named by `id_token_hint` (an id token of this provider, even an\nexpired one) and clears the interaction cookies. With a `post_logout_redirect_uri`\nregistered for the client, the browser is sent there (with `state`); otherwise the\nanswer is a small JSON confirmation.\n",
+    "parameters": [
+     {
+      "name": "id_token_hint",
+      "in": "query",
+      "required": false,
+      "description": "An id token issued to the client.",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "post_logout_redirect_uri",
+      "in": "query",
+      "required": false,
+      "description": "Where to go afterwards; must be registered for the client.",
+      "schema": {
+       "type": "string",
+       "format": "uri"
+      }
+     },
+     {
+      "name": "client_id",
+      "in": "query",
+      "required": false,
+      "description": "The client, when no `id_token_hint` names it.",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "state",
+      "in": "query",
+      "required": false,
+      "description": "Returned unchanged on the redirect.",
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Signed out; no redirect was asked for.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "signedOut"
+         ],
+         "properties": {
+          "signedOut": {
+           "type": "boolean",
+           "enum": [
+            true
+           ]
+          }
+         }
+        }
+       }
+      }
+     },
+     "303": {
+      "description": "Signed out; back to `post_logout_redirect_uri`.",
+      "headers": {
+       "Location": {
+        "description": "The registered post-logout redirect URI, with `state`.",
+        "required": true,
+        "schema": {
+         "type": "string",
+         "format": "uri"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "`invalid_request`: the id token hint is not ours, or the redirect URI is not registered.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/OidcError"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Unexpected failure on the provider side (for example 500 `server_error`).",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/OidcError"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
   "/oidc/jwks": {
    "get": {
     "operationId": "GetJwks",
@@ -1644,6 +1855,12 @@ export const experienceSpec = {
  },
  "components": {
   "securitySchemes": {
+   "accessToken": {
+    "type": "http",
+    "scheme": "bearer",
+    "bearerFormat": "JWT",
+    "description": "An access token from `POST /oidc/token`."
+   },
    "interactionCookie": {
     "type": "apiKey",
     "in": "cookie",
@@ -3197,6 +3414,71 @@ export const experienceSpec = {
      },
      "y": {
       "type": "string"
+     }
+    },
+    "additionalProperties": true
+   },
+   "RevocationRequest": {
+    "type": "object",
+    "required": [
+     "token",
+     "client_id"
+    ],
+    "properties": {
+     "token": {
+      "type": "string"
+     },
+     "token_type_hint": {
+      "type": "string",
+      "enum": [
+       "refresh_token",
+       "access_token"
+      ]
+     },
+     "client_id": {
+      "type": "string"
+     }
+    }
+   },
+   "UserInfo": {
+    "type": "object",
+    "required": [
+     "sub"
+    ],
+    "properties": {
+     "sub": {
+      "type": "string",
+      "description": "The user's id."
+     },
+     "username": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "name": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "email": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "email_verified": {
+      "type": "boolean"
+     },
+     "phone_number": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "phone_number_verified": {
+      "type": "boolean"
      }
     },
     "additionalProperties": true

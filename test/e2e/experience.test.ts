@@ -11,8 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../mocks/demo-users'
 import { createVirtualAuthenticator } from '../../mocks/webauthn/virtual-authenticator'
 import { controlClient, type ControlClient } from '../support/control'
-import { CLIENT_ID, REDIRECT_URI, startSession, storeCookies, type ExperienceSession } from '../support/experience-client'
-import { assertMatchesExperienceSpec } from '../support/experience-spec'
+import { CLIENT_ID, pageSession, REDIRECT_URI, type ExperienceSession } from '../support/experience-client'
 import { spawnMock, type SpawnedMock } from '../support/spawn-mock'
 import { totp } from '../support/totp'
 
@@ -51,13 +50,8 @@ async function authorize(): Promise<{ page: ExperienceSession; verifier: string;
     code_challenge_method: 'S256',
     prompt: 'consent',
   }).toString()
-  const response = await fetch(url, { redirect: 'manual' })
-  expect(response.status).toBe(303)
-  // The page is our test code; it reuses the cookies of this very authorization request.
-  const page = await startSession(mock.url)
-  page.cookies.clear()
-  storeCookies(page.cookies, response)
-  await assertMatchesExperienceSpec('GET', url.toString(), response)
+  // The page is our test code; it keeps the cookies of this very authorization request.
+  const page = await pageSession(mock.url, url.toString(), { verifier, state })
   return { page, verifier, state }
 }
 

@@ -68,13 +68,17 @@ export async function startSession(base: string, extra: Record<string, string> =
     code_challenge_method: 'S256',
     ...extra,
   })
-  const url = `${base}/oidc/auth?${params}`
-  const response = await fetch(url, { redirect: 'manual' })
+  return pageSession(base, `${base}/oidc/auth?${params}`, { verifier, state })
+}
+
+/** Follows an authorization URL (built by any client) and keeps the cookies it sets, as the sign-in page would have them. */
+export async function pageSession(base: string, authorizationUrl: string, pkce: { verifier: string; state: string }): Promise<ExperienceSession> {
+  const { verifier, state } = pkce
+  const response = await fetch(authorizationUrl, { redirect: 'manual' })
   const jar = new Map<string, string>()
   storeCookies(jar, response)
-  const started = await assertMatchesExperienceSpec('GET', url, response)
+  const started = await assertMatchesExperienceSpec('GET', authorizationUrl, response)
   expect(started.status).toBe(303)
-
   const session: ExperienceSession = {
     base,
     verifier,

@@ -25,9 +25,10 @@ import { profileHandlers } from './handlers/profile'
 import { verificationHandlers } from './handlers/verification'
 import { webAuthnHandlers } from './handlers/webauthn'
 import { liveInteraction } from './interaction'
-import { authorize, resume } from './oidc/authorize'
+import { authorize, resume, SIGN_IN_PATH } from './oidc/authorize'
 import { discovery, endSession, jwks, OIDC_PATHS, userinfo } from './oidc/provider'
 import { exchangeToken, revokeToken } from './oidc/token'
+import { signInPage } from './sign-in-page'
 import { experienceValidator } from './validator'
 
 const handlers: Record<string, ExperienceHandler> = {
@@ -98,6 +99,9 @@ function decodeURIComponentSafe(text: string): string {
 }
 
 export async function handleExperienceRequest(context: RequestContext): Promise<Response> {
+  if (context.url.pathname === SIGN_IN_PATH) {
+    return context.request.method === 'GET' || context.request.method === 'HEAD' ? signInPage() : json({ code: 'method_not_allowed', message: 'Method not allowed.' }, 405, { allow: 'GET' })
+  }
   try {
     return await (context.url.pathname.startsWith('/oidc/') ? handleOidc(context) : handleExperience(context))
   } catch (error) {
@@ -112,7 +116,7 @@ export async function handleExperienceRequest(context: RequestContext): Promise<
 
 export const experienceSurface: Surface = {
   name: 'experience',
-  owns: (url) => url.pathname === '/api/experience' || url.pathname.startsWith('/api/experience/') || url.pathname.startsWith('/oidc/'),
+  owns: (url) => url.pathname === SIGN_IN_PATH || url.pathname === '/api/experience' || url.pathname.startsWith('/api/experience/') || url.pathname.startsWith('/oidc/'),
   handle: handleExperienceRequest,
 }
 

@@ -671,6 +671,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oidc/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OpenID Connect userinfo
+         * @description The claims of the signed-in user that the granted scopes allow (`profile`: `username`,
+         *     `name`; `email`; `phone`), for a bearer access token from `ExchangeToken` (also one
+         *     obtained with a refresh token).
+         */
+        get: operations["GetUserInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/session/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * RP-initiated logout
+         * @description Ends the session named by `id_token_hint` (an id token of this provider, even an
+         *     expired one) and clears the interaction cookies. With a `post_logout_redirect_uri`
+         *     registered for the client, the browser is sent there (with `state`); otherwise the
+         *     answer is a small JSON confirmation.
+         */
+        get: operations["EndSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/oidc/token": {
         parameters: {
             query?: never;
@@ -686,6 +731,28 @@ export interface paths {
          *     Clients are public: they identify themselves with `client_id` and do not authenticate.
          */
         post: operations["ExchangeToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/token/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OAuth 2.0 token revocation (RFC 7009)
+         * @description Revokes a refresh token or an access token of the client. Revoking either ends the whole
+         *     session it belongs to, so a sign-out revokes every token of the device at once. Unknown
+         *     or already revoked tokens are answered 200 as well, as RFC 7009 asks.
+         */
+        post: operations["RevokeToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -908,6 +975,12 @@ export interface components {
         };
         /** @enum {string} */
         ResidentKeyRequirement: "discouraged" | "preferred" | "required";
+        RevocationRequest: {
+            client_id: string;
+            token: string;
+            /** @enum {string} */
+            token_type_hint?: "refresh_token" | "access_token";
+        };
         /** @description An identifier an existing account can be found by. */
         SignInIdentifier: {
             /** @enum {string} */
@@ -979,6 +1052,18 @@ export interface components {
              */
             secretQrCode: string;
             verificationId: components["schemas"]["VerificationId"];
+        };
+        UserInfo: {
+            email?: string | null;
+            email_verified?: boolean;
+            name?: string | null;
+            phone_number?: string | null;
+            phone_number_verified?: boolean;
+            /** @description The user's id. */
+            sub: string;
+            username?: string | null;
+        } & {
+            [key: string]: unknown;
         };
         /** @description Starts with a letter or underscore, followed by letters, digits or underscores. */
         Username: string;
@@ -2178,7 +2263,19 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationIdResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /**
+             * @description `session.verification_blocked_too_many_attempts` – too many codes were sent for this
+             *     identifier, from this client or to this address in a short time (Portcullis's
+             *     throttle; retry later). Also `guard.invalid_input` and `session.not_found`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: components["responses"]["InteractionNotFound"];
             501: components["responses"]["CodeConnectorMissing"];
         };
@@ -2209,7 +2306,8 @@ export interface operations {
              * @description The code was not accepted:
              *     * `verification_code.code_mismatch` – wrong code;
              *     * `verification_code.expired` – older than 10 minutes;
-             *     * `verification_code.exceed_max_try` – the attempt budget is used up;
+             *     * `verification_code.exceed_max_try` – the attempt budget is used up (the code's own
+             *       10 tries, or the account's budget of wrong codes, so a re-send buys no guesses);
              *     * `verification_code.email_mismatch` / `verification_code.phone_mismatch` – the
              *       identifier differs from the one the code was sent to.
              *
@@ -2538,6 +2636,103 @@ export interface operations {
             };
         };
     };
+    GetUserInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's claims; `sub` is the user's id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserInfo"];
+                };
+            };
+            /** @description `invalid_token`: missing, expired or revoked access token (also named in `WWW-Authenticate`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcError"];
+                };
+            };
+            /** @description Unexpected failure on the provider side (for example 500 `server_error`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcError"];
+                };
+            };
+        };
+    };
+    EndSession: {
+        parameters: {
+            query?: {
+                /** @description The client, when no `id_token_hint` names it. */
+                client_id?: string;
+                /** @description An id token issued to the client. */
+                id_token_hint?: string;
+                /** @description Where to go afterwards; must be registered for the client. */
+                post_logout_redirect_uri?: string;
+                /** @description Returned unchanged on the redirect. */
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; no redirect was asked for. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        signedOut: true;
+                    };
+                };
+            };
+            /** @description Signed out; back to `post_logout_redirect_uri`. */
+            303: {
+                headers: {
+                    /** @description The registered post-logout redirect URI, with `state`. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_request`: the id token hint is not ours, or the redirect URI is not registered. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcError"];
+                };
+            };
+            /** @description Unexpected failure on the provider side (for example 500 `server_error`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcError"];
+                };
+            };
+        };
+    };
     ExchangeToken: {
         parameters: {
             query?: never;
@@ -2574,6 +2769,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OidcTokenError"];
+                };
+            };
+            /** @description Unexpected failure on the provider side (for example 500 `server_error`). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcError"];
+                };
+            };
+        };
+    };
+    RevokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["RevocationRequest"];
+            };
+        };
+        responses: {
+            /** @description Revoked (or nothing to revoke). No body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_request` (no token, not form-encoded) or `invalid_client` (unknown `client_id`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcError"];
                 };
             };
             /** @description Unexpected failure on the provider side (for example 500 `server_error`). */

@@ -46,6 +46,36 @@ describe('verification codes', () => {
     expectError(await verify(s, 'email', user.email!, sent.body.verificationId, code), 400, 'verification_code.exceed_max_try')
   })
 
+  it('a re-send buys no guesses: wrong codes count against the identifier across records', async () => {
+    const user = await createUser(mock)
+    const s = await interaction('SignIn')
+    let guesses = 0
+    for (let round = 0; round < 3; round++) {
+      const sent = await send(s, 'email', user.email!)
+      const code = await latestCode(user.email!)
+      const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0')
+      for (let i = 0; i < 10; i++) {
+        const r = await verify(s, 'email', user.email!, sent.body.verificationId, wrong)
+        if (r.body.code === 'verification_code.exceed_max_try') break
+        guesses += 1
+      }
+      if (round === 2) expectError(await verify(s, 'email', user.email!, sent.body.verificationId, code), 400, 'verification_code.exceed_max_try')
+    }
+    expect(guesses).toBeLessThanOrEqual(20)
+  })
+
+  it('throttles sends to one address: the sixth in an hour is blocked', async () => {
+    const s = await interaction('SignIn')
+    for (let i = 0; i < 5; i++) expectOk(await send(s, 'email', 'flood@example.com'))
+    const blocked = await send(s, 'email', 'flood@example.com')
+    expectError(blocked, 400, 'session.verification_blocked_too_many_attempts')
+    expect(await control.outbox({ to: 'flood@example.com' })).toHaveLength(5)
+    await control.advanceClock(3600_000)
+    // The interaction itself has expired by now (one hour), so the page starts again.
+    expectError(await send(s, 'email', 'flood@example.com'), 400, 'session.not_found')
+    expectOk(await send(await interaction('SignIn'), 'email', 'flood@example.com'))
+  })
+
   it('expires after 10 minutes on the mock clock', async () => {
     const user = await createUser(mock)
     const s = await interaction('SignIn')

@@ -60,7 +60,8 @@ export async function interaction(event: 'SignIn' | 'Register' | 'ForgotPassword
 /** Password record + identification for an existing user. */
 export async function identifiedByPassword(user: User, password = PASSWORD): Promise<ExperienceSession> {
   const s = await interaction('SignIn')
-  const v = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: user.email }, password })
+  const identifier = user.email ? { type: 'email', value: user.email } : { type: 'username', value: user.username }
+  const v = await s.call('POST', '/api/experience/verification/password', { identifier, password })
   expectOk(v)
   expectOk(await s.call('POST', '/api/experience/identification', { verificationId: v.body.verificationId }), 204)
   return s

@@ -7,6 +7,7 @@
 import { json } from '../../../control/json'
 import { randomBase64Url } from '../../../state/random'
 import type { BackendState } from '../../../state/types'
+import { setBounded } from '../bounded'
 import { body, experienceOf, type ExperienceCall, type ExperienceHandler } from '../call'
 import { fail, guardError } from '../errors'
 import { ssoConnectorsFor } from '../policy'
@@ -106,7 +107,7 @@ export function mockConnectorAuthorize(state: BackendState, url: URL, connectorI
     return json({ error: 'invalid_request', error_description: 'unknown connector, or missing state / redirect_uri' }, 400)
   }
   const code = randomBase64Url(24)
-  connectorCodes(state).set(code, { connectorId, kind, identity: identityOf(state, connectorId), expiresAt: state.clock.now() + CONNECTOR_CODE_TTL_MS })
+  setBounded(connectorCodes(state), code, { connectorId, kind, identity: identityOf(state, connectorId), expiresAt: state.clock.now() + CONNECTOR_CODE_TTL_MS })
   target.searchParams.set('code', code)
   target.searchParams.set('state', oauthState)
   return new Response(null, { status: 303, headers: { location: target.toString(), 'cache-control': 'no-store' } })

@@ -57,6 +57,9 @@ export const verificationHandlers: Record<string, ExperienceHandler> = {
     const experience = experienceOf(call)
     const { identifier, interactionEvent } = body<{ identifier: CodeIdentifier; interactionEvent: InteractionEvent }>(call)
     assertConnector(call, identifier.type)
+    // Sends are throttled per identifier, per client and per destination (config.limits.codeSends).
+    const sends = state.limits.take('codeSends', { account: identifier.value, destination: identifier.value, client: clientOf(call.context.request) })
+    if (!sends.ok) fail(400, 'session.verification_blocked_too_many_attempts', { interpolation: { relativeTime: relativeTime(sends.retryAfterMs) } })
     const type = identifier.type === 'email' ? 'EmailVerificationCode' : 'PhoneVerificationCode'
     const previous = experience.records.get(type)
     if (previous?.type === type) state.codes.revoke(previous.codeKey)
@@ -85,10 +88,15 @@ export const verificationHandlers: Record<string, ExperienceHandler> = {
     const sameIdentifier = identifier.type === record.identifier.type && identifier.value.toLowerCase() === record.identifier.value.toLowerCase()
     if (!sameIdentifier) fail(400, record.type === 'EmailVerificationCode' ? 'verification_code.email_mismatch' : 'verification_code.phone_mismatch')
     if (record.verified) return verified(record)
+    // Wrong codes also count against the identifier and the client (config.limits.codeFailures),
+    // so replacing the code with a new send buys no extra guesses.
+    const guesses = state.limits.take('codeFailures', { account: record.identifier.value, client: clientOf(call.context.request) })
+    if (!guesses.ok) fail(400, 'verification_code.exceed_max_try')
     const checked = state.codes.check(record.codeKey, code)
     if (checked.result === 'expired') fail(400, 'verification_code.expired')
     if (checked.result === 'exhausted') fail(400, 'verification_code.exceed_max_try')
     if (checked.result !== 'ok') fail(400, 'verification_code.code_mismatch')
+    guesses.release()
     record.verified = true
     return verified(record)
   },

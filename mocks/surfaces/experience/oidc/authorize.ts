@@ -8,6 +8,7 @@ import type { BackendState } from '../../../state/types'
 import { clearedInteractionCookies, interactionCookies, readSignedCookie, RESUME_COOKIE } from '../cookies'
 import { oidcError } from '../errors'
 import { INTERACTION_TTL_SECONDS, interactions, liveInteraction, type Interaction } from '../interaction'
+import { setBounded } from '../bounded'
 import { clientById } from './clients'
 import { issueAuthorizationCode } from './codes'
 
@@ -73,7 +74,7 @@ export async function authorize(state: BackendState, url: URL): Promise<Response
     experience: null,
     result: null,
   }
-  interactions(state).set(uid, interaction)
+  setBounded(interactions(state), uid, interaction)
   return redirect(SIGN_IN_PATH, await interactionCookies(state, uid, INTERACTION_TTL_SECONDS))
 }
 

@@ -1,6 +1,7 @@
 /** Authorization codes: single use, one minute, bound to client, redirect URI and PKCE challenge. */
 import { randomBase64Url } from '../../../state/random'
 import type { BackendState, Millis } from '../../../state/types'
+import { setBounded } from '../bounded'
 import type { AuthorizationRequest, LoginResult } from '../interaction'
 
 export const AUTHORIZATION_CODE_TTL_MS = 60_000
@@ -17,6 +18,6 @@ export const authorizationCodes = (state: BackendState) => state.scratch('experi
 
 export function issueAuthorizationCode(state: BackendState, request: AuthorizationRequest, result: LoginResult): string {
   const code = randomBase64Url(32)
-  authorizationCodes(state).set(code, { request, result, expiresAt: state.clock.now() + AUTHORIZATION_CODE_TTL_MS, sessionId: null })
+  setBounded(authorizationCodes(state), code, { request, result, expiresAt: state.clock.now() + AUTHORIZATION_CODE_TTL_MS, sessionId: null })
   return code
 }

@@ -7,6 +7,7 @@ import { timingSafeEqual } from '../../../state/constant-time'
 import { toBase64Url } from '../../../state/bytes'
 import type { BackendState, SessionRecord, User } from '../../../state/types'
 import { readBodyText, mediaTypeOf } from '../../../validation'
+import { setBounded } from '../bounded'
 import { oidcError } from '../errors'
 import { issuerOf } from './authorize'
 import { clientById, type OidcClient } from './clients'
@@ -102,7 +103,7 @@ async function authorizationCodeGrant(state: BackendState, origin: string, clien
   const session = state.tokens.startSession({ userId: user.id, surface: 'experience', amr: stored.result.amr })
   stored.sessionId = session.id
   const info: OidcSession = { clientId: client.id, scopes: stored.request.scopes, authTime: stored.result.authTime, amr: stored.result.amr }
-  oidcSessions(state).set(session.id, info)
+  setBounded(oidcSessions(state), session.id, info)
   const refreshToken = info.scopes.includes('offline_access') ? state.tokens.issueRefreshToken(session, state.config.experience.refreshTokenTtlSeconds).token : undefined
   return tokenResponse(state, origin, client, session, info, user, { nonce: stored.request.nonce, ...(refreshToken ? { refreshToken } : {}) })
 }

@@ -1,0 +1,114 @@
+/** The documented statuses and codes the flow suites do not reach on their way. */
+import { describe, expect, it } from 'vitest'
+import { DEMO_PASSWORD } from '../../../mocks/demo-users'
+import { interactions } from '../../../mocks/surfaces/experience/interaction'
+import { MAX_ENTRIES } from '../../../mocks/surfaces/experience/bounded'
+import { control, createUser, expectError, expectOk, identifiedByPassword, interaction, latestCode, PASSWORD, session, useExperienceMock } from './helpers'
+
+const mock = useExperienceMock()
+const otherId = 'q'.repeat(21)
+
+async function verifiedCode(s: Awaited<ReturnType<typeof interaction>>, email: string, event = 'SignIn'): Promise<string> {
+  const sent = await s.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'email', value: email }, interactionEvent: event })
+  expectOk(await s.call('POST', '/api/experience/verification/verification-code/verify', { identifier: { type: 'email', value: email }, verificationId: sent.body.verificationId, code: await latestCode(email) }))
+  return sent.body.verificationId
+}
+
+describe('interaction events and identification', () => {
+  it('refuses switching into or out of ForgotPassword', async () => {
+    const signIn = await interaction('SignIn')
+    expectError(await signIn.call('PUT', '/api/experience/interaction-event', { interactionEvent: 'ForgotPassword' }), 400, 'session.not_supported_for_forgot_password')
+    const forgot = await interaction('ForgotPassword')
+    expectError(await forgot.call('PUT', '/api/experience/interaction-event', { interactionEvent: 'SignIn' }), 400, 'session.not_supported_for_forgot_password')
+  })
+
+  it('identification: unknown id 404, unverified record 400, suspended 401, another user 409', async () => {
+    const user = await createUser(mock)
+    const s = await interaction('SignIn')
+    expectError(await s.call('POST', '/api/experience/identification', { verificationId: otherId }), 404, 'session.verification_session_not_found')
+    const sent = await s.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'email', value: user.email }, interactionEvent: 'SignIn' })
+    expectError(await s.call('POST', '/api/experience/identification', { verificationId: sent.body.verificationId }), 400, 'session.verification_failed')
+    const password = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: user.email }, password: PASSWORD })
+    expectOk(await s.call('POST', '/api/experience/identification', { verificationId: password.body.verificationId }), 204)
+    const carol = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: 'carol' }, password: DEMO_PASSWORD })
+    expectError(await s.call('POST', '/api/experience/identification', { verificationId: carol.body.verificationId }), 409, 'session.identity_conflict')
+
+    const suspended = await createUser(mock, { suspended: true })
+    const t = await interaction('SignIn')
+    // A suspended account is refused once the password is right (a wrong one stays 422).
+    expectError(await t.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: suspended.email }, password: 'wrong-password' }), 422, 'session.invalid_credentials')
+    expectError(await t.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: suspended.email }, password: PASSWORD }), 401, 'user.suspended')
+    const code = await verifiedCode(t, suspended.email!)
+    expectError(await t.call('POST', '/api/experience/identification', { verificationId: code }), 401, 'user.suspended')
+  })
+
+  it('registering a phone another account owns is user.phone_already_in_use', async () => {
+    const owner = await createUser(mock, { phone: '+34622333444' })
+    const s = await interaction('Register')
+    const sent = await s.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'phone', value: owner.phone }, interactionEvent: 'Register' })
+    expectOk(await s.call('POST', '/api/experience/verification/verification-code/verify', { identifier: { type: 'phone', value: owner.phone }, verificationId: sent.body.verificationId, code: await latestCode(owner.phone!) }))
+    expectError(await s.call('POST', '/api/experience/identification', { verificationId: sent.body.verificationId }), 422, 'user.phone_already_in_use')
+  })
+})
+
+describe('profile', () => {
+  it('refuses an unverified record, identifiers other accounts own, and SSO domains; SignIn needs MFA first', async () => {
+    await control.setConfig({ experience: { mfa: { factors: [] }, connectors: { sso: ['corp'] }, ssoDomains: { 'corp.test': ['corp'] }, signUp: { identifiers: ['email', 'phone'] } } })
+    const other = await createUser(mock, { phone: '+34633444555' })
+    const user = await createUser(mock, { email: null, phone: null, username: 'no_contact' })
+    const s = await identifiedByPassword(user)
+    const unverified = await s.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'email', value: 'fresh@corp.test' }, interactionEvent: 'SignIn' })
+    expectError(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: unverified.body.verificationId }), 400, 'session.verification_failed')
+    expectError(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: await verifiedCode(s, 'fresh@corp.test') }), 422, 'session.sso_enabled')
+    expectError(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: await verifiedCode(s, other.email!) }), 422, 'user.email_already_in_use')
+    const phone = await s.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'phone', value: other.phone }, interactionEvent: 'SignIn' })
+    await s.call('POST', '/api/experience/verification/verification-code/verify', { identifier: { type: 'phone', value: other.phone }, verificationId: phone.body.verificationId, code: await latestCode(other.phone!) })
+    expectError(await s.call('POST', '/api/experience/profile', { type: 'phone', verificationId: phone.body.verificationId }), 422, 'user.phone_already_in_use')
+    expectError(await s.call('POST', '/api/experience/submit'), 422, 'user.missing_profile')
+
+    const carol = await interaction('SignIn')
+    const v = await carol.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: 'carol' }, password: DEMO_PASSWORD })
+    await carol.call('POST', '/api/experience/identification', { verificationId: v.body.verificationId })
+    await control.setConfig({ experience: { mfa: { factors: ['Totp'] } } })
+    expectError(await carol.call('POST', '/api/experience/profile', { type: 'username', value: 'whatever' }), 403, 'session.mfa.require_mfa_verification')
+    expectError(await carol.call('POST', '/api/experience/profile/mfa', { type: 'Totp', verificationId: otherId }), 403, 'session.mfa.require_mfa_verification')
+  })
+
+  it('a social identity linked to another account is user.identity_already_in_use', async () => {
+    await control.setConfig({ experience: { mfa: { factors: [] }, connectorIdentities: { github: { id: 'gh-taken' } } } })
+    const owner = await createUser(mock)
+    mock.state.users.update(owner.id, { identities: { github: 'gh-taken' } })
+    const user = await createUser(mock)
+    const s = await identifiedByPassword(user)
+    const started = await s.call('POST', '/api/experience/verification/social/github/authorization-uri', { state: 's1', redirectUri: 'http://localhost:5173/cb' })
+    const back = new URL((await fetch(started.body.authorizationUri, { redirect: 'manual' })).headers.get('location')!)
+    expectOk(await s.call('POST', '/api/experience/verification/social/github/verify', { verificationId: started.body.verificationId, connectorData: Object.fromEntries(back.searchParams) }))
+    expectError(await s.call('POST', '/api/experience/profile', { type: 'social', verificationId: started.body.verificationId }), 422, 'user.identity_already_in_use')
+  })
+})
+
+describe('MFA records', () => {
+  it('binding an unknown record is 404; a registration record cannot answer an assertion and vice versa', async () => {
+    const user = await createUser(mock)
+    const s = await identifiedByPassword(user)
+    expectError(await s.call('POST', '/api/experience/profile/mfa', { type: 'Totp', verificationId: otherId }), 404, 'session.verification_session_not_found')
+    const registration = await s.call('POST', '/api/experience/verification/web-authn/registration')
+    const assertion = { type: 'WebAuthn', id: 'x', rawId: 'x', response: { clientDataJSON: 'x', authenticatorData: 'x', signature: 'x' }, clientExtensionResults: {} }
+    expectError(await s.call('POST', '/api/experience/verification/web-authn/authentication/verify', { verificationId: registration.body.verificationId, payload: assertion }), 400, 'session.mfa.pending_info_not_found')
+    expectError(await s.call('POST', '/api/experience/verification/web-authn/authentication/verify', { verificationId: otherId, payload: assertion }), 404, 'session.verification_session_not_found')
+    expectError(await s.call('POST', '/api/experience/profile/mfa', { type: 'WebAuthn', verificationId: registration.body.verificationId }), 400, 'session.verification_failed')
+  })
+})
+
+describe('bounded state', () => {
+  it('keeps at most MAX_ENTRIES parked interactions: the oldest is dropped, its cookies stop working', async () => {
+    const first = await session()
+    const map = interactions(mock.state)
+    const filler = [...map.values()][0]!
+    for (let i = map.size; i < MAX_ENTRIES; i++) map.set(`filler-${i}`, { ...filler, uid: `filler-${i}` })
+    expect(map.size).toBe(MAX_ENTRIES)
+    await session()
+    expect(map.size).toBe(MAX_ENTRIES)
+    expectError(await first.call('PUT', '/api/experience', { interactionEvent: 'SignIn' }), 400, 'session.not_found')
+  })
+})
