@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw'
 import type { Backend } from './backend'
+import { keepPageCookies, lostCookies } from './set-cookies'
 
 /**
  * Path patterns the backend may answer, origin-agnostic (`*​/...`) so the same handlers serve
@@ -43,10 +44,17 @@ export function routeRegExp(pattern: string): RegExp {
 /** msw `http` handlers delegating to the backend; a network-error fault becomes `HttpResponse.error()`. */
 export function createHandlers(backend: Backend): MockHandler[] {
   return MOCK_ROUTE_PATTERNS.map((pattern) =>
-    http.all(routeRegExp(pattern), async ({ request }) => {
+    http.all(routeRegExp(pattern), async ({ request, cookies }) => {
+      keepPageCookies(request, cookies)
       const response = await backend.handle(request)
       if (!response) return undefined
-      return response.type === 'error' ? HttpResponse.error() : response
+      if (response.type === 'error') return HttpResponse.error()
+      const lost = lostCookies(response)
+      if (!lost.length) return response
+      // In a page: msw's HttpResponse puts them in document.cookie and its cookie store.
+      const headers = new Headers(response.headers)
+      for (const cookie of lost) headers.append('set-cookie', cookie)
+      return new HttpResponse(response.body, { status: response.status, statusText: response.statusText, headers })
     }),
   )
 }

@@ -4,6 +4,7 @@
  * or mixed with another interaction's signature, is simply not recognised.
  */
 import { parse as parseCookieHeader, serialize } from 'cookie'
+import { cookieHeader } from '../../set-cookies'
 import { timingSafeEqual } from '../../state/constant-time'
 import { toBase64Url } from '../../state/bytes'
 import { randomBytes } from '../../state/random'
@@ -32,7 +33,7 @@ async function sign(state: BackendState, name: string, value: string): Promise<s
 
 /** The cookie `name`'s value when its `.sig` cookie matches; null when absent or tampered with. */
 export async function readSignedCookie(state: BackendState, request: Request, name: string): Promise<string | null> {
-  const header = request.headers.get('cookie')
+  const header = cookieHeader(request)
   if (!header) return null
   let cookies: Record<string, string | undefined>
   try {

@@ -2,6 +2,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { json } from '../../../control/json'
 import type { BackendState } from '../../../state/types'
+import { responseWithCookies } from '../../../set-cookies'
 import { clearedInteractionCookies } from '../cookies'
 import { oidcError } from '../errors'
 import { issuerOf, SUPPORTED_SCOPES } from './authorize'
@@ -90,7 +91,6 @@ export async function endSession(state: BackendState, url: URL): Promise<Respons
     }
   }
   const headers = new Headers({ 'cache-control': 'no-store' })
-  for (const cookie of clearedInteractionCookies()) headers.append('set-cookie', cookie)
   const target = params.get('post_logout_redirect_uri')
   if (target) {
     const client = clientById(clientId)
@@ -99,8 +99,8 @@ export async function endSession(state: BackendState, url: URL): Promise<Respons
     const logoutState = params.get('state')
     if (logoutState) location.searchParams.set('state', logoutState)
     headers.set('location', location.toString())
-    return new Response(null, { status: 303, headers })
+    return responseWithCookies(null, { status: 303, headers }, clearedInteractionCookies())
   }
   headers.set('content-type', 'application/json; charset=utf-8')
-  return new Response(JSON.stringify({ signedOut: true }), { status: 200, headers })
+  return responseWithCookies(JSON.stringify({ signedOut: true }), { status: 200, headers }, clearedInteractionCookies())
 }
