@@ -127,14 +127,14 @@ describe('e2e: AuthClient + experienceApi over HTTP', () => {
     const options = describeStep(enrol)
     if (options.kind !== 'bind_mfa' || options.enrolling !== 'webauthn') throw new Error('no WebAuthn enrolment')
     expect(options.webauthn.rp.id).toBe(new URL(mock.url).hostname)
-    expect(await enrol.verify(await authenticator.register(options.webauthn as never))).toMatchObject({ status: 'signedIn' })
+    expect(await enrol.verify(await authenticator.register(options.webauthn))).toMatchObject({ status: 'signedIn' })
 
     const auth = client()
     const challenge = challengeOf(await auth.signIn({ username: 'alice', password: DEMO_PASSWORD }))
     expect(challenge.methods).toEqual(['webauthn'])
     const request = describeStep(challenge)
     if (request.kind !== 'sign_in_2fa' || !request.webauthn) throw new Error('no WebAuthn options')
-    expect(await challenge.verify(await authenticator.authenticate(request.webauthn as never))).toMatchObject({ status: 'signedIn' })
+    expect(await challenge.verify(await authenticator.authenticate(request.webauthn))).toMatchObject({ status: 'signedIn' })
     expect(authenticator.credentials[0]!.signCount).toBe(1)
   })
 

@@ -132,7 +132,7 @@ describe('experienceApi: second factors are challenges', () => {
     const enrol = challengeOf(await prompt.verify('webauthn'))
     const step = describeStep(enrol)
     if (step.kind !== 'bind_mfa' || step.enrolling !== 'webauthn') throw new Error(`unexpected step ${JSON.stringify(step)}`)
-    expect(await enrol.verify(await authenticator.register(step.webauthn as never))).toMatchObject({ status: 'signedIn' })
+    expect(await enrol.verify(await authenticator.register(step.webauthn))).toMatchObject({ status: 'signedIn' })
     const listed = ((await (await fetch(`${BASE}/__mock/users`)).json()) as { users: Array<{ id: string; webAuthnCredentials: number }> }).users
     expect(listed.find((u) => u.id === user.id)?.webAuthnCredentials).toBe(1)
 
@@ -143,10 +143,10 @@ describe('experienceApi: second factors are challenges', () => {
     if (request.kind !== 'sign_in_2fa' || !request.webauthn) throw new Error('no WebAuthn options')
     // A credential for another challenge (a replay) is refused; the challenge stays open.
     await challenge.resend()
-    await expect(challenge.verify(await authenticator.authenticate(request.webauthn as never))).rejects.toMatchObject({ code: 'invalid_code', kind: 'challenge' })
+    await expect(challenge.verify(await authenticator.authenticate(request.webauthn))).rejects.toMatchObject({ code: 'invalid_code', kind: 'challenge' })
     const fresh = describeStep(challenge)
     if (fresh.kind !== 'sign_in_2fa' || !fresh.webauthn) throw new Error('no WebAuthn options')
-    expect(await challenge.verify(await authenticator.authenticate(fresh.webauthn as never))).toMatchObject({ status: 'signedIn', session: { user: { id: user.id } } })
+    expect(await challenge.verify(await authenticator.authenticate(fresh.webauthn))).toMatchObject({ status: 'signedIn', session: { user: { id: user.id } } })
   })
 
   it('UserControlled: the enrolment prompt can be skipped, and is not shown again', async () => {

@@ -4,16 +4,24 @@
  * helpers (prompts, routing, env) and the React Native modules are declared, with the real
  * modules' signatures.
  */
-import { AuthClient, AuthError, appStateVisibility, type Challenge, type TokenStorage } from '../../../src/index'
+import { AuthClient, AuthError, appStateVisibility, type AuthResult, type Challenge, type TokenStorage } from '../../../src/index'
+import { createWebAuthnCredential, describeStep, experienceApi, getWebAuthnCredential, resetPassword, signUp } from '../../../src/experience'
 import { createOtpClient, otpApi } from '../../../src/otp'
 import { createPlatformClient, platformApi, UserProfileDocument } from '../../../src/platform'
 import { createAccessTokenVerifier } from '../../../src/server'
+import { createVirtualAuthenticator } from '../../../mocks/index'
 
 /* ── the app's own helpers ─────────────────────────────────────────────────────────────────── */
 declare function askForCode(prompt: { methods: readonly string[]; attemptsLeft: number | null; resend(): Promise<void> }): Promise<string | null>
 declare function showSignIn(reason: string): void
 declare const email: string
 declare const password: string
+declare function ask(prompt: string): Promise<string>
+declare function askProfile(missing: readonly string[]): Promise<{ username?: string; password?: string; email?: string; phone?: string }>
+declare function pick(methods: readonly string[]): Promise<string>
+declare function confirmSkip(): Promise<boolean>
+declare function showQrCode(dataUrl: string): void
+declare function showBackupCodes(codes: readonly string[]): void
 
 /* ── React Native modules, as @react-native-async-storage, expo-secure-store and react-native type them ── */
 declare const AsyncStorage: {
@@ -151,4 +159,60 @@ export function reactNative(): AuthClient[] {
     visibility: appStateVisibility(AppState),
   })
   return [auth, secure]
+}
+
+/** README § Quickstart: your own sign-in page on the experience API. */
+export async function experienceQuickstart(): Promise<void> {
+  const auth = new AuthClient({
+    baseUrl: 'https://auth.example.com',
+    api: experienceApi({ clientId: 'my-app', redirectUri: 'https://app.example.com/callback' }),
+  })
+
+  // Every answer may lead to another step: loop until signed in.
+  async function finish(result: AuthResult): Promise<void> {
+    while (result.status === 'challenge') {
+      const { challenge } = result
+      const step = describeStep(challenge)
+      switch (step.kind) {
+        case 'sign_in_code': // a code went to step.to (email or SMS)
+          result = await challenge.verify(await ask(`Code sent to ${step.to}`))
+          break
+        case 'sign_in_2fa': // the account's factors: step.methods ⊂ totp, webauthn, backup_code
+          result = step.webauthn
+            ? await challenge.verify(await getWebAuthnCredential(challenge)) // navigator.credentials.get()
+            : await challenge.verify(await ask('Authenticator or backup code')) // 6 digits: TOTP; longer: a backup code
+          break
+        case 'missing_profile': // fields the sign-up settings require, e.g. ['username', 'password']
+          result = await challenge.verify(await askProfile(step.missing)) // { username?, password?, email?, phone? }
+          break
+        case 'bind_mfa':
+          if (step.enrolling === null) {
+            // Pick a factor to enrol (or skip, when the policy allows it)
+            result = await challenge.verify(step.skippable && (await confirmSkip()) ? { skip: true } : await pick(step.methods))
+          } else if (step.enrolling === 'totp') {
+            showQrCode(step.qrCode) // data: URL of the otpauth:// QR code (step.secret for manual entry)
+            result = await challenge.verify(await ask('Code from your authenticator app'))
+          } else if (step.enrolling === 'webauthn') {
+            result = await challenge.verify(await createWebAuthnCredential(challenge)) // navigator.credentials.create()
+          } else {
+            showBackupCodes(step.codes)
+            result = await challenge.verify({}) // kept: finish
+          }
+          break
+        default:
+          return
+      }
+    }
+  }
+
+  await finish(await auth.signIn({ identifier: 'carol', password })) // or { email } / { phone } alone: a one-time code
+  await finish(await signUp(auth, { email })) // a new account: code, then whatever the backend requires
+  await finish(await resetPassword(auth, { email })) // code, then { password }; ends 'verified': sign in next
+}
+
+/** README § The experience surface: a WebAuthn ceremony in Node with the virtual authenticator. */
+export async function virtualAuthenticatorExample(challenge: Challenge): Promise<void> {
+  const authenticator = createVirtualAuthenticator({ origin: 'http://mock.test' }) // the origin the mock serves
+  const enrol = describeStep(challenge) // a bind_mfa step enrolling webauthn
+  if (enrol.kind === 'bind_mfa' && enrol.enrolling === 'webauthn') await challenge.verify(await authenticator.register(enrol.webauthn))
 }
