@@ -199,6 +199,23 @@ describe('POST /oidc/token', () => {
     expect((await get('/oidc/me', { authorization: `Bearer ${tokens.body.access_token}` })).status).toBe(401)
   })
 
+  it('echoes a nonce in the id token, and userinfo refuses another surface\'s access token', async () => {
+    await control.setConfig({ experience: { mfa: { factors: [] } } })
+    const user = await createUser(mock)
+    const s = await session({ nonce: 'n-0S6_WzA2Mj' })
+    expectOk(await s.call('PUT', '/api/experience', { interactionEvent: 'SignIn' }), 204)
+    const v = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: user.email }, password: 'correct horse battery staple' })
+    await s.call('POST', '/api/experience/identification', { verificationId: v.body.verificationId })
+    const tokens = await s.exchange(await s.resume((await s.call('POST', '/api/experience/submit')).body.redirectTo))
+    expect(decodeJwt(tokens.body.id_token).nonce).toBe('n-0S6_WzA2Mj')
+    const login = await fetch(`${BASE}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: 'correct horse battery staple' }) })
+    const { idToken } = await login.json()
+    expect((await get('/oidc/me', { authorization: `Bearer ${idToken}` })).status).toBe(401)
+    // …and the experience access token is no otp token either.
+    const otp = await fetch(`${BASE}/auth/otp/code?method=EMAIL`, { headers: { authorization: `Bearer ${tokens.body.access_token}` } })
+    expect(otp.status).toBe(401)
+  })
+
   it("refuses another surface's refresh token without spending it", async () => {
     const user = await createUser(mock)
     const login = await fetch(`${BASE}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: 'correct horse battery staple' }) })
