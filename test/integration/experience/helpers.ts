@@ -3,11 +3,11 @@
  * frozen mock clock, and sign-in pages driven through test/support/experience-client.ts (every
  * response checked against experience.yaml).
  */
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, expect } from 'vitest'
+import { expect } from 'vitest'
 import { createBackend, createMockBackend, type MockBackend } from '../../../mocks/index'
 import type { NewUser, User } from '../../../mocks/state/types'
 import { controlClient } from '../../support/control'
+import { serveMockInProcess } from '../../support/msw-mock'
 import type { ApiResult } from '../../support/experience-spec'
 import { startSession, type ExperienceSession } from '../../support/experience-client'
 import { totp } from '../../support/totp'
@@ -19,18 +19,7 @@ export const control = controlClient(BASE)
 
 /** The whole backend on a frozen clock, with a cheap password hash (this suite hashes a lot). */
 export function useExperienceMock(): MockBackend {
-  const mock = createMockBackend({ backend: createBackend({ now: MOCK_EPOCH, frozenClock: true, passwordIterations: 1000 }) })
-  const server = setupServer(...mock.handlers)
-  beforeAll(async () => {
-    server.listen({ onUnhandledRequest: 'error' })
-    await mock.ready()
-  })
-  afterEach(async () => {
-    server.resetHandlers()
-    await mock.reset()
-  })
-  afterAll(() => server.close())
-  return mock
+  return serveMockInProcess(createMockBackend({ backend: createBackend({ now: MOCK_EPOCH, frozenClock: true, passwordIterations: 1000 }) }))
 }
 
 let counter = 0
