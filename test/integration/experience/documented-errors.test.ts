@@ -3,16 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD } from '../../../mocks/demo-users'
 import { interactions } from '../../../mocks/surfaces/experience/interaction'
 import { MAX_ENTRIES } from '../../../mocks/surfaces/experience/bounded'
-import { control, createUser, expectError, expectOk, identifiedByPassword, interaction, latestCode, PASSWORD, session, useExperienceMock } from './helpers'
+import { control, createUser, expectError, expectOk, identifiedByPassword, interaction, latestCode, PASSWORD, session, useExperienceMock, verifiedEmail } from './helpers'
 
 const mock = useExperienceMock()
 const otherId = 'q'.repeat(21)
 
-async function verifiedCode(s: Awaited<ReturnType<typeof interaction>>, email: string, event = 'SignIn'): Promise<string> {
-  const sent = await s.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'email', value: email }, interactionEvent: event })
-  expectOk(await s.call('POST', '/api/experience/verification/verification-code/verify', { identifier: { type: 'email', value: email }, verificationId: sent.body.verificationId, code: await latestCode(email) }))
-  return sent.body.verificationId
-}
 
 describe('interaction events and identification', () => {
   it('refuses switching into or out of ForgotPassword', async () => {
@@ -38,7 +33,7 @@ describe('interaction events and identification', () => {
     // A suspended account is refused once the password is right (a wrong one stays 422).
     expectError(await t.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: suspended.email }, password: 'wrong-password' }), 422, 'session.invalid_credentials')
     expectError(await t.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: suspended.email }, password: PASSWORD }), 401, 'user.suspended')
-    const code = await verifiedCode(t, suspended.email!)
+    const code = await verifiedEmail(t, suspended.email!)
     expectError(await t.call('POST', '/api/experience/identification', { verificationId: code }), 401, 'user.suspended')
   })
 
@@ -59,8 +54,8 @@ describe('profile', () => {
     const s = await identifiedByPassword(user)
     const unverified = await s.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'email', value: 'fresh@corp.test' }, interactionEvent: 'SignIn' })
     expectError(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: unverified.body.verificationId }), 400, 'session.verification_failed')
-    expectError(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: await verifiedCode(s, 'fresh@corp.test') }), 422, 'session.sso_enabled')
-    expectError(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: await verifiedCode(s, other.email!) }), 422, 'user.email_already_in_use')
+    expectError(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: await verifiedEmail(s, 'fresh@corp.test') }), 422, 'session.sso_enabled')
+    expectError(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: await verifiedEmail(s, other.email!) }), 422, 'user.email_already_in_use')
     const phone = await s.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'phone', value: other.phone }, interactionEvent: 'SignIn' })
     await s.call('POST', '/api/experience/verification/verification-code/verify', { identifier: { type: 'phone', value: other.phone }, verificationId: phone.body.verificationId, code: await latestCode(other.phone!) })
     expectError(await s.call('POST', '/api/experience/profile', { type: 'phone', verificationId: phone.body.verificationId }), 422, 'user.phone_already_in_use')
@@ -134,7 +129,7 @@ describe('identifiers taken while the interaction ran', () => {
     await control.setConfig({ experience: { mfa: { factors: [] }, connectorIdentities: { google: { id: 'g-race' } } } })
     const user = await createUser(mock, { email: null })
     const s = await identifiedByPassword(user)
-    const email = await verifiedCode(s, 'race@example.com')
+    const email = await verifiedEmail(s, 'race@example.com')
     expectOk(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: email }), 204)
     await createUser(mock, { email: 'race@example.com' })
     expectError(await s.call('POST', '/api/experience/submit'), 422, 'user.email_already_in_use')
