@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../mocks/demo-users'
 import { capturePageLog, launchChromium, skipBrowserSuite, within } from '../support/browser'
 import { controlClient } from '../support/control'
-import { CLIENT_ID, REDIRECT_URI } from '../support/experience-client'
+import { REDIRECT_URI } from '../support/experience-client'
+import { authorizationRequest, discover, exchangeCode } from '../support/oidc-client'
 import { spawnMock, type SpawnedMock } from '../support/spawn-mock'
 import { totp } from '../support/totp'
 
@@ -28,22 +29,8 @@ describe.skipIf(skipBrowserSuite('browser: hosted sign-in'))('browser: the mock-
   }, 30_000)
 
   it('signs carol in with password and TOTP, and the client gets tokens for her', async () => {
-    const insecure = { [oauth.allowInsecureRequests]: true }
-    const issuer = new URL(`${mock!.url}/oidc`)
-    const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }))
-    const client: oauth.Client = { client_id: CLIENT_ID }
-    const verifier = oauth.generateRandomCodeVerifier()
-    const state = oauth.generateRandomState()
-    const authorize = new URL(as.authorization_endpoint!)
-    authorize.search = new URLSearchParams({
-      client_id: CLIENT_ID,
-      redirect_uri: REDIRECT_URI,
-      response_type: 'code',
-      scope: 'openid offline_access profile',
-      state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    }).toString()
+    const as = await discover(mock!.url)
+    const pkce = await authorizationRequest(as)
 
     const context = await browser!.newContext()
     const page = await context.newPage()
@@ -55,7 +42,7 @@ describe.skipIf(skipBrowserSuite('browser: hosted sign-in'))('browser: the mock-
       return route.fulfill({ status: 200, contentType: 'text/html', body: '<p id="done">back in the app</p>' })
     })
 
-    await page.goto(authorize.toString(), { waitUntil: 'load', timeout: 20_000 })
+    await page.goto(pkce.url.toString(), { waitUntil: 'load', timeout: 20_000 })
     expect(new URL(page.url()).pathname).toBe('/sign-in')
     await page.fill('#identifier', 'carol')
     await page.fill('#password', DEMO_PASSWORD)
@@ -67,8 +54,7 @@ describe.skipIf(skipBrowserSuite('browser: hosted sign-in'))('browser: the mock-
     await page.click('#verify')
     await within(page.waitForSelector('#done', { timeout: 15_000 }), 20_000, 'the callback', log.text)
 
-    const params = oauth.validateAuthResponse(as, client, callback!, state)
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, REDIRECT_URI, verifier, insecure))
+    const tokens = await exchangeCode(as, callback!, pkce)
     const users = (await (await fetch(`${mock!.url}/__mock/users`)).json()).users as Array<{ id: string; username: string }>
     expect(oauth.getValidatedIdTokenClaims(tokens)!.sub).toBe(users.find((u) => u.username === 'carol')!.id)
     await context.close()

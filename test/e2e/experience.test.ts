@@ -11,21 +11,20 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../mocks/demo-users'
 import { createVirtualAuthenticator } from '../../mocks/webauthn/virtual-authenticator'
 import { controlClient, type ControlClient } from '../support/control'
-import { CLIENT_ID, pageSession, REDIRECT_URI, type ExperienceSession } from '../support/experience-client'
+import { CLIENT_ID, pageSession, type ExperienceSession } from '../support/experience-client'
+import { authorizationRequest, demoClient, discover, exchangeCode, insecure } from '../support/oidc-client'
 import { spawnMock, type SpawnedMock } from '../support/spawn-mock'
 import { totp } from '../support/totp'
 
 let mock: SpawnedMock
 let control: ControlClient
 let as: oauth.AuthorizationServer
-const client: oauth.Client = { client_id: CLIENT_ID }
-const insecure = { [oauth.allowInsecureRequests]: true }
+const client = demoClient
 
 beforeAll(async () => {
   mock = await spawnMock()
   control = controlClient(mock.url)
-  const issuer = new URL(`${mock.url}/oidc`)
-  as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }))
+  as = await discover(mock.url)
 }, 30_000)
 
 beforeEach(() => control.reset())
@@ -37,19 +36,7 @@ afterAll(async () => {
 
 /** oauth4webapi builds the authorization request; the page drives the interaction it starts. */
 async function authorize(): Promise<{ page: ExperienceSession; verifier: string; state: string }> {
-  const verifier = oauth.generateRandomCodeVerifier()
-  const state = oauth.generateRandomState()
-  const url = new URL(as.authorization_endpoint!)
-  url.search = new URLSearchParams({
-    client_id: CLIENT_ID,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
-    scope: 'openid offline_access profile',
-    state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    prompt: 'consent',
-  }).toString()
+  const { url, verifier, state } = await authorizationRequest(as, { prompt: 'consent' })
   // The page is our test code; it keeps the cookies of this very authorization request.
   const page = await pageSession(mock.url, url.toString(), { verifier, state })
   return { page, verifier, state }
@@ -58,11 +45,7 @@ async function authorize(): Promise<{ page: ExperienceSession; verifier: string;
 async function finish(page: ExperienceSession, verifier: string, state: string) {
   const submitted = await page.call('POST', '/api/experience/submit')
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(200)
-  const callback = await page.resume(submitted.body.redirectTo)
-  const params = oauth.validateAuthResponse(as, client, callback, state)
-  const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, REDIRECT_URI, verifier, insecure)
-  const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { requireIdToken: true })
-  return tokens
+  return exchangeCode(as, await page.resume(submitted.body.redirectTo), { verifier, state })
 }
 
 async function verifyTokens(tokens: oauth.TokenEndpointResponse, userId: string) {

@@ -7,18 +7,12 @@
  * 1 MiB get 413 `guard.invalid_input`; `/oidc/*` routes outside the spec answer OAuth errors.
  */
 import { EXPERIENCE_MESSAGES, experienceValidator } from '../../mocks/surfaces/experience'
+import { readResponse, type ApiResult } from './otp-spec'
 
-export interface ApiResult<T = any> {
-  status: number
-  body: T
-  headers: Headers
-}
+export type { ApiResult }
 
 export async function assertMatchesExperienceSpec(method: string, url: string, response: Response): Promise<ApiResult> {
-  const text = await response.text()
-  const contentType = response.headers.get('content-type')
-  let body: unknown = text === '' ? undefined : text
-  if (text !== '' && contentType?.includes('json')) body = JSON.parse(text)
+  const { text, body, contentType } = await readResponse(response)
   const pathname = new URL(url).pathname
   const drift = (issues: unknown) => new Error(`spec drift: ${method} ${pathname} → ${response.status} ${text.slice(0, 500)}\n${JSON.stringify(issues, null, 2)}`)
   const route = experienceValidator.match(method, pathname)

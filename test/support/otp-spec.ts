@@ -12,12 +12,18 @@ export interface ApiResult<T = any> {
   headers: Headers
 }
 
-/** Reads the response, throws on spec drift, returns the parsed body. */
-export async function assertMatchesSpec(method: string, url: string, response: Response): Promise<ApiResult> {
+/** The body as text, and parsed when JSON (`undefined` when empty). */
+export async function readResponse(response: Response): Promise<{ text: string; body: unknown; contentType: string | null }> {
   const text = await response.text()
   const contentType = response.headers.get('content-type')
   let body: unknown = text === '' ? undefined : text
   if (text !== '' && contentType?.includes('json')) body = JSON.parse(text)
+  return { text, body, contentType }
+}
+
+/** Reads the response, throws on spec drift, returns the parsed body. */
+export async function assertMatchesSpec(method: string, url: string, response: Response): Promise<ApiResult> {
+  const { text, body, contentType } = await readResponse(response)
   const pathname = new URL(url).pathname
   const route = otpValidator.match(method, pathname)
   if (route.kind === 'found') {

@@ -3,16 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD } from '../../../mocks/demo-users'
 import { interactions } from '../../../mocks/surfaces/experience/interaction'
 import { MAX_ENTRIES } from '../../../mocks/surfaces/experience/bounded'
-import { control, createUser, expectError, expectOk, identifiedByPassword, interaction, latestCode, PASSWORD, session, useExperienceMock } from './helpers'
+import { control, createUser, expectError, expectOk, identifiedByPassword, interaction, latestCode, PASSWORD, session, useExperienceMock, verifiedEmail } from './helpers'
 
 const mock = useExperienceMock()
 const otherId = 'q'.repeat(21)
 
-async function verifiedCode(s: Awaited<ReturnType<typeof interaction>>, email: string, event = 'SignIn'): Promise<string> {
-  const sent = await s.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'email', value: email }, interactionEvent: event })
-  expectOk(await s.call('POST', '/api/experience/verification/verification-code/verify', { identifier: { type: 'email', value: email }, verificationId: sent.body.verificationId, code: await latestCode(email) }))
-  return sent.body.verificationId
-}
 
 describe('interaction events and identification', () => {
   it('refuses switching into or out of ForgotPassword', async () => {
@@ -38,7 +33,7 @@ describe('interaction events and identification', () => {
     // A suspended account is refused once the password is right (a wrong one stays 422).
     expectError(await t.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: suspended.email }, password: 'wrong-password' }), 422, 'session.invalid_credentials')
     expectError(await t.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: suspended.email }, password: PASSWORD }), 401, 'user.suspended')
-    const code = await verifiedCode(t, suspended.email!)
+    const code = await verifiedEmail(t, suspended.email!)
     expectError(await t.call('POST', '/api/experience/identification', { verificationId: code }), 401, 'user.suspended')
   })
 
@@ -59,8 +54,8 @@ describe('profile', () => {
     const s = await identifiedByPassword(user)
     const unverified = await s.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'email', value: 'fresh@corp.test' }, interactionEvent: 'SignIn' })
     expectError(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: unverified.body.verificationId }), 400, 'session.verification_failed')
-    expectError(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: await verifiedCode(s, 'fresh@corp.test') }), 422, 'session.sso_enabled')
-    expectError(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: await verifiedCode(s, other.email!) }), 422, 'user.email_already_in_use')
+    expectError(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: await verifiedEmail(s, 'fresh@corp.test') }), 422, 'session.sso_enabled')
+    expectError(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: await verifiedEmail(s, other.email!) }), 422, 'user.email_already_in_use')
     const phone = await s.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'phone', value: other.phone }, interactionEvent: 'SignIn' })
     await s.call('POST', '/api/experience/verification/verification-code/verify', { identifier: { type: 'phone', value: other.phone }, verificationId: phone.body.verificationId, code: await latestCode(other.phone!) })
     expectError(await s.call('POST', '/api/experience/profile', { type: 'phone', verificationId: phone.body.verificationId }), 422, 'user.phone_already_in_use')
@@ -97,6 +92,82 @@ describe('MFA records', () => {
     expectError(await s.call('POST', '/api/experience/verification/web-authn/authentication/verify', { verificationId: registration.body.verificationId, payload: assertion }), 400, 'session.mfa.pending_info_not_found')
     expectError(await s.call('POST', '/api/experience/verification/web-authn/authentication/verify', { verificationId: otherId, payload: assertion }), 404, 'session.verification_session_not_found')
     expectError(await s.call('POST', '/api/experience/profile/mfa', { type: 'WebAuthn', verificationId: registration.body.verificationId }), 400, 'session.verification_failed')
+  })
+})
+
+describe('identifiers taken while the interaction ran', () => {
+  it('identification and submit re-check uniqueness (username, email, phone, social identity)', async () => {
+    await control.setConfig({ experience: { mfa: { factors: [] }, signUp: { identifiers: ['username'], password: true } } })
+    const r = await interaction('Register')
+    const staged = await r.call('POST', '/api/experience/verification/new-password-identity', { identifier: { type: 'username', value: 'race_name' }, password: PASSWORD })
+    await createUser(mock, { username: 'race_name' })
+    expectError(await r.call('POST', '/api/experience/identification', { verificationId: staged.body.verificationId }), 422, 'user.username_already_in_use')
+
+    await control.setConfig({ experience: { signUp: { identifiers: [] } } })
+    const user = await createUser(mock, { username: null, phone: null })
+    const cases: Array<[string, (s: Awaited<ReturnType<typeof interaction>>) => Promise<void>, () => Promise<unknown>]> = [
+      ['user.username_already_in_use', async (s) => expectOk(await s.call('POST', '/api/experience/profile', { type: 'username', value: 'taken_later' }), 204), () => createUser(mock, { username: 'taken_later' })],
+      [
+        'user.phone_already_in_use',
+        async (s) => {
+          const sent = await s.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'phone', value: '+34655666777' }, interactionEvent: 'SignIn' })
+          await s.call('POST', '/api/experience/verification/verification-code/verify', { identifier: { type: 'phone', value: '+34655666777' }, verificationId: sent.body.verificationId, code: await latestCode('+34655666777') })
+          expectOk(await s.call('POST', '/api/experience/profile', { type: 'phone', verificationId: sent.body.verificationId }), 204)
+        },
+        () => createUser(mock, { phone: '+34655666777' }),
+      ],
+    ]
+    for (const [code, stage, takeIt] of cases) {
+      const s = await identifiedByPassword(user)
+      await stage(s)
+      await takeIt()
+      expectError(await s.call('POST', '/api/experience/submit'), 422, code)
+    }
+  })
+
+  it('submit refuses a staged email or social identity another account took meanwhile', async () => {
+    await control.setConfig({ experience: { mfa: { factors: [] }, connectorIdentities: { google: { id: 'g-race' } } } })
+    const user = await createUser(mock, { email: null })
+    const s = await identifiedByPassword(user)
+    const email = await verifiedEmail(s, 'race@example.com')
+    expectOk(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: email }), 204)
+    await createUser(mock, { email: 'race@example.com' })
+    expectError(await s.call('POST', '/api/experience/submit'), 422, 'user.email_already_in_use')
+
+    const t = await identifiedByPassword(await createUser(mock))
+    const started = await t.call('POST', '/api/experience/verification/social/google/authorization-uri', { state: 's', redirectUri: 'http://localhost:5173/cb' })
+    const back = new URL((await fetch(started.body.authorizationUri, { redirect: 'manual' })).headers.get('location')!)
+    await t.call('POST', '/api/experience/verification/social/google/verify', { verificationId: started.body.verificationId, connectorData: Object.fromEntries(back.searchParams) })
+    expectOk(await t.call('POST', '/api/experience/profile', { type: 'social', verificationId: started.body.verificationId }), 204)
+    const other = await createUser(mock)
+    mock.state.users.update(other.id, { identities: { google: 'g-race' } })
+    expectError(await t.call('POST', '/api/experience/submit'), 422, 'user.identity_already_in_use')
+  })
+})
+
+describe('connector errors on every connector route', () => {
+  it('unknown connectors, wrong kinds, empty state and foreign records', async () => {
+    await control.setConfig({ experience: { connectors: { sso: ['corp'] } } })
+    const s = await interaction('SignIn')
+    const cb = 'http://localhost:5173/cb'
+    expectError(await s.call('POST', '/api/experience/verification/social/corp/authorization-uri', { state: 's', redirectUri: cb }), 400, 'connector.unexpected_type')
+    expectError(await s.call('POST', '/api/experience/verification/sso/corp/authorization-uri', { state: 's', redirectUri: '' }), 400, 'session.insufficient_info')
+    expectError(await s.call('POST', '/api/experience/verification/sso/nope/authorization-uri', { state: 's', redirectUri: cb }), 404, 'entity.not_exists_with_id')
+    expectError(await s.call('POST', '/api/experience/verification/social/nope/verify', { connectorData: {}, verificationId: otherId }), 404, 'entity.not_exists_with_id')
+    expectError(await s.call('POST', '/api/experience/verification/sso/nope/verify', { connectorData: {}, verificationId: otherId }), 404, 'entity.not_exists_with_id')
+    expectError(await s.call('POST', '/api/experience/verification/sso/corp/verify', { connectorData: {}, verificationId: otherId }), 404, 'session.verification_session_not_found')
+  })
+
+  it('a WebAuthn assertion record cannot finish a registration', async () => {
+    const user = await createUser(mock)
+    // A stored credential is all it takes to be offered an assertion.
+    mock.state.users.update(user.id, { webAuthn: [{ id: 'cred-1', publicKey: 'AAAA', counter: 0, transports: ['usb'], createdAt: 0 }] })
+    await control.setConfig({ experience: { mfa: { factors: [] } } })
+    const s = await identifiedByPassword(user)
+    const assertion = await s.call('POST', '/api/experience/verification/web-authn/authentication')
+    expectOk(assertion)
+    const payload = { type: 'WebAuthn', id: 'cred-1', rawId: 'cred-1', response: { clientDataJSON: 'e30', attestationObject: 'oA' }, clientExtensionResults: {} }
+    expectError(await s.call('POST', '/api/experience/verification/web-authn/registration/verify', { verificationId: assertion.body.verificationId, payload }), 400, 'session.mfa.pending_info_not_found')
   })
 })
 

@@ -3,11 +3,11 @@
  * frozen mock clock, and sign-in pages driven through test/support/experience-client.ts (every
  * response checked against experience.yaml).
  */
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, expect } from 'vitest'
+import { expect } from 'vitest'
 import { createBackend, createMockBackend, type MockBackend } from '../../../mocks/index'
 import type { NewUser, User } from '../../../mocks/state/types'
 import { controlClient } from '../../support/control'
+import { serveMockInProcess } from '../../support/msw-mock'
 import type { ApiResult } from '../../support/experience-spec'
 import { startSession, type ExperienceSession } from '../../support/experience-client'
 import { totp } from '../../support/totp'
@@ -19,18 +19,7 @@ export const control = controlClient(BASE)
 
 /** The whole backend on a frozen clock, with a cheap password hash (this suite hashes a lot). */
 export function useExperienceMock(): MockBackend {
-  const mock = createMockBackend({ backend: createBackend({ now: MOCK_EPOCH, frozenClock: true, passwordIterations: 1000 }) })
-  const server = setupServer(...mock.handlers)
-  beforeAll(async () => {
-    server.listen({ onUnhandledRequest: 'error' })
-    await mock.ready()
-  })
-  afterEach(async () => {
-    server.resetHandlers()
-    await mock.reset()
-  })
-  afterAll(() => server.close())
-  return mock
+  return serveMockInProcess(createMockBackend({ backend: createBackend({ now: MOCK_EPOCH, frozenClock: true, passwordIterations: 1000 }) }))
 }
 
 let counter = 0
@@ -51,15 +40,15 @@ export function expectOk(r: ApiResult, status = 200): void {
 }
 
 /** A started SignIn / Register / ForgotPassword interaction. */
-export async function interaction(event: 'SignIn' | 'Register' | 'ForgotPassword' = 'SignIn'): Promise<ExperienceSession> {
-  const s = await session()
+export async function interaction(event: 'SignIn' | 'Register' | 'ForgotPassword' = 'SignIn', authorize?: Record<string, string>): Promise<ExperienceSession> {
+  const s = await session(authorize)
   expectOk(await s.call('PUT', '/api/experience', { interactionEvent: event }), 204)
   return s
 }
 
 /** Password record + identification for an existing user. */
-export async function identifiedByPassword(user: User, password = PASSWORD): Promise<ExperienceSession> {
-  const s = await interaction('SignIn')
+export async function identifiedByPassword(user: User, password = PASSWORD, authorize?: Record<string, string>): Promise<ExperienceSession> {
+  const s = await interaction('SignIn', authorize)
   const identifier = user.email ? { type: 'email', value: user.email } : { type: 'username', value: user.username }
   const v = await s.call('POST', '/api/experience/verification/password', { identifier, password })
   expectOk(v)
@@ -69,6 +58,13 @@ export async function identifiedByPassword(user: User, password = PASSWORD): Pro
 
 export async function totpCode(secret: string, stepOffset = 0): Promise<string> {
   return totp(secret, (await control.now()) + stepOffset * 30_000)
+}
+
+/** A verified email-code record in the interaction; resolves with its id. */
+export async function verifiedEmail(s: ExperienceSession, email: string, event = 'SignIn'): Promise<string> {
+  const sent = await s.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'email', value: email }, interactionEvent: event })
+  expectOk(await s.call('POST', '/api/experience/verification/verification-code/verify', { identifier: { type: 'email', value: email }, verificationId: sent.body.verificationId, code: await latestCode(email) }))
+  return sent.body.verificationId
 }
 
 /** The code of the newest outbox message to `to`. */

@@ -29,6 +29,17 @@ describe('MFA verification at sign-in', () => {
     expectOk(await s.call('POST', '/api/experience/submit'))
   })
 
+  it('accepts each code once: a replayed code is refused, even in a new interaction', async () => {
+    const code = await totpCode(DEMO_TOTP_SECRET)
+    const first = await carol()
+    expectOk(await first.call('POST', '/api/experience/verification/totp/verify', { code }))
+    const second = await carol()
+    expectError(await second.call('POST', '/api/experience/verification/totp/verify', { code }), 400, 'session.mfa.invalid_totp_code')
+    // An older step is refused too; the next one works.
+    expectError(await second.call('POST', '/api/experience/verification/totp/verify', { code: await totpCode(DEMO_TOTP_SECRET, -1) }), 400, 'session.mfa.invalid_totp_code')
+    expectOk(await second.call('POST', '/api/experience/verification/totp/verify', { code: await totpCode(DEMO_TOTP_SECRET, 1) }))
+  })
+
   it('bounds TOTP guesses: after 5 wrong codes the authenticator is locked, even the right code is refused', async () => {
     const s = await carol()
     for (let i = 0; i < 5; i++) expectError(await s.call('POST', '/api/experience/verification/totp/verify', { code: '000000' === (await totpCode(DEMO_TOTP_SECRET)) ? '111111' : '000000' }), 400, 'session.mfa.invalid_totp_code')
@@ -102,7 +113,7 @@ describe('MFA binding under the policies', () => {
     expectOk(await again.call('POST', '/api/experience/verification/totp/verify', { code: await totpCode(another.body.secret), verificationId: another.body.verificationId }))
     expectError(await again.call('POST', '/api/experience/profile/mfa', { type: 'Totp', verificationId: another.body.verificationId }), 422, 'user.totp_already_in_use')
     // A sign-in TOTP record is not an enrolment record.
-    const signInRecord = await again.call('POST', '/api/experience/verification/totp/verify', { code: await totpCode(stored.totpSecret) })
+    const signInRecord = await again.call('POST', '/api/experience/verification/totp/verify', { code: await totpCode(stored.totpSecret, 1) })
     expectError(await again.call('POST', '/api/experience/profile/mfa', { type: 'Totp', verificationId: signInRecord.body.verificationId }), 400, 'session.mfa.pending_info_not_found')
   })
 

@@ -2,7 +2,7 @@ import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { CLIENT_ID, formPost, pkcePair, REDIRECT_URI } from '../../support/experience-client'
 import { assertMatchesExperienceSpec } from '../../support/experience-spec'
-import { BASE, control, createUser, expectOk, identifiedByPassword, session, useExperienceMock } from './helpers'
+import { BASE, control, createUser, expectOk, identifiedByPassword, PASSWORD, session, useExperienceMock } from './helpers'
 
 const mock = useExperienceMock()
 
@@ -26,16 +26,15 @@ async function authorizeQuery(overrides: Record<string, string | null> = {}): Pr
   return new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== null)).toString()
 }
 
-/** A signed-in user's tokens through the whole flow (MFA off). */
-async function signIn(scope?: string) {
+/** A signed-in user's tokens through the whole flow (MFA off); `authorize` adds request parameters. */
+async function signIn(authorize?: Record<string, string>) {
   await control.setConfig({ experience: { mfa: { factors: [] } } })
   const user = await createUser(mock)
-  const s = await identifiedByPassword(user)
+  const s = await identifiedByPassword(user, PASSWORD, authorize)
   const submitted = await s.call('POST', '/api/experience/submit')
   const callback = await s.resume(submitted.body.redirectTo)
   const tokens = await s.exchange(callback)
   expectOk(tokens)
-  void scope
   return { user, s, callback, tokens: tokens.body as { access_token: string; id_token: string; refresh_token: string } }
 }
 
@@ -186,17 +185,22 @@ describe('POST /oidc/token', () => {
   })
 
   it('issues no refresh token without offline_access, and expires tokens on the mock clock', async () => {
-    await control.setConfig({ experience: { mfa: { factors: [] } } })
-    const user = await createUser(mock)
-    const s = await session({ scope: 'openid' })
-    expectOk(await s.call('PUT', '/api/experience', { interactionEvent: 'SignIn' }), 204)
-    const v = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: user.email }, password: 'correct horse battery staple' })
-    await s.call('POST', '/api/experience/identification', { verificationId: v.body.verificationId })
-    const tokens = await s.exchange(await s.resume((await s.call('POST', '/api/experience/submit')).body.redirectTo))
-    expect(tokens.body.refresh_token).toBeUndefined()
-    expectOk(await get('/oidc/me', { authorization: `Bearer ${tokens.body.access_token}` }))
+    const { tokens } = await signIn({ scope: 'openid' })
+    expect(tokens.refresh_token).toBeUndefined()
+    expectOk(await get('/oidc/me', { authorization: `Bearer ${tokens.access_token}` }))
     await control.advanceClock(3601_000)
-    expect((await get('/oidc/me', { authorization: `Bearer ${tokens.body.access_token}` })).status).toBe(401)
+    expect((await get('/oidc/me', { authorization: `Bearer ${tokens.access_token}` })).status).toBe(401)
+  })
+
+  it('echoes a nonce in the id token, and userinfo refuses another surface\'s access token', async () => {
+    const { user, tokens } = await signIn({ nonce: 'n-0S6_WzA2Mj' })
+    expect(decodeJwt(tokens.id_token).nonce).toBe('n-0S6_WzA2Mj')
+    const login = await fetch(`${BASE}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: PASSWORD }) })
+    const { idToken } = await login.json()
+    expect((await get('/oidc/me', { authorization: `Bearer ${idToken}` })).status).toBe(401)
+    // …and the experience access token is no otp token either.
+    const otp = await fetch(`${BASE}/auth/otp/code?method=EMAIL`, { headers: { authorization: `Bearer ${tokens.access_token}` } })
+    expect(otp.status).toBe(401)
   })
 
   it("refuses another surface's refresh token without spending it", async () => {

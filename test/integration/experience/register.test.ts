@@ -1,21 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { BASE, control, createUser, expectError, expectOk, identifiedByPassword, interaction, latestCode, PASSWORD, useExperienceMock } from './helpers'
+import { BASE, control, createUser, expectError, expectOk, identifiedByPassword, interaction, latestCode, PASSWORD, useExperienceMock, verifiedEmail } from './helpers'
 
 const mock = useExperienceMock()
 
 const users = async () => (await (await fetch(`${BASE}/__mock/users`)).json()).users as Array<Record<string, any>>
 
-async function verifiedEmail(s: Awaited<ReturnType<typeof interaction>>, email: string, event = 'Register'): Promise<string> {
-  const sent = await s.call('POST', '/api/experience/verification/verification-code', { identifier: { type: 'email', value: email }, interactionEvent: event })
-  expectOk(await s.call('POST', '/api/experience/verification/verification-code/verify', { identifier: { type: 'email', value: email }, verificationId: sent.body.verificationId, code: await latestCode(email) }))
-  return sent.body.verificationId
-}
 
 describe('registration', () => {
   it('by email code: missing password → profile → account (201) → sign-in tokens', async () => {
     await control.setConfig({ experience: { mfa: { factors: [] } } })
     const s = await interaction('Register')
-    const id = await verifiedEmail(s, 'newcomer@example.com')
+    const id = await verifiedEmail(s, 'newcomer@example.com', 'Register')
     const missing = await s.call('POST', '/api/experience/identification', { verificationId: id })
     expectError(missing, 422, 'user.missing_profile')
     expect(missing.body.data).toEqual({ missingProfile: ['password'] })
@@ -44,7 +39,7 @@ describe('registration', () => {
     expectOk(record)
     const missing = await s.call('POST', '/api/experience/identification', { verificationId: record.body.verificationId })
     expect(missing.body.data).toEqual({ missingProfile: ['email'] })
-    const email = await verifiedEmail(s, 'fresh@example.com')
+    const email = await verifiedEmail(s, 'fresh@example.com', 'Register')
     expectError(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: 'z'.repeat(21) }), 404, 'session.verification_session_not_found')
     expectOk(await s.call('POST', '/api/experience/profile', { type: 'email', verificationId: email }), 204)
     expectOk(await s.call('POST', '/api/experience/identification', {}), 201)
@@ -55,7 +50,7 @@ describe('registration', () => {
     await control.setConfig({ experience: { mfa: { factors: [] } } })
     const existing = await createUser(mock)
     const s = await interaction('Register')
-    const id = await verifiedEmail(s, existing.email!)
+    const id = await verifiedEmail(s, existing.email!, 'Register')
     expectError(await s.call('POST', '/api/experience/identification', { verificationId: id }), 422, 'user.email_already_in_use')
     expectOk(await s.call('PUT', '/api/experience/interaction-event', { interactionEvent: 'SignIn' }), 204)
     expectOk(await s.call('POST', '/api/experience/identification', { verificationId: id }), 204)

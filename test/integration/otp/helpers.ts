@@ -3,10 +3,10 @@
  * `fetch` to http://mock.test, and every otp response checked against schema/openapi/otp.yaml by
  * the mock's own validator (a response that drifts from the spec fails the test).
  */
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, expect } from 'vitest'
+import { expect } from 'vitest'
 import { createMockBackend, type MockBackend } from '../../../mocks/index'
 import type { NewUser, User } from '../../../mocks/state/types'
+import { serveMockInProcess } from '../../support/msw-mock'
 import { controlClient, type OutboxFilter, type OutboxMessage } from '../../support/control'
 import { assertMatchesSpec, type ApiResult } from '../../support/otp-spec'
 import { totp } from '../../support/totp'
@@ -61,18 +61,7 @@ export function createOtpMock(): MockBackend {
 
 /** Starts msw around the file's tests; the backend is reset after each test. */
 export function useOtpMock(): MockBackend {
-  const mock = createOtpMock()
-  const server = setupServer(...mock.handlers)
-  beforeAll(async () => {
-    server.listen({ onUnhandledRequest: 'error' })
-    await mock.ready()
-  })
-  afterEach(async () => {
-    server.resetHandlers()
-    await mock.reset()
-  })
-  afterAll(() => server.close())
-  return mock
+  return serveMockInProcess(createOtpMock())
 }
 
 let counter = 0

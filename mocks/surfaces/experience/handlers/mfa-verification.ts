@@ -4,7 +4,8 @@ import { clientOf } from '../../../state/limits'
 import { timingSafeEqual } from '../../../state/constant-time'
 import { randomHex } from '../../../state/random'
 import { hashBackupCode } from '../../../state/users'
-import { isValidTotp, newTotpSecret, totpUri } from '../../otp/totp'
+import { newTotpSecret, totpUri } from '../../otp/totp'
+import { acceptTotp } from '../totp-steps'
 import { body, experienceOf, identifiedUser, type ExperienceHandler } from '../call'
 import { fail } from '../errors'
 import { qrPngDataUrl } from '../qr-png'
@@ -27,11 +28,10 @@ export const mfaVerificationHandlers: Record<string, ExperienceHandler> = {
     const user = identifiedUser(call)
     const experience = experienceOf(call)
     const { code, verificationId } = body<{ code: string; verificationId?: string }>(call)
-    const now = state.clock.now()
     // A locked authenticator (config.limits.totpFailures) refuses every code, the right one too,
     // with the documented "invalid" error until the lock opens.
     const check = (secret: string | null) => {
-      if (state.limits.totpLocked(user.id).locked || secret === null || !isValidTotp(secret, code, now)) {
+      if (state.limits.totpLocked(user.id).locked || secret === null || !acceptTotp(state, user.id, secret, code)) {
         state.limits.totpFailed(user.id)
         fail(400, 'session.mfa.invalid_totp_code')
       }

@@ -25,6 +25,17 @@ function expected(call: ExperienceCall): { origins: string[]; rpIds: string[] } 
 
 const failed = (): never => fail(400, 'session.mfa.webauthn_verification_failed')
 
+/** Runs a library check: a throw (malformed payload) or a negative verdict is the documented failure. */
+async function check<T extends { verified: boolean }>(run: () => Promise<T>): Promise<T> {
+  let result: T
+  try {
+    result = await run()
+  } catch {
+    return failed()
+  }
+  return result.verified ? result : failed()
+}
+
 /** The API's payload says `type: "WebAuthn"`; the library expects the browser's `public-key`. */
 function asCredential<T>(payload: Record<string, unknown>): T {
   return { ...payload, type: 'public-key' } as T
@@ -55,19 +66,16 @@ export const webAuthnHandlers: Record<string, ExperienceHandler> = {
     const record = findRecord(experienceOf(call), verificationId, ['WebAuthn'])
     if (record.mode !== 'registration' || record.userId !== user.id) fail(400, 'session.mfa.pending_info_not_found')
     const { origins, rpIds } = expected(call)
-    let result: Awaited<ReturnType<typeof verifyRegistrationResponse>>
-    try {
-      result = await verifyRegistrationResponse({
+    const result = await check(() =>
+      verifyRegistrationResponse({
         response: asCredential<RegistrationResponseJSON>(payload),
         expectedChallenge: record.challenge,
         expectedOrigin: origins,
         expectedRPID: rpIds,
         requireUserVerification: false,
-      })
-    } catch {
-      return failed()
-    }
-    if (!result.verified) return failed()
+      }),
+    )
+    if (!result.registrationInfo) return failed()
     const { credential } = result.registrationInfo
     if (user.webAuthn.some((existing) => existing.id === credential.id)) failed()
     record.credential = { id: credential.id, publicKey: toBase64Url(credential.publicKey), counter: credential.counter, transports: credential.transports ?? [] }
@@ -100,20 +108,16 @@ export const webAuthnHandlers: Record<string, ExperienceHandler> = {
     const publicKey = stored ? fromBase64Url(stored.publicKey) : undefined
     if (!stored || !publicKey) return failed()
     const { origins, rpIds } = expected(call)
-    let result: Awaited<ReturnType<typeof verifyAuthenticationResponse>>
-    try {
-      result = await verifyAuthenticationResponse({
+    const result = await check(() =>
+      verifyAuthenticationResponse({
         response: asCredential<AuthenticationResponseJSON>(payload),
         expectedChallenge: record.challenge,
         expectedOrigin: origins,
         expectedRPID: rpIds,
-        credential: { id: stored.id, publicKey, counter: stored.counter, transports: stored.transports as never },
+        credential: { id: stored.id, publicKey, counter: stored.counter, transports: stored.transports },
         requireUserVerification: false,
-      })
-    } catch {
-      return failed()
-    }
-    if (!result.verified) return failed()
+      }),
+    )
     record.challenge = ''
     state.users.update(user.id, {
       webAuthn: user.webAuthn.map((credential) => (credential.id === stored.id ? { ...credential, counter: result.authenticationInfo.newCounter } : credential)),
