@@ -1,5 +1,5 @@
 /** Waits that honour an AbortSignal, and a deadline for work that might never answer. */
-import { AuthError } from './errors'
+import { timeoutError } from './errors'
 
 /** Settles as `promise`, or rejects with `signal.reason` as soon as the signal aborts (the work itself goes on). */
 export function abortable<T>(promise: Promise<T>, signal?: AbortSignal | null): Promise<T> {
@@ -17,16 +17,13 @@ export function abortable<T>(promise: Promise<T>, signal?: AbortSignal | null): 
  * `network`, so it is retried like one) or when `parent` aborts; rejects at that moment even
  * if the task ignores its signal.
  */
-export async function withDeadline<T>(task: (signal: AbortSignal) => Promise<T>, ms: number, parent: AbortSignal): Promise<T> {
+export function withDeadline<T>(task: (signal: AbortSignal) => Promise<T>, ms: number, parent: AbortSignal): Promise<T> {
   const controller = new AbortController()
   const stop = (): void => controller.abort(parent.reason)
-  const timer = setTimeout(() => controller.abort(new AuthError('The backend did not answer in time.', { code: 'timeout', kind: 'network' })), ms)
-  if (parent.aborted) stop()
+  const timer = setTimeout(() => controller.abort(timeoutError()), ms)
   parent.addEventListener('abort', stop)
-  try {
-    return await abortable(task(controller.signal), controller.signal)
-  } finally {
+  return abortable(task(controller.signal), controller.signal).finally(() => {
     clearTimeout(timer)
     parent.removeEventListener('abort', stop)
-  }
+  })
 }

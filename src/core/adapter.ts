@@ -3,6 +3,7 @@
  * that knows a wire protocol; AuthClient, the refresher and the challenge handoff only see these
  * types. Adapters are plain objects so a bundle carries only the surface it imports.
  */
+import type { createStepUp } from './step-up'
 import type { FetchLike } from './types'
 
 /**
@@ -117,6 +118,12 @@ export interface AuthAdapter<C extends object = SignInCredentials> {
    */
   detectStepUp?(context: AdapterContext, request: Request, response: Response): Promise<ChallengeState | null>
   stepUpHeaders?(challenge: ChallengeState, response: string): Record<string, string>
+  /**
+   * Required with `detectStepUp`: `createStepUp` from `src/core/step-up` (the waiting call, its
+   * replay). The adapter brings it so that a bundle for a surface without step-ups never
+   * carries it; the client throws at construction when `detectStepUp` comes without it.
+   */
+  createStepUp?: typeof createStepUp
   /**
    * Whether a response means "token rejected" (401, or a GraphQL UNAUTHENTICATED error); default
    * `status === 401`. Must not consume `response` (read a clone).

@@ -15,7 +15,6 @@ import { createRefresher, type RefreshOutcome, type SignOutReason } from './refr
 import { isDue, isExpired, refreshAt, sameTokens, toSession, type Session, type StoredSession } from './session'
 import { checkTokens, CORRUPT } from './session-codec'
 import { createSessionStore, type SessionStore } from './session-store'
-import { createStepUp } from './step-up'
 import type { Visibility } from './visibility'
 import { defaultStorage, type TokenStorage } from './storage'
 import type { FetchLike } from './types'
@@ -174,6 +173,8 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
     })
 
     const detect = api.detectStepUp
+    const createStepUp = api.createStepUp
+    if (detect && !createStepUp) throw new TypeError('An adapter with detectStepUp must set createStepUp.')
     this.fetch = createAuthenticatedFetch({
       baseUrl,
       fetch: rawFetch,
@@ -183,7 +184,7 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
       refreshRejected: async (token) => (await this.#refresh(token))?.accessToken ?? null,
       ...(api.isUnauthorized && { isUnauthorized: (response: Response) => api.isUnauthorized!(response) }),
       ...(detect && {
-        stepUp: createStepUp({
+        stepUp: createStepUp!({
           detect: (request, response) => detect.call(api, context, request, response),
           verify: (state, answer) => api.verifyChallenge(context, state, answer),
           resend: (state) => api.resendChallenge(context, state),
