@@ -97,8 +97,9 @@ export interface AuthAdapter<C extends object = SignInCredentials> {
    * refresh token is unknown, expired, revoked or reused (codes `refresh_token_reused` and
    * `refresh_token_expired` name the sign-out reason; any other `auth` code is `refresh_failed`).
    * Anything else (a 400, 404, 408, an unknown GraphQL error, a timeout) is transient and keeps
-   * the session. The core bounds each call with `refreshTimeoutMs` (its `context.fetch` is
-   * aborted then). Return `refreshExpiresAt` when the API tells or publishes it.
+   * the session. Callers stop waiting after `refreshTimeoutMs`, but the call itself is left to
+   * finish (aborted only by `dispose()`). Return `refreshExpiresAt` when the API tells or
+   * publishes it.
    */
   refresh(context: AdapterContext, tokens: TokenSet): Promise<TokenSet>
   /**
