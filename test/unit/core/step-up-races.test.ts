@@ -4,15 +4,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Challenge } from '../../../src/core/challenge'
-import { CODE, deferred, fakeFetch, makeClient, PASSWORD, settle } from './fakes'
+import { CODE, deferred, fakeFetch, guarded, makeClient, PASSWORD, settle } from './fakes'
 
 const disposers: Array<() => void> = []
 afterEach(() => disposers.splice(0).forEach((dispose) => dispose()))
-
-const guarded = (request: Request) =>
-  request.headers.get('x-otp') === CODE
-    ? Response.json({ deleted: true })
-    : new Response('{"code":"otp_invalid"}', { status: 401, headers: { 'x-needs-otp': '1' } })
 
 /** A signed-in client whose step-up verification waits for `gate` (the server is slow to answer). */
 async function slowVerify() {
