@@ -1,7 +1,7 @@
-/** Waits that honour an AbortSignal, and a deadline for work that might never answer. */
-import { AuthError } from './errors'
+/** Waits that honour an AbortSignal and a deadline. The awaited work itself goes on. */
+import { timeoutError } from './errors'
 
-/** Settles as `promise`, or rejects with `signal.reason` as soon as the signal aborts (the work itself goes on). */
+/** Settles as `promise`, or rejects with `signal.reason` as soon as the signal aborts. */
 export function abortable<T>(promise: Promise<T>, signal?: AbortSignal | null): Promise<T> {
   if (!signal) return promise
   return new Promise<T>((resolve, reject) => {
@@ -12,21 +12,9 @@ export function abortable<T>(promise: Promise<T>, signal?: AbortSignal | null): 
   })
 }
 
-/**
- * Runs `task` with a signal that aborts after `ms` (reason: an AuthError `timeout`, kind
- * `network`, so it is retried like one) or when `parent` aborts; rejects at that moment even
- * if the task ignores its signal.
- */
-export async function withDeadline<T>(task: (signal: AbortSignal) => Promise<T>, ms: number, parent: AbortSignal): Promise<T> {
-  const controller = new AbortController()
-  const stop = (): void => controller.abort(parent.reason)
-  const timer = setTimeout(() => controller.abort(new AuthError('The backend did not answer in time.', { code: 'timeout', kind: 'network' })), ms)
-  if (parent.aborted) stop()
-  parent.addEventListener('abort', stop)
-  try {
-    return await abortable(task(controller.signal), controller.signal)
-  } finally {
-    clearTimeout(timer)
-    parent.removeEventListener('abort', stop)
-  }
+/** `abortable`, and a transient `timeout` error once `ms` have passed. */
+export function withDeadline<T>(promise: Promise<T>, ms: number, signal?: AbortSignal | null): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(timeoutError()), ms)))
+  return abortable(Promise.race([promise, late]), signal).finally(() => clearTimeout(timer))
 }

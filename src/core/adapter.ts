@@ -3,6 +3,7 @@
  * that knows a wire protocol; AuthClient, the refresher and the challenge handoff only see these
  * types. Adapters are plain objects so a bundle carries only the surface it imports.
  */
+import type { createStepUp } from './step-up'
 import type { FetchLike } from './types'
 
 /**
@@ -103,8 +104,9 @@ export interface AuthAdapter<C extends object = SignInCredentials> {
    * refresh token is unknown, expired, revoked or reused (codes `refresh_token_reused` and
    * `refresh_token_expired` name the sign-out reason; any other `auth` code is `refresh_failed`).
    * Anything else (a 400, 404, 408, an unknown GraphQL error, a timeout) is transient and keeps
-   * the session. The core bounds each call with `refreshTimeoutMs` (its `context.fetch` is
-   * aborted then). Return `refreshExpiresAt` when the API tells or publishes it.
+   * the session. Callers stop waiting after `refreshTimeoutMs`, but the call itself is left to
+   * finish (aborted only by `dispose()`). Return `refreshExpiresAt` when the API tells or
+   * publishes it.
    */
   refresh(context: AdapterContext, tokens: TokenSet): Promise<TokenSet>
   /**
@@ -124,6 +126,12 @@ export interface AuthAdapter<C extends object = SignInCredentials> {
    */
   detectStepUp?(context: AdapterContext, request: Request, response: Response): Promise<ChallengeState | null>
   stepUpHeaders?(challenge: ChallengeState, response: string): Record<string, string>
+  /**
+   * Required with `detectStepUp`: `createStepUp` from `src/core/step-up` (the waiting call, its
+   * replay). The adapter brings it so that a bundle for a surface without step-ups never
+   * carries it; the client throws at construction when `detectStepUp` comes without it.
+   */
+  createStepUp?: typeof createStepUp
   /**
    * Whether a response means "token rejected" (401, or a GraphQL UNAUTHENTICATED error); default
    * `status === 401`. Must not consume `response` (read a clone).

@@ -15,7 +15,6 @@ import { createRefresher, type RefreshOutcome, type SignOutReason } from './refr
 import { isDue, isExpired, refreshAt, sameTokens, toSession, type Session, type StoredSession } from './session'
 import { checkTokens, CORRUPT } from './session-codec'
 import { createSessionStore, type SessionStore } from './session-store'
-import { createStepUp } from './step-up'
 import type { Visibility } from './visibility'
 import { defaultStorage, type TokenStorage } from './storage'
 import type { FetchLike } from './types'
@@ -58,9 +57,10 @@ export interface AuthClientOptions<A extends AuthAdapter<never> = AuthAdapter> {
   /** Tries per refresh on transient failures (network, server, rate limit). Default 3. */
   refreshAttempts?: number
   /**
-   * How long one refresh request may take before it is aborted and counts as a transient
-   * failure (code `timeout`), so a stalled backend never holds callers or the cross-tab lock.
-   * Default 15 s.
+   * How long a caller waits for a refresh before it gets a transient `timeout` error (the
+   * session is kept), so a stalled backend holds no `getAccessToken()` or `auth.fetch` for
+   * long. The refresh request itself goes on until it is answered: its refresh token may be
+   * spent on the server already, so only its answer can be trusted. Default 15 s.
    */
   refreshTimeoutMs?: number
 }
@@ -112,7 +112,7 @@ export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
   readonly #store: SessionStore
   readonly #events: Emitter<AuthEvents> = createEmitter()
   readonly #context: AdapterContext
-  readonly #refresh: (rejected?: string) => Promise<{ accessToken: string } | null>
+  readonly #refresh: (rejected?: string, signal?: AbortSignal) => Promise<{ accessToken: string } | null>
   readonly #channel: Channel | null
   readonly #timer: RefreshTimer | null
   readonly #pending = new Set<Challenge>()
@@ -156,25 +156,29 @@ export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
         const timer = setTimeout(done, 1_000)
         storageWaiters.add(done)
       })
-    this.#refresh = createRefresher({
+    const life = this.#life.signal
+    const refresher = createRefresher({
       store,
       lock: crossTab ? webLock(shared) : noLock,
       now: clock.now,
       marginMs,
       tries: options.refreshAttempts ?? 3,
       sleep: options.sleep ?? sleep,
-      refresh: (tokens) =>
-        withDeadline(
-          (signal) => api.refresh({ ...context, fetch: (input, init) => plainFetch(input, { ...init, signal }) }, tokens).then(checkTokens),
-          options.refreshTimeoutMs ?? 15_000,
-          this.#life.signal,
-        ),
+      // dispose() aborts a refresh in flight.
+      refresh: (tokens) => abortable(api.refresh({ ...context, fetch: (input, init) => plainFetch(input, { ...init, signal: life }) }, tokens), life).then(checkTokens),
       received: (tokens) => this.#received(tokens).tokens,
       announce: (outcomes) => this.#announce(outcomes),
       ...(crossTab && { settled }),
     })
+    // Callers wait at most refreshTimeoutMs (or until their signal fires). The request itself
+    // goes on, still under the lock: once sent, its refresh token may be spent on the server,
+    // so its answer must be kept, and no other refresh may replay that token meanwhile.
+    const timeoutMs = options.refreshTimeoutMs ?? 15_000
+    this.#refresh = (rejected, signal) => withDeadline(refresher(rejected), timeoutMs, signal)
 
     const detect = api.detectStepUp
+    const createStepUp = api.createStepUp
+    if (detect && !createStepUp) throw new TypeError('An adapter with detectStepUp must set createStepUp.')
     this.fetch = createAuthenticatedFetch({
       baseUrl,
       fetch: rawFetch,
@@ -184,7 +188,7 @@ export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
       refreshRejected: async (token) => (await this.#refresh(token))?.accessToken ?? null,
       ...(api.isUnauthorized && { isUnauthorized: (response: Response) => api.isUnauthorized!(response) }),
       ...(detect && {
-        stepUp: createStepUp({
+        stepUp: createStepUp!({
           detect: (request, response) => detect.call(api, context, request, response),
           verify: (state, answer) => api.verifyChallenge(context, state, answer),
           resend: (state) => api.resendChallenge(context, state),
@@ -280,7 +284,7 @@ export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
     const current = this.#store.current
     if (!current || !isDue(current.tokens, this.#marginMs, this.#clock.now())) return current?.tokens.accessToken ?? null
     try {
-      return (await abortable(this.#refresh(), options?.signal))?.accessToken ?? null
+      return (await this.#refresh(undefined, options?.signal))?.accessToken ?? null
     } catch (error) {
       if (options?.signal?.aborted) throw error
       // The refresh failed for now, but a token that has not expired yet still works.

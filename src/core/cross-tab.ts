@@ -4,7 +4,7 @@
  * sign-out. Both are optional platform features; without them each client works alone.
  * Messages carry no tokens: a receiver re-reads storage.
  */
-import { AuthError } from './errors'
+import { timeoutError } from './errors'
 
 /**
  * Stop waiting for a lock held this long (a frozen tab) with a transient error. Never go on
@@ -42,7 +42,7 @@ export function webLock(name: string): Lock {
       })
       .catch((error: unknown) => {
         if (granted) throw error
-        if (signal?.aborted) throw new AuthError('Another tab is still refreshing.', { code: 'timeout', kind: 'network' })
+        if (signal?.aborted) throw timeoutError()
         // No usable lock manager (e.g. an opaque origin): work as a lone tab.
         return task(false)
       })

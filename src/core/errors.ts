@@ -167,6 +167,9 @@ export class ChallengeRequiredError extends AuthError {
 /** The backend answered 2xx with something unusable (retryable: the next answer may be fine). */
 export const badResponse = (): AuthError => new AuthError('The backend sent an unusable answer.', { code: 'bad_response', kind: 'server' })
 
+/** Nothing answered in time (a stalled request, a lock held too long): transient. */
+export const timeoutError = (): AuthError => new AuthError('No answer in time.', { code: 'timeout', kind: 'network' })
+
 const isAbort = (error: unknown): boolean => (error as { name?: unknown } | null)?.name === 'AbortError'
 
 /**

@@ -17,6 +17,7 @@
  */
 import type { AdapterContext, AuthAdapter, ChallengeMethod, ChallengeState, TokenSet } from '../core/adapter'
 import { AuthError, kindForStatus, networkError, retryAfter, type AuthErrorCode, type AuthErrorKind } from '../core/errors'
+import { createStepUp } from '../core/step-up'
 import type { FetchLike } from '../core/types'
 import type { components } from '../generated/otp/openapi'
 import { jwtTokenSet, readClaims } from '../transport/jwt-claims'
@@ -165,6 +166,7 @@ export function otpApi(options: OtpApiOptions = {}): AuthAdapter<OtpCredentials>
     },
 
     stepUpHeaders: (_state, code) => ({ 'x-otp': code }),
+    createStepUp,
 
     /** 401 means a rejected bearer token, except `otp_invalid` (a wrong step-up code). */
     async isUnauthorized(response) {

@@ -110,7 +110,8 @@ export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLik
       if (signal?.aborted) throw error
       return null
     })
-    if (!fresh || fresh === sentToken) return response
+    // No newer token, or one of another session (signed out, someone else signed in): the caller gets the 401.
+    if (!fresh || fresh === sentToken || o.session?.() !== owner) return response
     // Nobody reads the rejected body; free its connection.
     response.body?.cancel().catch(() => {})
     return stepUp(await send())

@@ -36,6 +36,13 @@ describe('otpApi()', () => {
     })
   })
 
+  it('never repeats the message of a known code: a server that quotes a secret there leaks nothing', async () => {
+    server.use(http.post(`${baseUrl}/auth/login/refresh`, () => HttpResponse.json({ message: 'Refresh token rt-secret-9 was already used', code: 'refresh_token_reused' }, { status: 403 })))
+    const error = await otpApi().refresh(context(), { accessToken: 'a', refreshToken: 'rt-secret-9', expiresAt: 0 }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ kind: 'auth', code: 'refresh_token_reused' })
+    expect(secretsIn(error)).not.toContain('rt-secret-9')
+  })
+
   it('rejects wrong credentials as invalid_credentials (kind auth) and a username-only sign-in as validation', async () => {
     server.use(http.post(`${baseUrl}/auth/login`, () => HttpResponse.json({ message: 'Authentication error', code: 'authentication_error' }, { status: 403 })))
     const error = await otpApi().signIn(context(), { email: 'ada@example.com', password: 'pw-secret-1' }).catch((e: unknown) => e)

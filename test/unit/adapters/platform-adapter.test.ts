@@ -146,6 +146,15 @@ describe('platformApi()', () => {
     expect(secretsIn(error)).not.toContain('pw-secret-1')
   })
 
+  it('never repeats the message of a known code either: a server that quotes a secret there leaks nothing', async () => {
+    graphql({
+      Login: () => ({ errors: [{ message: 'Wrong password pw-secret-1 for ada@example.com', extensions: { code: 'INVALID_CREDENTIALS' } }] }),
+    })
+    const error = await platformApi().signIn(context(), { email: 'ada@example.com', password: 'pw-secret-1' }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ kind: 'auth', code: 'invalid_credentials' })
+    expect(secretsIn(error)).not.toContain('pw-secret-1')
+  })
+
   it('signs out with logout and the bearer token', async () => {
     let authorization: string | null = null
     graphql({
