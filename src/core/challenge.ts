@@ -145,9 +145,11 @@ export function createChallenge(initial: ChallengeState, driver: ChallengeDriver
 
 /**
  * What can be resumed. Not `step_up`: it belongs to the call that asked for it (gone after a
- * reload), and answering it without that call would "verify" nothing.
+ * reload), and answering it without that call would "verify" nothing. Nor the experience API's
+ * `missing_profile` / `bind_mfa` steps: after a reload the sign-in starts again (the TOTP secret
+ * or passkey options shown would be stale).
  */
-const RESUMABLE: readonly string[] = ['sign_in_2fa', 'change_password_2fa', 'sign_in_code', 'missing_profile', 'bind_mfa']
+const RESUMABLE: readonly string[] = ['sign_in_2fa', 'change_password_2fa', 'sign_in_code']
 const METHODS: readonly string[] = ['email_code', 'sms_code', 'phone_code', 'totp', 'backup_code', 'webauthn']
 const isNumberOrNull = (value: unknown): boolean => value === null || (typeof value === 'number' && value === value)
 
