@@ -6,34 +6,15 @@
  * prompt, `navigator.credentials.get()` answers the next sign-in's second factor, and the mock
  * verifies both with @simplewebauthn/server.
  */
-import type { Browser, BrowserContext } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bundlePages, capturePageLog, htmlPage, jsFile, launchChromium, mswWorkerScript, serveStatic, skipBrowserSuite, within, type StaticServer } from '../support/browser'
+import { describe, expect, it } from 'vitest'
+import { capturePageLog, skipBrowserSuite, useWorkerPageSite, within } from '../support/browser'
 import './pages/globals'
 
 describe.skipIf(skipBrowserSuite('browser: experience WebAuthn'))('browser: experience sign-in with WebAuthn through Chromium’s virtual authenticator', () => {
-  let browser: Browser | undefined
-  let site: StaticServer | undefined
-  let context: BrowserContext | undefined
-
-  beforeAll(async () => {
-    const [bundles, launched] = await Promise.all([bundlePages({ 'experience-webauthn': 'test/browser/pages/experience-webauthn.ts' }), launchChromium()])
-    browser = launched
-    site = await serveStatic({
-      '/mockServiceWorker.js': mswWorkerScript(),
-      '/webauthn.html': htmlPage('experience webauthn', '/webauthn.js'),
-      '/webauthn.js': jsFile(bundles['experience-webauthn']!),
-    })
-  }, 60_000)
-
-  afterAll(async () => {
-    await context?.close().catch(() => {})
-    await browser?.close().catch(() => {})
-    await site?.close()
-  }, 30_000)
+  const site = useWorkerPageSite('experience-webauthn', 'test/browser/pages/experience-webauthn.ts')
 
   it('enrols a passkey at the MFA prompt, then signs in with it as the second factor', async () => {
-    context = await browser!.newContext()
+    const context = await site.newContext()
     const page = await context.newPage()
     const log = capturePageLog(page, 'experience-webauthn')
     const cdp = await context.newCDPSession(page)
@@ -42,8 +23,8 @@ describe.skipIf(skipBrowserSuite('browser: experience WebAuthn'))('browser: expe
       options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
     })
     // `localhost`, not 127.0.0.1: an RP id must be a domain, and localhost is a secure context.
-    const origin = site!.url.replace('127.0.0.1', 'localhost')
-    await page.goto(`${origin}/webauthn.html`, { waitUntil: 'load', timeout: 20_000 })
+    const origin = site.url.replace('127.0.0.1', 'localhost')
+    await page.goto(`${origin}/experience-webauthn.html`, { waitUntil: 'load', timeout: 20_000 })
     await within(page.waitForFunction(() => window.portcullisWebAuthn !== undefined, null, { timeout: 20_000 }), 25_000, 'page script', log.text)
     const report = await within(page.evaluate(() => window.portcullisWebAuthn!), 40_000, 'WebAuthn scenario', log.text)
     if (!report.ok) throw new Error(`the page failed: ${report.error}\n${log.text()}`)

@@ -4,54 +4,23 @@
  * user with the code from the mock's outbox, and gets a token the mock really signed.
  */
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose'
-import type { Browser, BrowserContext } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  bundlePages,
-  capturePageLog,
-  htmlPage,
-  jsFile,
-  launchChromium,
-  mswWorkerScript,
-  serveStatic,
-  skipBrowserSuite,
-  within,
-  type StaticServer,
-} from '../support/browser'
+import { describe, expect, it } from 'vitest'
+import { capturePageLog, skipBrowserSuite, useWorkerPageSite, within } from '../support/browser'
 import './pages/globals'
 
 describe.skipIf(skipBrowserSuite('browser: mock worker'))('browser: startMockWorker (msw service worker) in headless Chromium', () => {
-  let browser: Browser | undefined
-  let site: StaticServer | undefined
-  let context: BrowserContext | undefined
-
-  beforeAll(async () => {
-    const [bundles, launched] = await Promise.all([bundlePages({ 'mock-worker': 'test/browser/pages/mock-worker.ts' }), launchChromium()])
-    browser = launched
-    site = await serveStatic({
-      '/mockServiceWorker.js': mswWorkerScript(),
-      '/mock-worker.html': htmlPage('mock worker', '/mock-worker.js'),
-      '/mock-worker.js': jsFile(bundles['mock-worker']!),
-    })
-  }, 60_000)
-
-  afterAll(async () => {
-    await context?.close().catch(() => {})
-    await browser?.close().catch(() => {})
-    await site?.close()
-  }, 30_000)
+  const site = useWorkerPageSite('mock-worker', 'test/browser/pages/mock-worker.ts')
 
   it('signs in bob with the emailed code through the worker and gets a JWT the mock signed', async () => {
-    context = await browser!.newContext()
-    const page = await context.newPage()
+    const page = await (await site.newContext()).newPage()
     const log = capturePageLog(page, 'mock-worker')
-    await page.goto(`${site!.url}/mock-worker.html`, { waitUntil: 'load', timeout: 20_000 })
+    await page.goto(`${site.url}/mock-worker.html`, { waitUntil: 'load', timeout: 20_000 })
     await within(page.waitForFunction(() => window.portcullisReport !== undefined, null, { timeout: 20_000 }), 25_000, 'page script', log.text)
     const report = await within(page.evaluate(() => window.portcullisReport!), 30_000, 'mock-worker scenario', log.text)
     if (!report.ok) throw new Error(`the page failed: ${report.error}\n${log.text()}`)
 
     // The worker served the requests: the page is controlled by msw's script at the scope root.
-    expect(report.controller).toBe(`${site!.url}/mockServiceWorker.js`)
+    expect(report.controller).toBe(`${site.url}/mockServiceWorker.js`)
     expect(report.signIn).toBe('challenge')
     expect(report.challenge).toEqual({ kind: 'sign_in_2fa', methods: ['email_code'] })
     expect(report.verified).toBe('signedIn')

@@ -12,7 +12,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { build } from 'esbuild'
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import { repoRoot } from './spawn-mock'
 
 export const CHROMIUM_PATH = process.env['PORTCULLIS_CHROMIUM'] || '/usr/bin/chromium'
@@ -147,5 +148,47 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string, l
     return await Promise.race([promise, timeout])
   } finally {
     clearTimeout(timer)
+  }
+}
+
+export interface WorkerPageSite {
+  /** The site's origin (127.0.0.1 at a free port). */
+  readonly url: string
+  /** A fresh browser context, closed with the suite. */
+  newContext(): Promise<BrowserContext>
+}
+
+/**
+ * For a suite whose page runs the mock in msw's worker: bundles `source` as `/<name>.js`, serves
+ * it with `/<name>.html` next to `/mockServiceWorker.js`, launches Chromium (in `beforeAll`) and
+ * closes everything in `afterAll`.
+ */
+export function useWorkerPageSite(name: string, source: string): WorkerPageSite {
+  let browser: Browser | undefined
+  let site: StaticServer | undefined
+  const contexts: BrowserContext[] = []
+  beforeAll(async () => {
+    const [bundles, launched] = await Promise.all([bundlePages({ [name]: source }), launchChromium()])
+    browser = launched
+    site = await serveStatic({
+      '/mockServiceWorker.js': mswWorkerScript(),
+      [`/${name}.html`]: htmlPage(name, `/${name}.js`),
+      [`/${name}.js`]: jsFile(bundles[name]!),
+    })
+  }, 60_000)
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {})
+    await browser?.close().catch(() => {})
+    await site?.close()
+  }, 30_000)
+  return {
+    get url() {
+      return site!.url
+    },
+    async newContext() {
+      const context = await browser!.newContext()
+      contexts.push(context)
+      return context
+    },
   }
 }
