@@ -6,8 +6,10 @@ import { createRestClient } from '../transport/rest-client'
 export type ExperienceClient = Client<paths, `${string}/${string}`>
 
 /**
- * A typed openapi-fetch client for the experience API. The interaction cookies must travel with
- * every call: in a browser use `credentials: 'include'`; in Node pass a cookie-keeping fetch.
+ * A typed openapi-fetch client for the experience API and its OIDC routes. `experienceApi()`
+ * already drives a whole sign-in; this client is for calls of your own. The interaction cookies
+ * must travel with every `/api/experience` call: in a browser use `credentials: 'include'`; in
+ * Node pass a cookie-keeping fetch.
  */
 export function createExperienceClient(options: ClientOptions): ExperienceClient {
   return createRestClient<paths>(options)
