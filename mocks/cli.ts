@@ -28,6 +28,7 @@ const SURFACE_ENDPOINTS: Record<string, string[]> = {
     '     /api/experience/*        REST interactions (Logto Experience API: passwords, codes, TOTP, WebAuthn, backup codes)',
     'GET  /oidc/.well-known/openid-configuration   OIDC discovery (issuer <url>/oidc)',
     'GET  /oidc/auth               starts an interaction (PKCE S256), 303 to /sign-in with the cookies',
+    'GET  /sign-in                 the hosted sign-in page (password, TOTP / backup code)',
     'POST /oidc/token              authorization_code / refresh_token; /oidc/token/revocation, /oidc/me, /oidc/session/end, /oidc/jwks',
     `     demo client ${DEMO_CLIENT_ID} (public), redirect URI ${DEMO_REDIRECT_URI}`,
   ],
