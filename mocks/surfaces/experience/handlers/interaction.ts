@@ -153,9 +153,11 @@ export const interactionHandlers: Record<string, ExperienceHandler> = {
       return new Response(null, { status: 200 })
     }
 
-    if (!identifiedBySso(experience)) {
-      assertMfaVerified(state, experience, user)
-      assertProfileAvailable(state, experience, user.id)
+    // Logto's order; a verified enterprise SSO identity skips the MFA and mandatory-profile checks.
+    const sso = identifiedBySso(experience)
+    if (!sso) assertMfaVerified(state, experience, user)
+    assertProfileAvailable(state, experience, user.id)
+    if (!sso) {
       assertProfileComplete(state, experience, user)
       assertMfaFulfilled(state, experience, user)
     }
