@@ -7,7 +7,7 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import type { RevokedSessions } from '../../mocks'
-import { ALICE, codes, gql, otpLogin, platformLogin, useSecurityMock } from './support'
+import { ALICE, codes, gql, otpLogin, platformLogin, setConfig, useSecurityMock } from './support'
 
 const { mock } = useSecurityMock()
 
@@ -33,6 +33,13 @@ describe('bounded, indexed state (point 7)', () => {
     for (let i = 0; i < 300; i++) await otpLogin(ALICE.email)
     expect(mock.state.tokens.userSessions(ALICE.id)).toHaveLength(100)
     expect(mock.state.tokens.size().refreshTokens).toBeLessThanOrEqual(100)
+  })
+
+  it('platform logins past the cap leave no per-session bookkeeping behind', async () => {
+    await setConfig({ limits: { sessionsPerUser: 20 } })
+    for (let i = 0; i < 60; i++) await platformLogin(ALICE.email)
+    expect(mock.state.tokens.userSessions(ALICE.id)).toHaveLength(20)
+    expect(mock.state.scratch('platform.sessions', () => new Map()).size).toBe(20)
   })
 
   it('the outbox, request log and fault rules stay within their caps after 5,000 messages', async () => {

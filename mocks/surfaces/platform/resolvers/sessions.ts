@@ -58,9 +58,12 @@ export async function completeLogin(
   device: { deviceId: string; ipAddress: string | null; amr: readonly string[] },
 ): Promise<LoginResultShape> {
   const now = state.clock.now()
-  // The token service drops the user's oldest session past its cap: drop its metadata with it.
+  // The token service drops the user's oldest session past its cap: drop what hangs on it too.
   const owned = state.tokens.userSessions(user.id)
-  if (owned.length >= state.config.limits.sessionsPerUser && owned[0]) sessionMeta(state).delete(owned[0].id)
+  for (const evicted of owned.slice(0, Math.max(0, owned.length - state.config.limits.sessionsPerUser + 1))) {
+    sessionMeta(state).delete(evicted.id)
+    dropPendingChange(state, evicted.id)
+  }
   const session = state.tokens.startSession({ userId: user.id, surface: 'platform', deviceId: device.deviceId, amr: device.amr })
   sessionMeta(state).set(session.id, {
     userId: user.id,
