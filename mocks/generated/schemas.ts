@@ -3735,24 +3735,7 @@ export const otpSpec = {
       "$ref": "#/components/responses/PayloadTooLarge"
      },
      "429": {
-      "description": "Too many codes have been requested; the caller has to wait before asking\nagain. Message `The user has exhausted its available attempts and must\nwait before requesting another`, code `otp_attempts_exhausted`. The\nupstream backend publishes that message without a status; using 429 for\nit is a Portcullis choice.\n",
-      "x-error-messages": [
-       "The user has exhausted its available attempts and must wait before requesting another"
-      ],
-      "x-error-codes": [
-       "otp_attempts_exhausted"
-      ],
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/ErrorBody"
-        },
-        "example": {
-         "message": "The user has exhausted its available attempts and must wait before requesting another",
-         "code": "otp_attempts_exhausted"
-        }
-       }
-      }
+      "$ref": "#/components/responses/TooManyAttempts"
      },
      "500": {
       "$ref": "#/components/responses/InternalError"
