@@ -28,6 +28,9 @@ export interface SessionMeta {
   previousLoginAt: number | null
 }
 
+/** Codes asked for with send2Fa (e.g. to confirm disable2Fa); keyed by the caller's session id. */
+export const onDemandCodes = (s: BackendState) => s.scratch('platform.onDemandCodes', () => new Map<string, Challenge>())
+
 /** A requested password reset; keyed by user id. */
 export type ResetChallenge = Challenge
 
@@ -73,6 +76,14 @@ export function dropPendingLogin(state: BackendState, id: string): void {
 /** Forgets every pending login of the user. */
 export function dropUserPendingLogins(state: BackendState, userId: string): void {
   for (const id of [...(pendingLoginsByUser(state).get(userId) ?? [])]) dropPendingLogin(state, id)
+}
+
+/** Forgets everything the surface keeps for a session: metadata, pending change, send2Fa code. */
+export function forgetSession(state: BackendState, sessionId: string): void {
+  sessionMeta(state).delete(sessionId)
+  dropPendingChange(state, sessionId)
+  onDemandCodes(state).delete(sessionId)
+  state.codes.revoke(codeKey('send2Fa', sessionId))
 }
 
 /** Forgets the pending password change of a session and its code. */
