@@ -46,6 +46,8 @@ export const sessionMeta = (s: BackendState) => s.scratch('platform.sessions', (
 export const resetChallenges = (s: BackendState) => s.scratch('platform.resets', () => new Map<string, ResetChallenge>())
 /** A reset asked for (or guessed at) an address without a live reset: answered like a real one (no enumeration). */
 export interface ResetDecoy {
+  /** Started by forgotPassword (a flow), rather than by guesses with no reset asked for. */
+  requested: boolean
   attemptsLeft: number
   expiresAt: number
   flowExpiresAt: number
