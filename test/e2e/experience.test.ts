@@ -60,6 +60,12 @@ async function verifyTokens(tokens: oauth.TokenEndpointResponse, userId: string)
 const users = async () => (await (await fetch(`${mock.url}/__mock/users`)).json()).users as Array<Record<string, any>>
 
 describe('experience over real HTTP with an independent OIDC client', () => {
+  it('the banner lists the experience and OIDC endpoints and the demo client', () => {
+    for (const line of ['/api/experience/*', '/oidc/.well-known/openid-configuration', 'GET  /oidc/auth', 'POST /oidc/token', 'GET  /sign-in', `demo client ${CLIENT_ID}`, 'redirect URI http://localhost:5173/callback']) {
+      expect(mock.output()).toContain(line)
+    }
+  })
+
   it('(a) password sign-in with TOTP MFA, tokens verified against the JWKS discovery names', async () => {
     const { page, verifier, state } = await authorize()
     expect((await page.call('PUT', '/api/experience', { interactionEvent: 'SignIn' })).status).toBe(204)

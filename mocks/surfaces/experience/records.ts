@@ -31,7 +31,7 @@ interface Base<T extends VerificationType> {
 }
 
 export type VerificationRecord =
-  | (Base<'Password'> & { userId: string })
+  | (Base<'Password'> & { userId: string; identifier: { type: 'username' | 'email' | 'phone'; value: string } })
   | (Base<'EmailVerificationCode' | 'PhoneVerificationCode'> & { identifier: { type: 'email' | 'phone'; value: string }; event: InteractionEvent; codeKey: string })
   | (Base<'Social' | 'EnterpriseSso'> & { connectorId: string; state: string; redirectUri: string; identity: ExternalIdentity | null })
   | (Base<'Totp'> & { userId: string; /** set for an enrolment record */ secret: string | null })

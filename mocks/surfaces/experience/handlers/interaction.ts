@@ -106,10 +106,9 @@ export const interactionHandlers: Record<string, ExperienceHandler> = {
   async UpdateInteractionEvent(call) {
     const experience = experienceOf(call)
     const { interactionEvent } = body<{ interactionEvent: InteractionEvent }>(call)
-    if (experience.event === 'ForgotPassword' || interactionEvent === 'ForgotPassword') {
-      if (experience.event !== interactionEvent) fail(400, 'session.not_supported_for_forgot_password')
-    }
+    // Logto's order: the sign-in mode first, then ForgotPassword cannot be swapped with the others.
     assertEventAllowed(call.state, interactionEvent)
+    if ((interactionEvent === 'ForgotPassword') !== (experience.event === 'ForgotPassword')) fail(400, 'session.not_supported_for_forgot_password')
     // SignIn ↔ Register keeps the records but not the pending profile.
     if (experience.event !== interactionEvent) experience.profile = {}
     experience.event = interactionEvent
@@ -128,12 +127,13 @@ export const interactionHandlers: Record<string, ExperienceHandler> = {
     if (experience.event === 'ForgotPassword' && record.type !== 'EmailVerificationCode' && record.type !== 'PhoneVerificationCode') {
       fail(422, 'session.not_supported_for_forgot_password')
     }
-    const user = userFromRecord(state, experience, record, linkSocialIdentity === true)
-    if (experience.userId !== null && experience.userId !== user.id) fail(409, 'session.identity_conflict')
-    assertActive(user)
-    if (experience.event === 'SignIn') {
-      if (record.type === 'Password' || record.type === 'EmailVerificationCode') assertNotSsoDomain(state, user.email ?? undefined)
+    // An email whose domain belongs to enterprise SSO may not sign in with a password or a code.
+    if (experience.event === 'SignIn' && (record.type === 'Password' || record.type === 'EmailVerificationCode') && record.identifier.type === 'email') {
+      assertNotSsoDomain(state, record.identifier.value)
     }
+    const user = userFromRecord(state, experience, record, linkSocialIdentity === true)
+    assertActive(user)
+    if (experience.userId !== null && experience.userId !== user.id) fail(409, 'session.identity_conflict')
     experience.userId = user.id
     return noContent()
   },
@@ -153,9 +153,11 @@ export const interactionHandlers: Record<string, ExperienceHandler> = {
       return new Response(null, { status: 200 })
     }
 
-    if (!identifiedBySso(experience)) {
-      assertMfaVerified(state, experience, user)
-      assertProfileAvailable(state, experience, user.id)
+    // Logto's order; a verified enterprise SSO identity skips the MFA and mandatory-profile checks.
+    const sso = identifiedBySso(experience)
+    if (!sso) assertMfaVerified(state, experience, user)
+    assertProfileAvailable(state, experience, user.id)
+    if (!sso) {
       assertProfileComplete(state, experience, user)
       assertMfaFulfilled(state, experience, user)
     }

@@ -49,7 +49,7 @@ export const verificationHandlers: Record<string, ExperienceHandler> = {
     if (!(await state.users.checkPassword(user, password)) || !user) fail(422, 'session.invalid_credentials')
     taken.release()
     assertActive(user)
-    return verified(putRecord(experience, { type: 'Password', verified: true, userId: user.id }))
+    return verified(putRecord(experience, { type: 'Password', verified: true, userId: user.id, identifier }))
   },
 
   async CreateAndSendVerificationCode(call) {
