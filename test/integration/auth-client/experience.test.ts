@@ -62,6 +62,15 @@ describe('experienceApi: password sign-in and the OIDC finish', () => {
     expect(await auth.getSession()).toBeNull()
   })
 
+  it('bad input is a documented 4xx with its code, never a crash: an empty identifier, an unknown client', async () => {
+    const auth = client()
+    await expect(auth.signIn({ identifier: '', password: '' })).rejects.toMatchObject({ code: 'guard.invalid_input', kind: 'validation', status: 400 })
+    const stranger = new AuthClient({ baseUrl: BASE, api: experienceApi({ clientId: 'no-such-client', redirectUri: REDIRECT_URI }) })
+    await expect(stranger.signIn({ email: 'a@example.com', password: 'x' })).rejects.toMatchObject({ code: 'invalid_client', kind: 'validation', status: 400 })
+    expect((await requests()).every((r) => r.status < 500)).toBe(true)
+    expect(await auth.getSession()).toBeNull()
+  })
+
   it('refreshes with rotation (the spent refresh token is refused), and signOut revokes the grant on the server', async () => {
     await setConfig(noMfa)
     const user = await createUser()
