@@ -4,7 +4,8 @@
  */
 import { expectTypeOf } from 'vitest'
 import { createAccountsClient, MeDocument, UsersDocument } from '../../src/accounts'
-import { createExperienceClient } from '../../src/experience'
+import { createExperienceClient, describeStep, experienceApi } from '../../src/experience'
+import { AuthClient } from '../../src/index'
 import { createOtpClient } from '../../src/otp'
 import { Confirm2FaDocument, createPlatformClient, LoginDocument, type LoginMutation, UserProfileDocument } from '../../src/platform'
 
@@ -56,4 +57,31 @@ export async function restContracts(): Promise<void> {
     body: { identifier: { type: 'email', value: 'a@example.com' }, interactionEvent: 'SignIn' },
   })
   expectTypeOf(code.data).toEqualTypeOf<{ verificationId: string } | undefined>()
+}
+
+/** `experienceApi()`: what `signIn()` takes, the typed client on an AuthClient, the typed steps. */
+export async function experienceContracts(): Promise<void> {
+  const auth = new AuthClient({ baseUrl: 'https://auth.example.com', api: experienceApi({ clientId: 'app', redirectUri: 'https://app.example/callback' }) })
+  await auth.signIn({ identifier: 'carol', password: 'x' })
+  await auth.signIn({ email: 'c@example.com' }) // passwordless: a code
+  await auth.signIn({ phone: '+15550100' })
+  // @ts-expect-error a username needs its password
+  await auth.signIn({ username: 'carol' })
+  // @ts-expect-error nothing to sign in with
+  await auth.signIn({ password: 'x' })
+  // @ts-expect-error experienceApi needs its client and redirect URI
+  experienceApi({ clientId: 'app' })
+  const client = createExperienceClient(auth)
+  const { data } = await client.GET('/oidc/.well-known/openid-configuration')
+  expectTypeOf(data?.issuer).toEqualTypeOf<string | undefined>()
+  // @ts-expect-error not a route of the spec
+  await client.GET('/oidc/nowhere')
+  const result = await auth.signIn({ email: 'c@example.com', password: 'x' })
+  if (result.status === 'challenge') {
+    const step = describeStep(result.challenge)
+    if (step.kind === 'bind_mfa' && step.enrolling === 'totp') expectTypeOf(step.secret).toEqualTypeOf<string>()
+    if (step.kind === 'missing_profile') expectTypeOf(step.missing).toEqualTypeOf<Array<'password' | 'username' | 'email' | 'phone' | 'emailOrPhone'>>()
+    // @ts-expect-error only a TOTP enrolment has a secret
+    if (step.kind === 'sign_in_2fa') void step.secret
+  }
 }
