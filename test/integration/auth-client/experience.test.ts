@@ -197,6 +197,8 @@ describe('experienceApi: passwordless, sign-up and password reset', () => {
     const challenge = challengeOf(await auth.signIn({ email: user.email }))
     expect(challenge).toMatchObject({ kind: 'sign_in_code', methods: ['email_code'], attemptsLeft: 10 })
     expect(describeStep(challenge)).toEqual({ kind: 'sign_in_code', channel: 'email', to: user.email })
+    // The code lives 10 minutes on the backend's clock (shown on this device's clock).
+    expect(Math.abs(challenge.expiresAt! - (Date.now() + 600_000))).toBeLessThan(5_000)
     const old = await latestCode(user.email)
     await challenge.resend()
     const fresh = await latestCode(user.email)
