@@ -8,6 +8,8 @@
  * - `createPlatformClient(auth)` vs a bare graphql-request client
  * - 200 concurrent calls with an expired token (one shared refresh) vs one call that refreshes,
  *   and vs 200 concurrent calls with a valid token (what the single-flight refresh adds)
+ * - an experience sign-in through `experienceApi()` (Node: cookie jar, PKCE, redirects, code
+ *   exchange, stored session) vs the same eight requests made by hand with `fetch`
  *
  * Baseline and subject alternate round by round (so drift hits both) and each reports the median
  * round. Not part of the test suite; the absolute numbers mostly measure msw, the ratios are the
@@ -21,6 +23,7 @@ import createClient from 'openapi-fetch'
 import { AuthClient } from '../src/index'
 import { createOtpClient, otpApi, type paths } from '../src/otp'
 import { createPlatformClient, platformApi, UserProfileDocument } from '../src/platform'
+import { experienceApi } from '../src/experience/node'
 
 const args = process.argv.slice(2)
 const flag = (name: string, fallback: number): number => {
@@ -39,6 +42,11 @@ const BASE = 'http://bench.test'
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
 const jwt = (expSeconds: number) => `${b64({ alg: 'ES256', typ: 'JWT' })}.${b64({ sub: 'u-1', iat: Math.floor(Date.now() / 1000), exp: expSeconds })}.c2ln`
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600
+
+const REDIRECT_URI = 'http://app.bench.test/callback'
+let interactions = 0
+const states = new Map<string, string>()
+const uidOf = (request: Request): string => /_interaction=(\w+)/.exec(request.headers.get('cookie') ?? '')?.[1] ?? ''
 
 let loginTokenExpired = false
 let refreshes = 0
@@ -61,6 +69,25 @@ const server = setupServer(
   http.get(`${BASE}/bench/protected`, ({ request }) =>
     request.headers.get('authorization') === `Bearer ${liveToken}` ? HttpResponse.json({ ok: true }) : HttpResponse.json({ code: 'unauthenticated' }, { status: 401 }),
   ),
+  // The experience interaction: the state of an authorization request kept behind its cookie.
+  http.get(`${BASE}/oidc/auth`, ({ request }) => {
+    const uid = `u${++interactions}`
+    states.set(uid, new URL(request.url).searchParams.get('state')!)
+    const headers = new Headers({ location: '/sign-in' })
+    headers.append('set-cookie', `_interaction=${uid}; Path=/; HttpOnly`)
+    headers.append('set-cookie', `_interaction.sig=s${uid}; Path=/; HttpOnly`)
+    return new HttpResponse(null, { status: 303, headers })
+  }),
+  http.put(`${BASE}/api/experience`, () => new HttpResponse(null, { status: 204 })),
+  http.post(`${BASE}/api/experience/verification/password`, () => HttpResponse.json({ verificationId: 'v'.repeat(21) })),
+  http.post(`${BASE}/api/experience/identification`, () => new HttpResponse(null, { status: 204 })),
+  http.post(`${BASE}/api/experience/submit`, ({ request }) => HttpResponse.json({ redirectTo: `${BASE}/oidc/auth/${uidOf(request)}` })),
+  http.get(`${BASE}/oidc/auth/:uid`, ({ params }) => {
+    const state = states.get(String(params['uid']))
+    states.delete(String(params['uid']))
+    return new HttpResponse(null, { status: 303, headers: { location: `${REDIRECT_URI}?code=c&state=${state}` } })
+  }),
+  http.post(`${BASE}/oidc/token`, () => HttpResponse.json({ access_token: jwt(inAnHour()), refresh_token: 'rt', id_token: jwt(inAnHour()), token_type: 'Bearer', expires_in: 3600 })),
   http.post(`${BASE}/api/graphql`, async ({ request }) => {
     const body = (await request.json()) as { operationName?: string }
     if (body.operationName === 'Login') return HttpResponse.json({ data: { login: { token: jwt(inAnHour()), refreshToken: 'rt', promptTwoFactorAuth: false, userId: 'u-1' } } })
@@ -76,11 +103,11 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-/** µs per call over `ITERATIONS` sequential calls. */
-async function perCall(call: () => Promise<unknown>): Promise<number> {
+/** µs per call over `iterations` sequential calls. */
+async function perCall(call: () => Promise<unknown>, iterations = ITERATIONS): Promise<number> {
   const start = performance.now()
-  for (let i = 0; i < ITERATIONS; i++) await call()
-  return ((performance.now() - start) * 1000) / ITERATIONS
+  for (let i = 0; i < iterations; i++) await call()
+  return ((performance.now() - start) * 1000) / iterations
 }
 
 interface Row {
@@ -92,16 +119,16 @@ interface Row {
 }
 const rows: Row[] = []
 
-async function compare(scenario: string, baselineName: string, baseline: () => Promise<unknown>, subject: () => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < Math.min(200, ITERATIONS); i++) {
+async function compare(scenario: string, baselineName: string, baseline: () => Promise<unknown>, subject: () => Promise<unknown>, iterations = ITERATIONS): Promise<void> {
+  for (let i = 0; i < Math.min(200, iterations); i++) {
     await baseline()
     await subject()
   }
   const base: number[] = []
   const ours: number[] = []
   for (let round = 0; round < ROUNDS; round++) {
-    base.push(await perCall(baseline))
-    ours.push(await perCall(subject))
+    base.push(await perCall(baseline, iterations))
+    ours.push(await perCall(subject, iterations))
   }
   const b = median(base)
   const o = median(ours)
@@ -157,6 +184,39 @@ await compare(
   'graphql-request',
   () => bareGraphql.request(query),
   () => platformClient.request(UserProfileDocument),
+)
+
+/** The experience sign-in by hand: PKCE, the cookies as name=value, manual redirects, the code exchange. */
+async function experienceByHand(): Promise<unknown> {
+  const bytes = (n: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(n))).toString('base64url')
+  const verifier = bytes(32)
+  const state = bytes(16)
+  const challenge = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))).toString('base64url')
+  const query = new URLSearchParams({ client_id: 'bench', redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid offline_access', state, code_challenge: challenge, code_challenge_method: 'S256' })
+  const started = await fetch(`${BASE}/oidc/auth?${query}`, { redirect: 'manual' })
+  const cookie = started.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const call = (method: string, path: string, body?: object) =>
+    fetch(`${BASE}/api/experience${path}`, { method, headers: { cookie, ...(body && { 'content-type': 'application/json' }) }, body: body && JSON.stringify(body) })
+  await call('PUT', '', { interactionEvent: 'SignIn' })
+  const { verificationId } = (await (await call('POST', '/verification/password', { identifier: { type: 'email', value: 'ada@example.com' }, password: 'bench-password' })).json()) as { verificationId: string }
+  await call('POST', '/identification', { verificationId })
+  const { redirectTo } = (await (await call('POST', '/submit')).json()) as { redirectTo: string }
+  const callback = new URL((await fetch(redirectTo, { redirect: 'manual', headers: { cookie } })).headers.get('location')!)
+  const form = new URLSearchParams({ client_id: 'bench', grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: verifier })
+  return (await fetch(`${BASE}/oidc/token`, { method: 'POST', body: form })).json()
+}
+
+const experience = experienceApi({ clientId: 'bench', redirectUri: REDIRECT_URI })
+await compare(
+  'experience sign-in: experienceApi vs by hand',
+  'fetch by hand',
+  experienceByHand,
+  async () => {
+    const auth = new AuthClient({ baseUrl: BASE, api: experience, autoRefresh: false, crossTab: false })
+    if ((await auth.signIn({ email: 'ada@example.com', password: 'bench-password' })).status !== 'signedIn') throw new Error('the experience sign-in did not finish')
+    auth.dispose()
+  },
+  Math.max(20, Math.round(ITERATIONS / 20)),
 )
 
 for (let i = 0; i < 3; i++) {
