@@ -103,6 +103,7 @@ describe('verification codes', () => {
     const s = await interaction('SignIn')
     const r = await send(s, 'email', 'someone@example.com')
     expectError(r, 501, 'connector.not_found')
+    expect(r.body.message).toBe('Cannot find any available connector for type: Email.')
     expectError(await send(s, 'phone', '+34600000000'), 501, 'connector.not_found')
     expectError(await verify(s, 'email', 'someone@example.com', 'c'.repeat(21), '123456'), 501, 'connector.not_found')
   })
