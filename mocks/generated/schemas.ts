@@ -1442,7 +1442,7 @@ export const experienceSpec = {
     ],
     "responses": {
      "303": {
-      "description": "The request was accepted and parked as an interaction. The browser is sent to the\nsign-in page (`/sign-in`). Four cookies are set, one `Set-Cookie` header each:\n`_interaction`, `_interaction.sig`, `_interaction_resume` and\n`_interaction_resume.sig`.\n",
+      "description": "The request was accepted and parked as an interaction. The browser is sent to the\nsign-in page (`/sign-in`). Four cookies are set, one `Set-Cookie` header each:\n`_interaction`, `_interaction.sig`, `_interaction_resume` and\n`_interaction_resume.sig`. A request from a known client with its registered\n`redirect_uri` that is otherwise invalid (no PKCE, `response_type` other than `code`,\nno `state`, no `openid` scope, `prompt=none`) is sent back to that URI instead, with\n`error`, `error_description`, `state` and `iss` (RFC 6749 §4.1.2.1), and no cookies.\n",
       "headers": {
        "Location": {
         "description": "The sign-in page, `/sign-in`.",
@@ -1460,7 +1460,7 @@ export const experienceSpec = {
       }
      },
      "400": {
-      "description": "The authorization request is invalid (unknown client, unregistered redirect URI,\nunsupported response type, missing PKCE, ...).\n",
+      "description": "The authorization request cannot be answered with a redirect: unknown client\n(`invalid_client`), missing or unregistered redirect URI (`invalid_redirect_uri`), or a\nrepeated parameter (`invalid_request`).\n",
       "content": {
        "application/json": {
         "schema": {

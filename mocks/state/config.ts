@@ -115,7 +115,7 @@ const CONFIG_SPEC = obj({
     connectors: obj({ social: { kind: 'array', of: str }, sso: { kind: 'array', of: str }, email: bool, sms: bool }),
     accessTokenTtlSeconds: seconds,
     signUp: obj({ identifiers: { kind: 'array', of: { kind: 'enum', values: ['username', 'email', 'phone'] } }, password: bool, verify: bool }),
-    connectorIdentities: { kind: 'record', of: obj({ id: str, email: str, phone: str, name: str }) },
+    connectorIdentities: { kind: 'record', of: obj({ id: str, email: str, phone: str, name: str, error: str }) },
     refreshTokenTtlSeconds: seconds,
   }),
   password: obj({ minLength: { kind: 'integer', min: 0, max: 1024 } }),

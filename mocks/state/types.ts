@@ -277,8 +277,8 @@ export interface BackendConfig {
     accessTokenTtlSeconds: number
     /** Logto's sign-up settings: what a new (or signing-in) account must have; decides `user.missing_profile`. */
     signUp: { identifiers: Array<'username' | 'email' | 'phone'>; password: boolean; verify: boolean }
-    /** The identity each mock social / SSO connector returns: connectorId → external account. */
-    connectorIdentities: Record<string, { id?: string; email?: string; phone?: string; name?: string }>
+    /** The identity each mock social / SSO connector returns: connectorId → external account (`error`: the provider fails with it). */
+    connectorIdentities: Record<string, { id?: string; email?: string; phone?: string; name?: string; error?: string }>
     /** Refresh tokens of the OIDC finish (`offline_access`). */
     refreshTokenTtlSeconds: number
   }

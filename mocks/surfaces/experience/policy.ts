@@ -80,7 +80,7 @@ function pendingFactors(experience: ExperienceData): MfaFactor[] {
 }
 
 /** Factors the account will have after submit (existing plus pending bindings). */
-export function linkedFactors(experience: ExperienceData, user: User): MfaFactor[] {
+function linkedFactors(experience: ExperienceData, user: User): MfaFactor[] {
   return [...new Set([...userFactors(user), ...pendingFactors(experience)])]
 }
 

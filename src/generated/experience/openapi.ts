@@ -2504,7 +2504,10 @@ export interface operations {
              * @description The request was accepted and parked as an interaction. The browser is sent to the
              *     sign-in page (`/sign-in`). Four cookies are set, one `Set-Cookie` header each:
              *     `_interaction`, `_interaction.sig`, `_interaction_resume` and
-             *     `_interaction_resume.sig`.
+             *     `_interaction_resume.sig`. A request from a known client with its registered
+             *     `redirect_uri` that is otherwise invalid (no PKCE, `response_type` other than `code`,
+             *     no `state`, no `openid` scope, `prompt=none`) is sent back to that URI instead, with
+             *     `error`, `error_description`, `state` and `iss` (RFC 6749 §4.1.2.1), and no cookies.
              */
             303: {
                 headers: {
@@ -2520,8 +2523,9 @@ export interface operations {
                 content?: never;
             };
             /**
-             * @description The authorization request is invalid (unknown client, unregistered redirect URI,
-             *     unsupported response type, missing PKCE, ...).
+             * @description The authorization request cannot be answered with a redirect: unknown client
+             *     (`invalid_client`), missing or unregistered redirect URI (`invalid_redirect_uri`), or a
+             *     repeated parameter (`invalid_request`).
              */
             400: {
                 headers: {

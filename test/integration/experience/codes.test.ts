@@ -103,6 +103,7 @@ describe('verification codes', () => {
     const s = await interaction('SignIn')
     const r = await send(s, 'email', 'someone@example.com')
     expectError(r, 501, 'connector.not_found')
+    expect(r.body.message).toBe('Cannot find any available connector for type: Email.')
     expectError(await send(s, 'phone', '+34600000000'), 501, 'connector.not_found')
     expectError(await verify(s, 'email', 'someone@example.com', 'c'.repeat(21), '123456'), 501, 'connector.not_found')
   })
@@ -119,8 +120,10 @@ describe('verification codes', () => {
 })
 
 describe('forgot password', () => {
-  it('code → identification → new password → submit (200, no body); the old password stops working', async () => {
+  it('code → identification → new password → submit (200, no body); the old password and every session stop working', async () => {
     const user = await createUser(mock)
+    const otpLogin = await fetch(`${BASE}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: PASSWORD }) })
+    const { refreshToken } = await otpLogin.json()
     const s = await interaction('ForgotPassword')
     const sent = await send(s, 'email', user.email!, 'ForgotPassword')
     expect((await control.lastMessage({ to: user.email! })).purpose).toBe('experience.forgot_password')
@@ -143,6 +146,9 @@ describe('forgot password', () => {
     const signIn = await interaction('SignIn')
     expectError(await signIn.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: user.email }, password: PASSWORD }), 422, 'session.invalid_credentials')
     expectOk(await signIn.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: user.email }, password: 'a brand new passphrase' }))
+    // The otp session opened with the old password is gone too.
+    const refresh = await fetch(`${BASE}/auth/login/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) })
+    expect(refresh.status).toBe(403)
   })
 
   it('accepts only code records and refuses the new password outside ForgotPassword', async () => {
@@ -153,6 +159,5 @@ describe('forgot password', () => {
     expectError(await s.call('POST', '/api/experience/identification', {}), 400, 'guard.invalid_input')
     const signIn = await interaction('SignIn')
     expectError(await signIn.call('PUT', '/api/experience/profile/password', { password: 'whatever-long' }), 400, 'session.invalid_interaction_type')
-    void BASE
   })
 })

@@ -158,6 +158,21 @@ describe('connector errors on every connector route', () => {
     expectError(await s.call('POST', '/api/experience/verification/sso/corp/verify', { connectorData: {}, verificationId: otherId }), 404, 'session.verification_session_not_found')
   })
 
+  it('a provider told to fail answers 500 connector.general on both steps', async () => {
+    await control.setConfig({ experience: { connectors: { sso: ['corp'] } } })
+    const s = await interaction('SignIn')
+    const cb = 'http://localhost:5173/cb'
+    const social = await s.call('POST', '/api/experience/verification/social/github/authorization-uri', { state: 's', redirectUri: cb })
+    const sso = await s.call('POST', '/api/experience/verification/sso/corp/authorization-uri', { state: 's', redirectUri: cb })
+    await control.setConfig({ experience: { connectorIdentities: { github: { error: 'provider down' }, corp: { error: 'idp down' } } } })
+    const failed = await s.call('POST', '/api/experience/verification/social/github/verify', { connectorData: { code: 'x', state: 's' }, verificationId: social.body.verificationId })
+    expectError(failed, 500, 'connector.general')
+    expect(failed.body.message).toBe('Error occurred in connector: provider down')
+    expectError(await s.call('POST', '/api/experience/verification/sso/corp/verify', { connectorData: {}, verificationId: sso.body.verificationId }), 500, 'connector.general')
+    expectError(await s.call('POST', '/api/experience/verification/social/github/authorization-uri', { state: 's', redirectUri: cb }), 500, 'connector.general')
+    expectError(await s.call('POST', '/api/experience/verification/sso/corp/authorization-uri', { state: 's', redirectUri: cb }), 500, 'connector.general')
+  })
+
   it('a WebAuthn assertion record cannot finish a registration', async () => {
     const user = await createUser(mock)
     // A stored credential is all it takes to be offered an assertion.

@@ -41,8 +41,14 @@ function assertConnector(state: BackendState, connectorId: string, kind: Kind): 
 }
 
 function identityOf(state: BackendState, connectorId: string): ExternalIdentity {
-  const configured = state.config.experience.connectorIdentities[connectorId] ?? {}
+  const { error: _error, ...configured } = state.config.experience.connectorIdentities[connectorId] ?? {}
   return { ...configured, id: configured.id ?? `${connectorId}-user` }
+}
+
+/** A provider told to fail (`connectorIdentities[id].error`) answers 500 `connector.general`, as a broken connector does. */
+function assertProviderUp(state: BackendState, connectorId: string): void {
+  const error = state.config.experience.connectorIdentities[connectorId]?.error
+  if (error) fail(500, 'connector.general', { interpolation: { errorDescription: error } })
 }
 
 function createAuthorization(kind: Kind): ExperienceHandler {
@@ -52,6 +58,7 @@ function createAuthorization(kind: Kind): ExperienceHandler {
     assertConnector(state, connectorId, kind)
     const { state: oauthState, redirectUri } = body<{ state: string; redirectUri: string }>(call)
     if (!oauthState || !redirectUri) fail(400, 'session.insufficient_info')
+    assertProviderUp(state, connectorId)
     const record = putRecord(experienceOf(call), { type: kind, verified: false, connectorId, state: oauthState, redirectUri, identity: null })
     const authorizationUri = new URL(`${origin}/oidc/mock-connectors/${encodeURIComponent(connectorId)}/authorize`)
     authorizationUri.search = new URLSearchParams({ state: oauthState, redirect_uri: redirectUri }).toString()
@@ -69,6 +76,7 @@ function verifyAuthorization(kind: Kind): ExperienceHandler {
     if (verificationId === undefined || !record || record.id !== verificationId || record.type !== kind || record.connectorId !== connectorId) {
       return fail(404, 'session.verification_session_not_found')
     }
+    assertProviderUp(state, connectorId)
     const code = typeof connectorData['code'] === 'string' ? connectorData['code'] : ''
     const codes = connectorCodes(state)
     const issued = codes.get(code)

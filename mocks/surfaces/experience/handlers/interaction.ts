@@ -147,8 +147,8 @@ export const interactionHandlers: Record<string, ExperienceHandler> = {
     if (experience.event === 'ForgotPassword') {
       if (experience.newPassword === undefined) fail(422, 'user.new_password_required_in_profile')
       await state.users.setPassword(user.id, experience.newPassword)
-      // A new password ends every session the old one opened.
-      state.tokens.revokeUserSessions(user.id, 'experience')
+      // A new password ends every session the old one opened, on every surface.
+      state.tokens.revokeUserSessions(user.id)
       interaction.experience = null
       return new Response(null, { status: 200 })
     }

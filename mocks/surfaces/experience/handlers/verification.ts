@@ -26,7 +26,7 @@ const PURPOSES: Record<InteractionEvent, string> = {
 /** 501 `connector.not_found` when the email or SMS connector is switched off. */
 function assertConnector(call: ExperienceCall, type: 'email' | 'phone'): void {
   const { connectors } = call.state.config.experience
-  if (!(type === 'email' ? connectors.email : connectors.sms)) fail(501, 'connector.not_found', { interpolation: { type: type === 'email' ? 'email' : 'sms' } })
+  if (!(type === 'email' ? connectors.email : connectors.sms)) fail(501, 'connector.not_found', { interpolation: { type: type === 'email' ? 'Email' : 'Sms' } })
 }
 
 const verified = (record: VerificationRecord) => json({ verificationId: record.id })
