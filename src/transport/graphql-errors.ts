@@ -7,7 +7,7 @@ import { AuthError, kindForStatus, retryAfter, type AuthErrorCode, type AuthErro
 /** One entry of a GraphQL response's `errors`, as far as it is read. */
 export interface WireGraphQLError {
   message?: unknown
-  extensions?: { code?: unknown; attemptsLeft?: unknown } | null
+  extensions?: { code?: unknown; attemptsLeft?: unknown; retryAfterMs?: unknown } | null
 }
 
 /** An API's deliberate error codes (`extensions.code`) and what a caller does about them. */
@@ -23,12 +23,14 @@ export function graphqlError(error: WireGraphQLError | undefined, status: number
   const wireCode = error?.extensions?.code
   const known = typeof wireCode === 'string' ? kinds[wireCode] : undefined
   const attempts = error?.extensions?.attemptsLeft
+  // A throttled field says how long to wait in the error itself (the response may hold other results).
+  const wait = error?.extensions?.retryAfterMs
   const code = (known ? (wireCode as string).toLowerCase() : status >= 400 ? `http_${status}` : 'graphql_error') as AuthErrorCode
   return new AuthError(`The ${api} API refused the request (${code}).`, {
     code,
     kind: known ?? (status >= 400 ? kindForStatus(status) : 'validation'),
     status,
     attemptsLeft: typeof attempts === 'number' ? attempts : undefined,
-    retryAfterMs: retryAfter(headers),
+    retryAfterMs: typeof wait === 'number' && wait >= 0 ? wait : retryAfter(headers),
   })
 }

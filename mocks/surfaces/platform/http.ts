@@ -34,13 +34,44 @@ import {
 import { createHandler } from 'graphql-http/lib/use/fetch'
 import { reportError } from '../../redact'
 import { readBodyText } from '../../validation/body'
+import { countRootFields } from '../../validation/graphql-root-fields'
 import type { RequestContext } from '../../state/types'
-import { REQUEST_ERROR_CODES } from './errors'
+import { PLATFORM_ERROR_CODES, REQUEST_ERROR_CODES } from './errors'
 import { createPlatformContext } from './resolvers/context'
 import { platformSchema } from './schema'
 
 export const PLATFORM_MAX_BODY_BYTES = 1024 * 1024
 export const PLATFORM_MAX_TOKENS = 10_000
+
+/**
+ * Root fields that check a password or a code, send a code or create an account. A request may
+ * carry at most `limits.sensitiveFieldsPerRequest` of them (aliases and fragments included), and
+ * each one that runs is also counted by the throttles, one attempt per field.
+ */
+export const PLATFORM_SENSITIVE_FIELDS: ReadonlySet<string> = new Set([
+  'login',
+  'confirm2Fa',
+  'resend2Fa',
+  'send2Fa',
+  'forgotPassword',
+  'confirmPasswordReset',
+  'changePassword',
+  'confirmChangePassword2Fa',
+  'resendChangePassword2Fa',
+  'register',
+  'enable2Fa',
+  'disable2Fa',
+])
+
+/** The longest `retryAfterMs` among RATE_LIMITED errors, as a `Retry-After` header (whole seconds). */
+function retryAfterHeader(errors: readonly GraphQLError[] | undefined): Record<string, string> {
+  let longest = 0
+  for (const error of errors ?? []) {
+    const wait = error.extensions?.['retryAfterMs']
+    if (error.extensions?.['code'] === 'RATE_LIMITED' && typeof wait === 'number') longest = Math.max(longest, wait)
+  }
+  return longest > 0 ? { 'retry-after': String(Math.max(1, Math.ceil(longest / 1000))) } : {}
+}
 
 const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json'
 
@@ -162,6 +193,7 @@ function graphqlResponse(body: ExecutionResult, status: number, graphqlResponseJ
       statusText: status === 200 ? 'OK' : 'Bad Request',
       headers: {
         'content-type': graphqlResponseJson ? `${GRAPHQL_RESPONSE_JSON}; charset=utf-8` : 'application/json; charset=utf-8',
+        ...retryAfterHeader(body.errors),
       },
     },
   ]
@@ -236,6 +268,15 @@ export async function handlePlatformRequest(ctx: RequestContext): Promise<Respon
       ctx.operationName = operation.name?.value ?? ctx.operationName
       if (operation.operation === 'subscription') {
         return requestErrors([new GraphQLError('Subscriptions are not supported.')])
+      }
+      const limit = ctx.state.config.limits.sensitiveFieldsPerRequest
+      const sensitive = countRootFields(document, operation, PLATFORM_SENSITIVE_FIELDS)
+      if (sensitive > limit) {
+        return requestErrors([
+          new GraphQLError(`${PLATFORM_ERROR_CODES.TOO_MANY_SENSITIVE_FIELDS} At most ${limit} per request, this one has ${sensitive}.`, {
+            extensions: { code: 'TOO_MANY_SENSITIVE_FIELDS', limit, count: sensitive },
+          }),
+        ])
       }
       return {
         schema,
