@@ -23,9 +23,9 @@ export function graphqlError(error: WireGraphQLError | undefined, status: number
   const wireCode = error?.extensions?.code
   const known = typeof wireCode === 'string' ? kinds[wireCode] : undefined
   const attempts = error?.extensions?.attemptsLeft
-  const code = (known ? (wireCode as string).toLowerCase() : status >= 400 ? `http_${status}` : 'graphql_error') as AuthErrorCode
   // A throttled field says how long to wait in the error itself (the response may hold other results).
   const wait = error?.extensions?.retryAfterMs
+  const code = (known ? (wireCode as string).toLowerCase() : status >= 400 ? `http_${status}` : 'graphql_error') as AuthErrorCode
   return new AuthError(`The ${api} API refused the request (${code}).`, {
     code,
     kind: known ?? (status >= 400 ? kindForStatus(status) : 'validation'),
