@@ -2,7 +2,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { json } from '../../../control/json'
 import type { BackendState } from '../../../state/types'
-import { clearedInteractionCookies } from '../cookies'
+import { clearedInteractionCookies, setCookies } from '../cookies'
 import { oidcError } from '../errors'
 import { issuerOf, SUPPORTED_SCOPES } from './authorize'
 import { clientById } from './clients'
@@ -89,8 +89,7 @@ export async function endSession(state: BackendState, url: URL): Promise<Respons
       return oidcError(400, 'invalid_request', 'id_token_hint is not a valid id token of this provider')
     }
   }
-  const headers = new Headers({ 'cache-control': 'no-store' })
-  for (const cookie of clearedInteractionCookies()) headers.append('set-cookie', cookie)
+  const headers = setCookies(new Headers({ 'cache-control': 'no-store' }), clearedInteractionCookies())
   const target = params.get('post_logout_redirect_uri')
   if (target) {
     const client = clientById(clientId)
