@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw'
 import type { Backend } from './backend'
-import { keepPageCookies, lostCookies } from './set-cookies'
+import { PAGE_COOKIE_HEADER } from './state/request-cookies'
 
 /**
  * Path patterns the backend may answer, origin-agnostic (`*​/...`) so the same handlers serve
@@ -41,20 +41,26 @@ export function routeRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}\\/?$`, 'i')
 }
 
+/**
+ * In a page the request cannot carry its `Cookie` header (msw reads the page's cookies into
+ * `cookies` instead): they travel to the backend in `PAGE_COOKIE_HEADER`. Outside a page the
+ * request's own `Cookie` header is the only source, so a client that sends none has none.
+ */
+function withPageCookies(request: Request, cookies: Record<string, string>): Request {
+  const names = Object.keys(cookies)
+  if (typeof document === 'undefined' || names.length === 0 || request.headers.has('cookie')) return request
+  const headers = new Headers(request.headers)
+  headers.set(PAGE_COOKIE_HEADER, names.map((name) => `${name}=${cookies[name]}`).join('; '))
+  return new Request(request, { headers })
+}
+
 /** msw `http` handlers delegating to the backend; a network-error fault becomes `HttpResponse.error()`. */
 export function createHandlers(backend: Backend): MockHandler[] {
   return MOCK_ROUTE_PATTERNS.map((pattern) =>
     http.all(routeRegExp(pattern), async ({ request, cookies }) => {
-      keepPageCookies(request, cookies)
-      const response = await backend.handle(request)
+      const response = await backend.handle(withPageCookies(request, cookies))
       if (!response) return undefined
-      if (response.type === 'error') return HttpResponse.error()
-      const lost = lostCookies(response)
-      if (!lost.length) return response
-      // In a page: msw's HttpResponse puts them in document.cookie and its cookie store.
-      const headers = new Headers(response.headers)
-      for (const cookie of lost) headers.append('set-cookie', cookie)
-      return new HttpResponse(response.body, { status: response.status, statusText: response.statusText, headers })
+      return response.type === 'error' ? HttpResponse.error() : response
     }),
   )
 }

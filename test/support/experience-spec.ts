@@ -6,6 +6,7 @@
  * `ForgotPassword` interaction answers 200 without a body (`x-no-body-for-events`). Bodies over
  * 1 MiB get 413 `guard.invalid_input`; `/oidc/*` routes outside the spec answer OAuth errors.
  */
+import { appendFileSync } from 'node:fs'
 import { EXPERIENCE_MESSAGES, experienceValidator } from '../../mocks/surfaces/experience'
 import { readResponse, type ApiResult } from './otp-spec'
 
@@ -48,5 +49,8 @@ export async function assertMatchesExperienceSpec(method: string, url: string, r
     const pattern = new RegExp(`^${template.split(/\{\{\s*\w+\s*\}\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`)
     if (!pattern.test(errorBody.message ?? '')) throw drift(`message for ${errorBody.code} should match "${template}"`)
   }
+  // `npm run coverage:experience` collects which documented answers the suites produced.
+  const record = process.env['PORTCULLIS_EXPERIENCE_COVERAGE']
+  if (record && route.kind === 'found') appendFileSync(record, `${route.operation.operationId} ${response.status} ${errorBody?.code ?? ''}\n`)
   return { status: response.status, body, headers: response.headers }
 }

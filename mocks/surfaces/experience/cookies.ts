@@ -4,10 +4,10 @@
  * or mixed with another interaction's signature, is simply not recognised.
  */
 import { parse as parseCookieHeader, serialize } from 'cookie'
-import { cookieHeader } from '../../set-cookies'
 import { timingSafeEqual } from '../../state/constant-time'
 import { toBase64Url } from '../../state/bytes'
 import { randomBytes } from '../../state/random'
+import { requestCookieHeader } from '../../state/request-cookies'
 import type { BackendState } from '../../state/types'
 
 export const INTERACTION_COOKIE = '_interaction'
@@ -33,7 +33,7 @@ async function sign(state: BackendState, name: string, value: string): Promise<s
 
 /** The cookie `name`'s value when its `.sig` cookie matches; null when absent or tampered with. */
 export async function readSignedCookie(state: BackendState, request: Request, name: string): Promise<string | null> {
-  const header = cookieHeader(request)
+  const header = requestCookieHeader(request)
   if (!header) return null
   let cookies: Record<string, string | undefined>
   try {
@@ -65,4 +65,17 @@ export function clearedInteractionCookies(): string[] {
   return [INTERACTION_COOKIE, `${INTERACTION_COOKIE}.sig`, RESUME_COOKIE, `${RESUME_COOKIE}.sig`].map((name) =>
     serialize(name, '', { path: '/', sameSite: 'lax', maxAge: 0, expires: new Date(0) }),
   )
+}
+
+/**
+ * Adds `Set-Cookie` headers. In a page (the mock behind msw's `setupWorker` runs in the page's
+ * own thread) a constructed Response drops `Set-Cookie`, as the Fetch standard says, so the
+ * cookies are also written to `document.cookie`, where msw picks them up for the next request
+ * sent with credentials: the same thing msw's own `HttpResponse` does in a browser.
+ */
+export function setCookies(headers: Headers, cookies: readonly string[]): Headers {
+  for (const cookie of cookies) headers.append('set-cookie', cookie)
+  const page = (globalThis as { document?: { cookie?: unknown } }).document
+  if (page && typeof page.cookie === 'string') for (const cookie of cookies) page.cookie = cookie
+  return headers
 }

@@ -158,6 +158,18 @@ describe('POST /oidc/token', () => {
     expect(info.status).toBe(401)
   })
 
+  it('an authorization code lives one minute on the mock clock, and only for its redirect URI', async () => {
+    await control.setConfig({ experience: { mfa: { factors: [] } } })
+    const user = await createUser(mock)
+    const s = await identifiedByPassword(user)
+    const callback = await s.resume((await s.call('POST', '/api/experience/submit')).body.redirectTo)
+    const code = callback.searchParams.get('code')!
+    const wrongUri = await formPost(BASE, '/oidc/token', { grant_type: 'authorization_code', client_id: CLIENT_ID, code, redirect_uri: 'http://localhost:5173/other', code_verifier: s.verifier })
+    expect(wrongUri.body.error).toBe('invalid_grant')
+    await control.advanceClock(61_000)
+    expect((await s.exchange(callback)).body.error).toBe('invalid_grant')
+  })
+
   it('unknown client → invalid_client; password grant → unsupported_grant_type; JSON body → invalid_request', async () => {
     expect((await formPost(BASE, '/oidc/token', { grant_type: 'authorization_code', client_id: 'nope', code: 'x' })).body.error).toBe('invalid_client')
     const password = await formPost(BASE, '/oidc/token', { grant_type: 'password', client_id: CLIENT_ID, username: 'a', password: 'b' })

@@ -5,8 +5,7 @@
  */
 import { nanoid } from '../../../state/random'
 import type { BackendState } from '../../../state/types'
-import { responseWithCookies } from '../../../set-cookies'
-import { clearedInteractionCookies, interactionCookies, readSignedCookie, RESUME_COOKIE } from '../cookies'
+import { clearedInteractionCookies, interactionCookies, readSignedCookie, RESUME_COOKIE, setCookies } from '../cookies'
 import { oidcError } from '../errors'
 import { INTERACTION_TTL_SECONDS, interactions, liveInteraction, type Interaction } from '../interaction'
 import { setBounded } from '../bounded'
@@ -21,7 +20,7 @@ const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43,128}$/
 export const issuerOf = (origin: string) => `${origin}/oidc`
 
 function redirect(location: string, cookies: string[] = []): Response {
-  return responseWithCookies(null, { status: 303, headers: new Headers({ location, 'cache-control': 'no-store' }) }, cookies)
+  return new Response(null, { status: 303, headers: setCookies(new Headers({ location, 'cache-control': 'no-store' }), cookies) })
 }
 
 /** An error sent back to the (verified) redirect URI, as RFC 6749 §4.1.2.1 says. */

@@ -2,8 +2,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { json } from '../../../control/json'
 import type { BackendState } from '../../../state/types'
-import { responseWithCookies } from '../../../set-cookies'
-import { clearedInteractionCookies } from '../cookies'
+import { clearedInteractionCookies, setCookies } from '../cookies'
 import { oidcError } from '../errors'
 import { issuerOf, SUPPORTED_SCOPES } from './authorize'
 import { clientById } from './clients'
@@ -90,7 +89,7 @@ export async function endSession(state: BackendState, url: URL): Promise<Respons
       return oidcError(400, 'invalid_request', 'id_token_hint is not a valid id token of this provider')
     }
   }
-  const headers = new Headers({ 'cache-control': 'no-store' })
+  const headers = setCookies(new Headers({ 'cache-control': 'no-store' }), clearedInteractionCookies())
   const target = params.get('post_logout_redirect_uri')
   if (target) {
     const client = clientById(clientId)
@@ -99,8 +98,8 @@ export async function endSession(state: BackendState, url: URL): Promise<Respons
     const logoutState = params.get('state')
     if (logoutState) location.searchParams.set('state', logoutState)
     headers.set('location', location.toString())
-    return responseWithCookies(null, { status: 303, headers }, clearedInteractionCookies())
+    return new Response(null, { status: 303, headers })
   }
   headers.set('content-type', 'application/json; charset=utf-8')
-  return responseWithCookies(JSON.stringify({ signedOut: true }), { status: 200, headers }, clearedInteractionCookies())
+  return new Response(JSON.stringify({ signedOut: true }), { status: 200, headers })
 }
