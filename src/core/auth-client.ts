@@ -178,7 +178,7 @@ export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
 
     const detect = api.detectStepUp
     const createStepUp = api.createStepUp
-    if (detect && !createStepUp) throw new TypeError('An adapter with detectStepUp must set createStepUp.')
+    if (detect && !createStepUp) throw new TypeError('detectStepUp needs createStepUp')
     this.fetch = createAuthenticatedFetch({
       baseUrl,
       fetch: rawFetch,
