@@ -182,6 +182,9 @@ export interface SessionRecord {
   revokedAt: Millis | null
 }
 
+/** `base64url`: 32 random bytes (default); `hex40`: 20 random bytes as lowercase hex (graphql-jwt's format). */
+export type RefreshTokenFormat = 'base64url' | 'hex40'
+
 /** Result of presenting a refresh token. `reused` means it had already been rotated: its family is revoked. */
 export type RefreshOutcome =
   | { ok: true; session: SessionRecord; userId: string; refreshToken: string; refreshExpiresAt: Millis }
@@ -205,7 +208,7 @@ export interface TokenService {
   /** Verifies signature, expiry (mock clock) and that the session is still live. */
   verifyAccessToken(token: string): Promise<{ ok: true; claims: AccessClaims; session: SessionRecord } | { ok: false; reason: TokenFailure }>
   /** A new opaque refresh token for the session (first of a new family, or the next in one). */
-  issueRefreshToken(session: SessionRecord, ttlSeconds: number): { token: string; expiresAt: Millis }
+  issueRefreshToken(session: SessionRecord, ttlSeconds: number, format?: RefreshTokenFormat): { token: string; expiresAt: Millis }
   /** Rotates: the presented token is spent; presenting a spent one revokes the whole family. */
   rotateRefreshToken(token: string, ttlSeconds: number): RefreshOutcome
   /** Looks up without spending (accounts `revokeToken`): revokes just this token; `ok: false` when unknown or already revoked. */
@@ -242,7 +245,23 @@ export interface BackendConfig {
   audience: string
   platform: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; twoFactorCodeTtlSeconds: number; twoFactorMaxAttempts: number; resetCodeTtlSeconds: number }
   otp: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; codeTtlSeconds: number; codeMaxAttempts: number; codeRequestsPerWindow: number; codeRequestWindowSeconds: number }
-  accounts: { allowLoginNotVerified: boolean; allowLoginWithSecondaryEmail: boolean; allowDeleteAccount: boolean; jwtTtlSeconds: number; refreshTokenTtlSeconds: number }
+  accounts: {
+    allowLoginNotVerified: boolean
+    allowLoginWithSecondaryEmail: boolean
+    allowDeleteAccount: boolean
+    jwtTtlSeconds: number
+    refreshTokenTtlSeconds: number
+    /** Lifetimes of the mailed action tokens (django-graphql-auth EXPIRATION_*_TOKEN). */
+    activationTokenTtlSeconds: number
+    passwordResetTokenTtlSeconds: number
+    secondaryEmailTokenTtlSeconds: number
+    passwordSetTokenTtlSeconds: number
+    /** SEND_ACTIVATION_EMAIL: register mails the activation link. */
+    sendActivationEmail: boolean
+    /** Wrong passwords per account (and ×10 per client) inside the window before password checks are refused. */
+    failedPasswordLimit: number
+    failedPasswordWindowSeconds: number
+  }
   experience: {
     mfa: { policy: 'UserControlled' | 'Mandatory'; factors: Array<'Totp' | 'WebAuthn' | 'BackupCode'> }
     signInMode: 'SignIn' | 'Register' | 'SignInAndRegister'
