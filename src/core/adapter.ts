@@ -71,6 +71,8 @@ export interface AdapterContext {
 
 export interface AuthAdapter {
   readonly name: string
+  /** The `Authorization` scheme `auth.fetch` puts before the access token; default `Bearer` (accounts: `JWT`). */
+  readonly authorizationScheme?: string
   signIn(context: AdapterContext, credentials: SignInCredentials): Promise<AdapterResult>
   /**
    * `response` is a code (string) or a WebAuthn assertion (object). A wrong answer must reject

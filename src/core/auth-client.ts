@@ -150,6 +150,7 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
       authorize: tokenOrigins(baseUrl, options.tokenOrigins),
       accessToken: () => this.getAccessToken(),
       refreshRejected: async (token) => (await this.#refresh(token))?.accessToken ?? null,
+      ...(api.authorizationScheme && { scheme: api.authorizationScheme }),
       ...(api.isUnauthorized && { isUnauthorized: (response: Response) => api.isUnauthorized!(response) }),
       ...(detect && {
         stepUp: createStepUp({
