@@ -99,7 +99,7 @@ describe.each(FLAVOURS)('accounts %s endpoint', (flavour) => {
   })
 
   it('hostile tokens, headers and cookies never crash a request', async () => {
-    const hostile = [
+    const hostile: Array<Record<string, string>> = [
       { authorization: 'JWT' },
       { authorization: 'JWT a.b' },
       { authorization: `JWT ${'x'.repeat(10_000)}` },
