@@ -69,6 +69,17 @@ export const demoUsers: readonly DemoUser[] = Object.freeze([
     verified: false,
     description: 'unverified (accounts activation flows)',
   },
+  {
+    id: '00000000-0000-4000-8000-0000000e4170',
+    email: 'erin@example.com',
+    username: 'erin',
+    password: DEMO_PASSWORD,
+    firstName: 'Erin',
+    lastName: 'Ellis',
+    verified: true,
+    secondaryEmail: 'erin.backup@example.org',
+    description: 'secondary email erin.backup@example.org (accounts: sign in by it, swapEmails, password reset to it)',
+  },
 ])
 
 /** The demo users as a seed (without the banner descriptions). */
