@@ -69,7 +69,7 @@ export function tokensOf(output: Output, previousRefreshToken: string | null = n
   return typeof refreshExpiresIn === 'number' ? { ...tokens, refreshExpiresAt: refreshExpiresIn * 1000 } : tokens
 }
 
-const noChallenge = (): never => {
+const noChallenge = async (): Promise<never> => {
   throw new AuthError('The accounts API has no second factor.', { code: 'no_challenge', kind: 'validation' })
 }
 

@@ -2,6 +2,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createMockBackend, DEMO_PASSWORD } from '../../../mocks/index'
+import { demoUsers } from '../../../mocks/demo-users'
 
 const BASE = 'http://mock.test'
 const mock = createMockBackend({ now: Date.UTC(2030, 0, 1), frozenClock: true })
@@ -75,7 +76,7 @@ describe('/__mock/users', () => {
     const username = await call('POST', '/__mock/users', { email: 'new@example.com', username: 'alice', password: 'x' })
     expect(username.status).toBe(409)
     expect(username.body?.code).toBe('username_in_use')
-    expect(mock.users.all()).toHaveLength(4)
+    expect(mock.users.all()).toHaveLength(demoUsers.length)
   })
 
   it.each([
@@ -92,7 +93,7 @@ describe('/__mock/users', () => {
     const response = await call('POST', '/__mock/users', body, raw)
     expect(response.status).toBe(400)
     expect(response.body).toMatchObject({ code: expect.any(String), message: expect.any(String) })
-    expect(mock.users.all()).toHaveLength(4)
+    expect(mock.users.all()).toHaveLength(demoUsers.length)
   })
 })
 
@@ -233,7 +234,7 @@ describe('control API bodies', () => {
     const response = await call('POST', '/__mock/users', undefined, bytes)
     expect(response.status).toBe(400)
     expect(response.body).toMatchObject({ code: 'invalid_body', message: expect.stringContaining('UTF-8') })
-    expect(mock.users.all()).toHaveLength(4)
+    expect(mock.users.all()).toHaveLength(demoUsers.length)
   })
 
   it.each([
