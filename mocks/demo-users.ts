@@ -70,15 +70,15 @@ export const demoUsers: readonly DemoUser[] = Object.freeze([
     description: 'unverified (accounts activation flows)',
   },
   {
-    id: '00000000-0000-4000-8000-0000000e4170',
-    email: 'erin@example.com',
-    username: 'erin',
+    id: '00000000-0000-4000-8000-00000000a7ac',
+    email: 'grace@example.com',
+    username: 'grace',
     password: DEMO_PASSWORD,
-    firstName: 'Erin',
-    lastName: 'Ellis',
+    firstName: 'Grace',
+    lastName: 'Gale',
     verified: true,
-    secondaryEmail: 'erin.backup@example.org',
-    description: 'secondary email erin.backup@example.org (accounts: sign in by it, swapEmails, password reset to it)',
+    secondaryEmail: 'grace.backup@example.org',
+    description: 'secondary email grace.backup@example.org (accounts: sign in by it, swapEmails, password reset to it)',
   },
 ])
 

@@ -108,19 +108,19 @@ describe.each([
 })
 
 describe('e2e: accounts surface details over HTTP', () => {
-  it('the banner lists both accounts endpoints and the demo users dave and erin', () => {
+  it('the banner lists both accounts endpoints and the demo users dave and grace', () => {
     const output = mock.output()
     expect(output).toContain('POST /graphql ')
     expect(output).toContain('POST /graphql/relay')
     expect(output).toMatch(/dave@example\.com +dave +unverified/)
-    expect(output).toContain('erin.backup@example.org')
+    expect(output).toContain('grace.backup@example.org')
   })
 
   it('the JWT cookie authenticates like the header; another surface’s token does not', async () => {
-    const login = await post('/graphql', 'mutation { tokenAuth(username: "erin", password: "portcullis-demo") { token } }', {})
+    const login = await post('/graphql', 'mutation { tokenAuth(username: "grace", password: "portcullis-demo") { token } }', {})
     const token = login.data['tokenAuth'].token as string
-    expect((await post('/graphql', '{ me { username secondaryEmail } }', {}, { cookie: `JWT=${token}` })).data).toEqual({ me: { username: 'erin', secondaryEmail: 'erin.backup@example.org' } })
-    const otp = await fetch(`${mock.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'erin@example.com', password: 'portcullis-demo' }) })
+    expect((await post('/graphql', '{ me { username secondaryEmail } }', {}, { cookie: `JWT=${token}` })).data).toEqual({ me: { username: 'grace', secondaryEmail: 'grace.backup@example.org' } })
+    const otp = await fetch(`${mock.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'grace@example.com', password: 'portcullis-demo' }) })
     const otpToken = ((await otp.json()) as { idToken: string }).idToken
     const refused = await post('/graphql', '{ me { username } }', {}, { authorization: `JWT ${otpToken}` })
     expect(refused.errors?.[0]?.message).toBe('Invalid token')

@@ -164,12 +164,12 @@ describe.each([
 
   it('password reset by mail, to a secondary address', async () => {
     const auth = client()
-    await sendPasswordResetEmail(auth, { email: 'erin.backup@example.org' })
-    const [mail] = await outbox('erin.backup@example.org')
+    await sendPasswordResetEmail(auth, { email: 'grace.backup@example.org' })
+    const [mail] = await outbox('grace.backup@example.org')
     expect(mail).toMatchObject({ purpose: 'accounts.password_reset', channel: 'email' })
     await resetPassword(auth, { token: mail!.token!, newPassword1: NEW_PASSWORD, newPassword2: NEW_PASSWORD })
-    await expect(auth.signIn({ email: 'erin@example.com', password: 'portcullis-demo' })).rejects.toMatchObject({ code: 'invalid_credentials' })
-    expect(await auth.signIn({ email: 'erin.backup@example.org', password: NEW_PASSWORD })).toMatchObject({ status: 'signedIn' })
+    await expect(auth.signIn({ email: 'grace@example.com', password: 'portcullis-demo' })).rejects.toMatchObject({ code: 'invalid_credentials' })
+    expect(await auth.signIn({ email: 'grace.backup@example.org', password: NEW_PASSWORD })).toMatchObject({ status: 'signedIn' })
     await expect(sendPasswordResetEmail(auth, { email: 'dave@example.com' })).rejects.toMatchObject({ code: 'not_verified', details: { email: ['Verify your account. A new verification email was sent.'] } })
   })
 

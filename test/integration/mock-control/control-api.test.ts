@@ -55,12 +55,12 @@ describe('/__mock/users', () => {
   it('creates a user: 201 with public fields, never the hash', async () => {
     const created = await call('POST', '/__mock/users', { email: 'erin@example.com', username: 'erin', password: 'erin-password', twoFactor: true, phone: '+34600000009' })
     expect(created.status).toBe(201)
-    expect(created.body).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), pk: 5, email: 'erin@example.com', username: 'erin', verified: true, twoFactor: true, hasPassword: true, phone: '+34600000009' })
+    expect(created.body).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), pk: demoUsers.length + 1, email: 'erin@example.com', username: 'erin', verified: true, twoFactor: true, hasPassword: true, phone: '+34600000009' })
     expect(JSON.stringify(created.body)).not.toMatch(/pbkdf2|passwordHash|erin-password/)
     const user = mock.users.findByEmail('erin@example.com')!
     expect(await mock.users.checkPassword(user, 'erin-password')).toBe(true)
     const list = await call('GET', '/__mock/users')
-    expect(list.body?.users.map((u: { username: string }) => u.username)).toEqual(['alice', 'bob', 'carol', 'dave', 'erin'])
+    expect(list.body?.users.map((u: { username: string }) => u.username)).toEqual([...demoUsers.map((u) => u.username), 'erin'])
   })
 
   it('accepts password null for a user without one', async () => {
