@@ -1,4 +1,5 @@
 import { handleControl, isControlPath } from './control'
+import { guardControlRequest } from './control/guard'
 import { error, json, methodNotAllowed } from './control/json'
 import { demoSeed } from './demo-users'
 import { createBackendState, type BackendStateInternals, type BackendStateOptions } from './state'
@@ -29,6 +30,11 @@ export interface BackendOptions extends Omit<BackendStateOptions, 'seed'> {
    * request line and a redacted stack to the console; pass `() => {}` to silence it.
    */
   onError?: (error: unknown, request: ErrorSite) => void
+  /**
+   * Browser origins besides loopback ones (and the page's own) that may call the control API
+   * (exact origins such as `https://app.example.test`); the standalone server's `--cors-origin`.
+   */
+  corsOrigins?: readonly string[]
 }
 
 export interface Backend {
@@ -133,6 +139,8 @@ export function createBackend(options: BackendOptions = {}): Backend {
     const method = request.method.toUpperCase()
 
     if (isControlPath(path)) {
+      const refused = guardControlRequest(request, url, options.corsOrigins)
+      if (refused) return withMockDate(refused, state.clock.now())
       try {
         await state.ready()
         // Read after the route ran, so POST /__mock/clock answers with the clock it just set.

@@ -10,13 +10,16 @@ import { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoUsers } from './demo-users'
 import type { NewUser } from './state/types'
 import { startMockServer } from './node'
 
-const USAGE = `Usage: portcullis-mock [--port 4010] [--host 127.0.0.1] [--seed users.json]
+const USAGE = `Usage: portcullis-mock [--port 4010] [--host 127.0.0.1] [--seed users.json] [--cors-origin <origin>]...
 
-  --port <n>      port to listen on (default 4010; 0 picks a free one)
-  --host <addr>   address to bind (default 127.0.0.1)
-  --seed <file>   JSON array of users (or { "users": [...] }) to seed instead of the demo users;
-                  each as POST /__mock/users accepts: { email, username, password, ... }
-  -h, --help      show this help
+  --port <n>             port to listen on (default 4010; 0 picks a free one)
+  --host <addr>          address to bind (default 127.0.0.1; another address prints a warning:
+                         the control API hands out codes and secrets to whoever reaches it)
+  --seed <file>          JSON array of users (or { "users": [...] }) to seed instead of the demo users;
+                         each as POST /__mock/users accepts: { email, username, password, ... }
+  --cors-origin <url>    a browser origin besides loopback ones that may call the mock (repeatable)
+  --allowed-host <name>  a Host name besides loopback ones and --host that requests may use (repeatable)
+  -h, --help             show this help
 `
 
 /** Where each known surface listens, for the banner (only registered surfaces are printed). */
@@ -79,13 +82,15 @@ function banner(url: string, surfaceNames: string[], seed: NewUser[] | undefined
 }
 
 async function main(): Promise<void> {
-  let values: { port?: string; host?: string; seed?: string; help?: boolean }
+  let values: { port?: string; host?: string; seed?: string; 'cors-origin'?: string[]; 'allowed-host'?: string[]; help?: boolean }
   try {
     ;({ values } = parseArgs({
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
         seed: { type: 'string' },
+        'cors-origin': { type: 'string', multiple: true },
+        'allowed-host': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -101,6 +106,15 @@ async function main(): Promise<void> {
   const port = Number(values.port ?? 4010)
   if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be an integer from 0 to 65535\n\n${USAGE}`)
   const seed = values.seed ? await loadSeed(values.seed) : undefined
+  const corsOrigins = (values['cors-origin'] ?? []).map((origin) => {
+    try {
+      const parsed = new URL(origin)
+      if (parsed.origin === 'null' || parsed.origin !== origin.replace(/\/$/, '')) throw new Error('not an origin')
+      return parsed.origin
+    } catch {
+      return fail(`--cors-origin must be an origin such as https://app.example.test, not ${JSON.stringify(origin)}\n\n${USAGE}`)
+    }
+  })
 
   // Handlers first: a signal that arrives while starting (or right after the URL line is
   // printed) must still end in a clean exit, not the default kill.
@@ -119,7 +133,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop)
 
   try {
-    server = await startMockServer({ port, host: values.host ?? '127.0.0.1', ...(seed ? { seed } : {}) })
+    server = await startMockServer({
+      port,
+      host: values.host ?? '127.0.0.1',
+      corsOrigins,
+      allowedHosts: values['allowed-host'] ?? [],
+      ...(seed ? { seed } : {}),
+    })
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error), 1)
   }

@@ -23,6 +23,8 @@ export interface MockBackendOptions {
   frozenClock?: boolean
   /** Told about unexpected exceptions (answered 500); default prints a redacted stack. */
   onError?: BackendOptions['onError']
+  /** Browser origins besides loopback ones that may call the control API (see `BackendOptions.corsOrigins`). */
+  corsOrigins?: readonly string[]
   /** Serve an existing backend (the other options are then ignored). */
   backend?: Backend
 }
@@ -54,6 +56,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
       ...(options.now !== undefined ? { now: options.now } : {}),
       ...(options.frozenClock !== undefined ? { frozenClock: options.frozenClock } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
+      ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     })
   const { state } = backend
   return {

@@ -6,11 +6,19 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { getResponse } from 'msw'
+import { isAllowedOrigin, isLoopbackHost } from './control/guard'
 import { createMockBackend, type MockBackend, type MockBackendOptions } from './index'
 import { printError } from './redact'
+import { CLIENT_HEADER } from './state/limits'
 
 /** Largest request body read into memory; the backend answers bigger ones 413 (see `readBody`). */
 export const MAX_BODY_BYTES = 1024 * 1024
+/** How long a request body may take to arrive (a body shorter than its `Content-Length` would otherwise hang). */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000
+
+/** Printed (to stderr) when the server listens on an address other machines can reach. */
+export const EXPOSED_WARNING =
+  'Warning: the Portcullis mock listens on a non-loopback address. Its control API (/__mock/*) hands out codes, link tokens and TOTP secrets and can reset the backend; anyone who can reach this address can use it.'
 
 export interface MockServerOptions extends MockBackendOptions {
   /** Port to listen on; default 0 = any free port (read it back from `port`/`url`). */
@@ -18,10 +26,17 @@ export interface MockServerOptions extends MockBackendOptions {
   /** Default 127.0.0.1: the mock has no auth of its own, so it is not exposed beyond this machine unless asked. */
   host?: string
   /**
-   * Answer CORS (default true): reflects the request's Origin with credentials, so an app served
-   * from another localhost port can call the mock, cookies included.
+   * Answer CORS (default true) for loopback origins (`localhost`, `127.0.0.1`, `[::1]`, any port)
+   * and `corsOrigins`, with credentials, so an app served from another localhost port can call
+   * the mock, cookies included. Other origins get no grant.
    */
   cors?: boolean
+  /** Host names besides loopback ones and `host` that requests may address (`Host` header); others get 403 (DNS rebinding). */
+  allowedHosts?: readonly string[]
+  /** Time allowed for a request body to arrive, in ms (default 10 s); a slower one is answered 408. */
+  bodyTimeoutMs?: number
+  /** Where the non-loopback warning goes (default stderr). */
+  warn?: (message: string) => void
   /** Use an existing in-process mock instead of creating one from the options above. */
   mock?: MockBackend
 }
@@ -59,11 +74,16 @@ interface BodyRead {
  * list, the control API's `{ code, message }`) and the request log shows it. The rest of the
  * upload is discarded and the connection closed after the answer.
  */
-function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<BodyRead | 'timeout'> {
   const declared = Number(req.headers['content-length'] ?? 0)
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    const timer = setTimeout(() => {
+      req.off('data', onData)
+      resolve('timeout')
+    }, timeoutMs)
+    req.once('close', () => clearTimeout(timer))
     const onData = (chunk: Buffer) => {
       if (size + chunk.length > limit) {
         chunks.push(chunk.subarray(0, limit + 1 - size))
@@ -71,6 +91,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
         // data resets it, and the client could lose the answer.
         req.off('data', onData)
         req.resume()
+        clearTimeout(timer)
         resolve({ body: Buffer.concat(chunks), complete: false, length: Math.max(declared, limit + 1) })
         return
       }
@@ -78,23 +99,40 @@ function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
       chunks.push(chunk)
     }
     req.on('data', onData)
-    req.once('end', () => resolve({ body: chunks.length ? Buffer.concat(chunks) : undefined, complete: true, length: size }))
-    req.once('error', reject)
+    req.once('end', () => {
+      clearTimeout(timer)
+      resolve({ body: chunks.length ? Buffer.concat(chunks) : undefined, complete: true, length: size })
+    })
+    req.once('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
   })
 }
 
-function corsHeaders(req: IncomingMessage): Record<string, string> {
+/** CORS grant for an allowed origin only (loopback, or listed); `Vary: Origin` either way. */
+function corsHeaders(req: IncomingMessage, base: URL, extra: readonly string[]): Record<string, string> {
   const origin = req.headers.origin
   if (!origin) return {}
+  if (!isAllowedOrigin(origin, base, extra)) return { vary: 'Origin' }
   return { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' }
 }
 
-function toRequest(req: IncomingMessage, base: string, read: BodyRead, signal: AbortSignal): Request {
+/** The hostname of a `Host` header value (`[::1]:4010` → `[::1]`), lower-cased. */
+function hostnameOf(host: string): string {
+  const value = host.trim().toLowerCase()
+  if (value.startsWith('[')) return value.slice(0, value.indexOf(']') + 1)
+  return value.replace(/:\d*$/, '')
+}
+
+function toRequest(req: IncomingMessage, base: string, read: BodyRead, signal: AbortSignal, peer: string): Request {
   const headers = new Headers()
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!
-    if (!HOP_BY_HOP.has(name.toLowerCase())) headers.append(name, req.rawHeaders[i + 1]!)
+    if (!HOP_BY_HOP.has(name.toLowerCase()) && name.toLowerCase() !== CLIENT_HEADER) headers.append(name, req.rawHeaders[i + 1]!)
   }
+  // The throttles' client is the TCP peer; a client cannot name itself.
+  headers.set(CLIENT_HEADER, peer)
   const body = read.body
   if (!read.complete) headers.set('content-length', String(read.length))
   const method = (req.method ?? 'GET').toUpperCase()
@@ -126,6 +164,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const mock = options.mock ?? createMockBackend(options)
   const host = options.host ?? '127.0.0.1'
   const cors = options.cors ?? true
+  const corsOrigins = options.corsOrigins ?? []
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS
+  const bracketed = (name: string) => (name.includes(':') && !name.startsWith('[') ? `[${name}]` : name).toLowerCase()
+  const allowedHosts = new Set([host, ...(options.allowedHosts ?? [])].map(bracketed))
+  const hostAllowed = (value: string | undefined) => {
+    if (!value) return false
+    const name = hostnameOf(value)
+    return isLoopbackHost(name) || allowedHosts.has(name)
+  }
   // Fail before listening when the seed is invalid, with the store's message.
   await mock.ready()
 
@@ -137,12 +184,19 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   })
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const allow = cors ? corsHeaders(req) : {}
     const method = (req.method ?? 'GET').toUpperCase()
+    // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still says `Host: evil.example`.
+    if (!hostAllowed(req.headers.host)) {
+      res.shouldKeepAlive = false
+      return sendJson(res, 403, { code: 'forbidden_host', message: 'The mock only answers requests addressed to this machine (loopback or the configured host).' })
+    }
+    const base = new URL(`http://${req.headers.host}`)
+    const allow = cors ? corsHeaders(req, base, corsOrigins) : {}
     // Node would stamp its own (real) Date; the server's answers follow the mock clock like the
     // backend's. A backend response brings its own Date, which replaces this one in writeHead.
     res.setHeader('date', new Date(mock.clock.now()).toUTCString())
     if (cors && method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      if (!allow['access-control-allow-origin']) return sendJson(res, 403, { code: 'forbidden_origin', message: 'This origin may not call the mock.' }, allow)
       res.writeHead(204, {
         ...allow,
         'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
@@ -152,16 +206,22 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       res.end()
       return
     }
-    const read = await readBody(req, MAX_BODY_BYTES)
+    const read = await readBody(req, MAX_BODY_BYTES, bodyTimeoutMs)
+    if (read === 'timeout') {
+      res.shouldKeepAlive = false
+      mock.requests.record({ method, path: new URL(req.url ?? '/', base).pathname, operationName: null, status: 408 })
+      sendJson(res, 408, { code: 'request_timeout', message: `The request body did not arrive within ${bodyTimeoutMs} ms.` }, allow)
+      res.once('finish', () => req.socket.destroy())
+      return
+    }
     // The discarded rest of an oversized upload makes the connection unusable for another request.
     if (!read.complete) res.shouldKeepAlive = false
 
     const controller = new AbortController()
     res.once('close', () => controller.abort())
-    const base = `http://${req.headers.host ?? `${host}:${port}`}`
     let request: Request
     try {
-      request = toRequest(req, base, read, controller.signal)
+      request = toRequest(req, base.origin, read, controller.signal, req.socket.remoteAddress ?? 'unknown')
     } catch {
       return sendJson(res, 400, { code: 'bad_request', message: 'The request line or headers are malformed.' }, allow)
     }
@@ -201,6 +261,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   })
   const port = (server.address() as AddressInfo).port
   const urlHost = host.includes(':') ? `[${host}]` : host
+  if (!isLoopbackHost(urlHost)) (options.warn ?? ((message) => process.stderr.write(`${message}\n`)))(EXPOSED_WARNING)
 
   return {
     url: `http://${urlHost}:${port}`,

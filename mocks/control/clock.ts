@@ -3,8 +3,13 @@ import type { ControlRoute } from './types'
 
 const clockBody = (now: number) => ({ now: new Date(now).toISOString(), epochMs: now })
 
-/** The latest instant a JS Date can hold; beyond it `toISOString` throws. */
-const MAX_DATE_MS = 8.64e15
+/**
+ * The clock may be set from 1970-01-01 to 9999-12-31. A JS Date reaches 8.64e15 ms, but every
+ * expiry is `now` plus a lifetime (at most ten years, see the config limits), which must stay a
+ * valid date, and ISO years past 9999 are not what any client parses.
+ */
+export const MIN_CLOCK_MS = 0
+export const MAX_CLOCK_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
 
 /** `POST /__mock/clock` with `{ advanceMs }` or `{ now }` (epoch ms or ISO string); `GET` reads it. */
 export const clockRoute: ControlRoute = {
@@ -25,13 +30,13 @@ export const clockRoute: ControlRoute = {
         if (typeof advance !== 'number' || !Number.isFinite(advance) || advance < 0) {
           return error(400, 'invalid_body', 'advanceMs must be a finite number ≥ 0 (use now to go back).', 'advanceMs')
         }
-        if (Math.abs(state.clock.now() + advance) > MAX_DATE_MS) return error(400, 'invalid_body', 'advanceMs goes past the last valid date.', 'advanceMs')
+        if (state.clock.now() + advance > MAX_CLOCK_MS) return error(400, 'invalid_body', 'advanceMs goes past 9999-12-31.', 'advanceMs')
         return json(clockBody(state.clock.advance(advance)))
       }
       const raw = value['now']
       const now = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() ? Date.parse(raw) : Number.NaN
-      if (!Number.isFinite(now) || Math.abs(now) > MAX_DATE_MS) {
-        return error(400, 'invalid_body', 'now must be epoch milliseconds or an ISO 8601 date string.', 'now')
+      if (!Number.isFinite(now) || now < MIN_CLOCK_MS || now > MAX_CLOCK_MS) {
+        return error(400, 'invalid_body', 'now must be epoch milliseconds or an ISO 8601 date string from 1970 to 9999.', 'now')
       }
       return json(clockBody(state.clock.set(now)))
     },

@@ -66,6 +66,10 @@ export const faultsRoute: ControlRoute = {
         if (!parsed.ok) return error(400, 'invalid_fault', parsed.message, parsed.field)
         rules.push(parsed.rule)
       }
+      // All or nothing: a batch that would pass the cap (`limits.faultRules`) queues none.
+      if (!state.faults.fits(rules.length)) {
+        return error(400, 'too_many_faults', `At most ${state.config.limits.faultRules} fault rules may be queued; clear them with DELETE /__mock/faults.`)
+      }
       return json({ faults: rules.map((rule) => state.faults.add(rule)) }, 201)
     },
     DELETE: ({ state }) => {

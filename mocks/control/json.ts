@@ -1,5 +1,5 @@
 /** JSON responses and body parsing shared by the control API, the backend's own answers and the otp surface. */
-import { DEFAULT_MAX_BODY_BYTES, readBodyText } from '../validation/body'
+import { DEFAULT_MAX_BODY_BYTES, isJsonMediaType, mediaTypeOf, readBodyText } from '../validation/body'
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -60,6 +60,10 @@ export async function readJson(request: Request): Promise<JsonBody> {
   }
   const text = read.text
   if (!text.trim()) return { ok: true, value: undefined }
+  // A body is JSON by its content type too: a cross-site `text/plain` form post must not pass as a command.
+  if (!isJsonMediaType(mediaTypeOf(request.headers.get('content-type')))) {
+    return { ok: false, response: error(415, 'unsupported_media_type', 'Send the body as content-type application/json.') }
+  }
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
     return { ok: false, response: error(400, 'invalid_json', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`) }
   }

@@ -9,8 +9,7 @@ import { isPlainObject } from './plain-object'
  *   per 15-minute window, then 429 (chosen); access 15 min, refresh 7 days (chosen).
  * - accounts: settings defaults as published (login when not verified, secondary email login,
  *   no hard delete, activation mail on); JWT 5 min, refresh 7 days, activation link 7 days, reset /
- *   secondary-email / password-set links 1 h (published). 5 wrong passwords per account (50 per
- *   client) in 15 minutes, then password checks are refused until the window passes (chosen).
+ *   secondary-email / password-set links 1 h (published).
  * - experience: MFA `UserControlled` with TOTP and WebAuthn enabled (chosen so the TOTP demo user
  *   gets a second-factor challenge while nobody is forced to bind one); sign-in and registration
  *   both allowed; email and SMS connectors on, social connectors `google` and `github` (mock);
@@ -20,7 +19,6 @@ import { isPlainObject } from './plain-object'
 export function defaultConfig(): BackendConfig {
   return {
     issuer: 'https://portcullis.mock',
-    audience: 'portcullis',
     platform: {
       accessTokenTtlSeconds: 3600,
       refreshTokenTtlSeconds: 86_400,
@@ -47,8 +45,6 @@ export function defaultConfig(): BackendConfig {
       secondaryEmailTokenTtlSeconds: 3600,
       passwordSetTokenTtlSeconds: 3600,
       sendActivationEmail: true,
-      failedPasswordLimit: 5,
-      failedPasswordWindowSeconds: 900,
     },
     experience: {
       mfa: { policy: 'UserControlled', factors: ['Totp', 'WebAuthn'] },
@@ -59,6 +55,32 @@ export function defaultConfig(): BackendConfig {
     },
     password: { minLength: 8 },
     mailEnabled: true,
+    limits: defaultLimits(),
+  }
+}
+
+/**
+ * Throttle defaults (Portcullis's choice; ASVS v4 §2.2.1 asks for at most 100 failures per hour
+ * per account): 10 wrong passwords per account per 15 min and 100 per client; 10 codes sent per
+ * account per hour, 50 per client, 5 to one address or number; 20 wrong codes per account per
+ * hour (a flow also allows only its own 5), 100 per client; 5 wrong TOTP codes in 15 min lock
+ * the authenticator for 15 min; 20 registrations per client per hour; 5 sensitive root fields per
+ * GraphQL request. State caps: 100 sessions per user, 1000 outbox messages, 1000 request-log
+ * entries, 100 fault rules.
+ */
+export function defaultLimits(): BackendConfig['limits'] {
+  const per = (max: number, windowSeconds: number) => ({ max, windowSeconds })
+  return {
+    passwordFailures: { perAccount: per(10, 900), perClient: per(100, 900) },
+    codeSends: { perAccount: per(10, 3600), perClient: per(50, 3600), perDestination: per(5, 3600) },
+    codeFailures: { perAccount: per(20, 3600), perClient: per(100, 3600) },
+    totpFailures: { max: 5, windowSeconds: 900, lockSeconds: 900 },
+    registrations: { perClient: per(20, 3600) },
+    sensitiveFieldsPerRequest: 5,
+    sessionsPerUser: 100,
+    outboxMessages: 1000,
+    requestLogEntries: 1000,
+    faultRules: 100,
   }
 }
 
@@ -66,7 +88,7 @@ export function defaultConfig(): BackendConfig {
 type Spec =
   | { kind: 'string' }
   | { kind: 'boolean' }
-  | { kind: 'integer'; min: number }
+  | { kind: 'integer'; min: number; max: number }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'array'; of: Spec }
   | { kind: 'record'; of: Spec }
@@ -74,13 +96,16 @@ type Spec =
 
 const str: Spec = { kind: 'string' }
 const bool: Spec = { kind: 'boolean' }
-const seconds: Spec = { kind: 'integer', min: 1 }
-const count: Spec = { kind: 'integer', min: 1 }
+/** Ten years: every lifetime and window fits, and `now + lifetime` stays a valid date. */
+export const MAX_CONFIG_SECONDS = 315_360_000
+export const MAX_CONFIG_COUNT = 1_000_000
+const seconds: Spec = { kind: 'integer', min: 1, max: MAX_CONFIG_SECONDS }
+const count: Spec = { kind: 'integer', min: 1, max: MAX_CONFIG_COUNT }
 const obj = (fields: Record<string, Spec>): Spec => ({ kind: 'object', fields })
+const throttle = obj({ max: count, windowSeconds: seconds })
 
 const CONFIG_SPEC = obj({
   issuer: str,
-  audience: str,
   platform: obj({ accessTokenTtlSeconds: seconds, refreshTokenTtlSeconds: seconds, twoFactorCodeTtlSeconds: seconds, twoFactorMaxAttempts: count, resetCodeTtlSeconds: seconds }),
   otp: obj({ accessTokenTtlSeconds: seconds, refreshTokenTtlSeconds: seconds, codeTtlSeconds: seconds, codeMaxAttempts: count, codeRequestsPerWindow: count, codeRequestWindowSeconds: seconds }),
   accounts: obj({
@@ -94,8 +119,6 @@ const CONFIG_SPEC = obj({
     secondaryEmailTokenTtlSeconds: seconds,
     passwordSetTokenTtlSeconds: seconds,
     sendActivationEmail: bool,
-    failedPasswordLimit: count,
-    failedPasswordWindowSeconds: seconds,
   }),
   experience: obj({
     mfa: obj({ policy: { kind: 'enum', values: ['UserControlled', 'Mandatory'] }, factors: { kind: 'array', of: { kind: 'enum', values: ['Totp', 'WebAuthn', 'BackupCode'] } } }),
@@ -104,8 +127,20 @@ const CONFIG_SPEC = obj({
     connectors: obj({ social: { kind: 'array', of: str }, sso: { kind: 'array', of: str }, email: bool, sms: bool }),
     accessTokenTtlSeconds: seconds,
   }),
-  password: obj({ minLength: { kind: 'integer', min: 0 } }),
+  password: obj({ minLength: { kind: 'integer', min: 0, max: 1024 } }),
   mailEnabled: bool,
+  limits: obj({
+    passwordFailures: obj({ perAccount: throttle, perClient: throttle }),
+    codeSends: obj({ perAccount: throttle, perClient: throttle, perDestination: throttle }),
+    codeFailures: obj({ perAccount: throttle, perClient: throttle }),
+    totpFailures: obj({ max: count, windowSeconds: seconds, lockSeconds: seconds }),
+    registrations: obj({ perClient: throttle }),
+    sensitiveFieldsPerRequest: { kind: 'integer', min: 1, max: 1000 },
+    sessionsPerUser: count,
+    outboxMessages: count,
+    requestLogEntries: count,
+    faultRules: { kind: 'integer', min: 1, max: 10_000 },
+  }),
 })
 
 function fail(path: string, message: string): never {
@@ -122,7 +157,9 @@ function check(value: unknown, spec: Spec, path: string): void {
       if (typeof value !== 'boolean') fail(path, 'must be a boolean')
       return
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min) fail(path, `must be an integer ≥ ${spec.min}`)
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) {
+        fail(path, `must be an integer from ${spec.min} to ${spec.max}`)
+      }
       return
     case 'enum':
       if (typeof value !== 'string' || !spec.values.includes(value)) fail(path, `must be one of ${spec.values.join(', ')}`)

@@ -1,12 +1,21 @@
 import { pathMatches } from './path-match'
 import { uuid } from './random'
-import type { ActiveFault, FaultRule, FaultStore } from './types'
+import { MockInputError, type ActiveFault, type FaultRule, type FaultStore } from './types'
 
 /** Fault rules queued by `POST /__mock/faults`; each fails its next `times` matching requests. */
 export class MemoryFaultStore implements FaultStore {
   private rules: ActiveFault[] = []
 
+  /** `cap`: rules queued at most (`limits.faultRules`); adding past it throws `MockInputError` (`too_many_faults`). */
+  constructor(private readonly cap: () => number = () => Number.POSITIVE_INFINITY) {}
+
+  /** Whether `count` more rules fit under the cap. */
+  fits(count: number): boolean {
+    return this.rules.length + count <= this.cap()
+  }
+
   add(rule: FaultRule): ActiveFault {
+    if (!this.fits(1)) throw new MockInputError('too_many_faults', `At most ${this.cap()} fault rules may be queued; clear them with DELETE /__mock/faults.`)
     const active: ActiveFault = { ...structuredClone(rule), id: uuid(), remaining: rule.times ?? 1 }
     this.rules.push(active)
     return { ...active }

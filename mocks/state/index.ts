@@ -4,6 +4,7 @@ import { defaultConfig, replaceConfig, updateConfig } from './config'
 import { MemoryFaultStore } from './faults'
 import { MemoryOutbox } from './outbox'
 import { PASSWORD_ITERATIONS } from './passwords'
+import { Limits } from './limits'
 import { RateLimiter } from './rate-limit'
 import { MemoryRequestLog } from './request-log'
 import { Scratch } from './scratch'
@@ -34,6 +35,7 @@ export interface BackendStateInternals extends MockBackendState {
   tokens: MemoryTokenService
   requests: MemoryRequestLog
   faults: MemoryFaultStore
+  limits: Limits
 }
 
 /**
@@ -46,11 +48,12 @@ export function createBackendState(options: BackendStateOptions = {}): BackendSt
   const config = structuredClone(initialConfig)
   const users = new MemoryUserStore(clock, options.passwordIterations ?? PASSWORD_ITERATIONS)
   const codes = new MemoryCodeStore(clock)
-  const outbox = new MemoryOutbox(clock)
+  const outbox = new MemoryOutbox(clock, () => config.limits.outboxMessages)
   const tokens = new MemoryTokenService(clock, () => config)
-  const requests = new MemoryRequestLog(clock)
-  const faults = new MemoryFaultStore()
+  const requests = new MemoryRequestLog(clock, () => config.limits.requestLogEntries)
+  const faults = new MemoryFaultStore(() => config.limits.faultRules)
   const limiter = new RateLimiter(clock)
+  const limits = new Limits(clock, () => config.limits)
   const scratch = new Scratch()
   const seed = structuredClone(options.seed ?? [])
 
@@ -73,6 +76,7 @@ export function createBackendState(options: BackendStateOptions = {}): BackendSt
     tokens,
     requests,
     faults,
+    limits,
     rateLimit: (key, limit, windowMs) => limiter.hit(key, limit, windowMs),
     scratch: (name, create) => scratch.get(name, create),
     updateConfig: (patch) => updateConfig(config, patch),
@@ -88,6 +92,7 @@ export function createBackendState(options: BackendStateOptions = {}): BackendSt
       requests.clear()
       faults.clear()
       limiter.clear()
+      limits.clear()
       scratch.clear()
       replaceConfig(config, initialConfig)
       clock.restore()
@@ -96,6 +101,8 @@ export function createBackendState(options: BackendStateOptions = {}): BackendSt
 }
 
 export { createClock, type MockClock } from './clock'
+export { clientOf, CLIENT_HEADER, Limits, type Taken, type ThrottleName, type ThrottleSubject } from './limits'
+export { SURFACE_AUDIENCES } from './tokens'
 export { defaultConfig } from './config'
 export { MockInputError } from './types'
 export type * from './types'

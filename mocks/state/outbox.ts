@@ -5,12 +5,22 @@ import type { Channel, Clock, Outbox, OutboxMessage } from './types'
 export class MemoryOutbox implements Outbox {
   private messages: OutboxMessage[] = []
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /** Messages kept (`limits.outboxMessages`); the oldest go first. */
+    private readonly cap: () => number = () => Number.POSITIVE_INFINITY,
+  ) {}
 
   send(message: Omit<OutboxMessage, 'id' | 'createdAt'>): OutboxMessage {
     const stored: OutboxMessage = Object.freeze({ ...message, id: uuid(), createdAt: new Date(this.clock.now()).toISOString() })
     this.messages.push(stored)
+    const over = this.messages.length - this.cap()
+    if (over > 0) this.messages.splice(0, over)
     return stored
+  }
+
+  size(): number {
+    return this.messages.length
   }
 
   list(filter: { to?: string; channel?: Channel; purpose?: string } = {}): OutboxMessage[] {

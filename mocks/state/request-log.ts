@@ -11,8 +11,13 @@ export class MemoryRequestLog implements RequestLog {
 
   constructor(
     private readonly clock: Clock,
-    private readonly limit = 1000,
+    /** Entries kept (`limits.requestLogEntries`); the oldest go first. */
+    private readonly limit: () => number = () => 1000,
   ) {}
+
+  size(): number {
+    return this.entries.length
+  }
 
   record(entry: Omit<RequestLogEntry, 'at'> & { at?: string }): RequestLogEntry {
     const stored: RequestLogEntry = Object.freeze({
@@ -23,7 +28,8 @@ export class MemoryRequestLog implements RequestLog {
       at: entry.at ?? new Date(this.clock.now()).toISOString(),
     })
     this.entries.push(stored)
-    if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit)
+    const over = this.entries.length - this.limit()
+    if (over > 0) this.entries.splice(0, over)
     return stored
   }
 

@@ -1,8 +1,35 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from 'jose'
 import { randomBase64Url, randomHex, uuid } from './random'
-import type { AccessClaims, BackendConfig, Clock, Millis, RefreshInspection, RefreshOutcome, RefreshTokenFormat, SessionRecord, TokenFailure, TokenService } from './types'
+import type {
+  AccessClaims,
+  BackendConfig,
+  Clock,
+  Millis,
+  RefreshInspection,
+  RefreshOutcome,
+  RefreshTokenFormat,
+  RevokedSessions,
+  SessionRecord,
+  SurfaceName,
+  TokenFailure,
+  TokenService,
+} from './types'
 
 const ALG = 'ES256'
+
+/**
+ * The `aud` of each surface's access tokens. One token service signs them all, so the audience
+ * (and the session's surface) is what stops a token of one surface from working on another.
+ */
+export const SURFACE_AUDIENCES: Readonly<Record<SurfaceName, string>> = {
+  platform: 'portcullis:platform',
+  accounts: 'portcullis:accounts',
+  experience: 'portcullis:experience',
+  otp: 'portcullis:otp',
+}
+
+/** Spent refresh tokens kept per session for reuse detection; older ones are forgotten (then `invalid`). */
+export const SPENT_REFRESH_TOKENS_KEPT = 20
 
 interface SigningKey {
   privateKey: CryptoKey
@@ -23,15 +50,20 @@ interface RefreshRecord {
 /**
  * Signs every access token of every surface (ES256, verifiable through the JWKS) and keeps
  * sessions and opaque refresh tokens. All times come from the mock clock.
+ *
+ * Indexed so no request is O(all sessions): sessions per user (insertion order = age, capped by
+ * `limits.sessionsPerUser`, the oldest evicted) and refresh tokens per session (spent ones capped).
  */
 export class MemoryTokenService implements TokenService {
   private keyPromise: Promise<SigningKey> | undefined
   private readonly sessions = new Map<string, SessionRecord>()
   private readonly refreshTokens = new Map<string, RefreshRecord>()
+  private readonly sessionsByUser = new Map<string, Set<string>>()
+  private readonly tokensBySession = new Map<string, Set<string>>()
 
   constructor(
     private readonly clock: Clock,
-    private readonly config: () => Pick<BackendConfig, 'issuer' | 'audience'>,
+    private readonly config: () => Pick<BackendConfig, 'issuer' | 'limits'>,
   ) {}
 
   /** Generated on first use, never at import or construction; kept across `reset`. */
@@ -53,21 +85,35 @@ export class MemoryTokenService implements TokenService {
     return { keys: [{ ...publicJwk, kid, alg: ALG, use: 'sig' }] }
   }
 
-  startSession(input: { userId: string; surface: SessionRecord['surface']; deviceId?: string | null }): SessionRecord {
+  startSession(input: { userId: string; surface: SurfaceName; amr: readonly string[]; deviceId?: string | null }): SessionRecord {
     const session: SessionRecord = Object.freeze({
       id: uuid(),
       userId: input.userId,
       surface: input.surface,
+      amr: Object.freeze([...input.amr]),
       deviceId: input.deviceId ?? null,
       createdAt: this.clock.now(),
       revokedAt: null,
     })
+    let owned = this.sessionsByUser.get(input.userId)
+    if (!owned) this.sessionsByUser.set(input.userId, (owned = new Set()))
+    // Over the cap, the user's oldest sessions go entirely (their tokens then read as revoked).
+    const cap = this.config().limits.sessionsPerUser
+    for (const oldest of owned) {
+      if (owned.size < cap) break
+      this.forget(oldest)
+    }
     this.sessions.set(session.id, session)
+    owned.add(session.id)
     return session
   }
 
   getSession(id: string): SessionRecord | undefined {
     return this.sessions.get(id)
+  }
+
+  userSessions(userId: string): SessionRecord[] {
+    return [...(this.sessionsByUser.get(userId) ?? [])].map((id) => this.sessions.get(id)!).filter(Boolean)
   }
 
   revokeSession(id: string): void {
@@ -76,38 +122,57 @@ export class MemoryTokenService implements TokenService {
     const now = this.clock.now()
     this.sessions.set(id, Object.freeze({ ...session, revokedAt: now }))
     // Revoking the session revokes its refresh family too.
-    for (const record of this.refreshTokens.values()) {
-      if (record.sessionId === id && record.revokedAt === null) record.revokedAt = now
+    for (const token of this.tokensBySession.get(id) ?? []) {
+      const record = this.refreshTokens.get(token)
+      if (record && record.revokedAt === null) record.revokedAt = now
     }
   }
 
-  revokeUserSessions(userId: string, surface?: SessionRecord['surface']): void {
-    for (const session of [...this.sessions.values()]) {
-      if (session.userId === userId && (surface === undefined || session.surface === surface)) this.revokeSession(session.id)
+  revokeUserSessions(userId: string, surface?: SurfaceName): RevokedSessions {
+    const revoked: string[] = []
+    let visited = 0
+    for (const id of this.sessionsByUser.get(userId) ?? []) {
+      visited++
+      const session = this.sessions.get(id)
+      if (!session || session.revokedAt !== null || (surface !== undefined && session.surface !== surface)) continue
+      this.revokeSession(id)
+      revoked.push(id)
     }
+    return { revoked, visited }
   }
 
   async signAccessToken(session: SessionRecord, ttlSeconds: number, extraClaims: Record<string, unknown> = {}): Promise<string> {
     const { privateKey, kid } = await this.key()
-    const { issuer, audience } = this.config()
+    const { issuer } = this.config()
     const iat = Math.floor(this.clock.now() / 1000)
-    // Standard claims come last so a surface's extras cannot forge `sub`, `sid` or `exp`.
-    const claims: AccessClaims = { ...extraClaims, sub: session.userId, sid: session.id, iat, exp: iat + ttlSeconds, iss: issuer, aud: audience, jti: uuid() }
+    // Standard claims come last so a surface's extras cannot forge `sub`, `sid`, `aud`, `amr` or `exp`.
+    const claims: AccessClaims = {
+      ...extraClaims,
+      sub: session.userId,
+      sid: session.id,
+      iat,
+      exp: iat + ttlSeconds,
+      iss: issuer,
+      aud: SURFACE_AUDIENCES[session.surface],
+      amr: [...session.amr],
+      jti: uuid(),
+    }
     return new SignJWT(claims).setProtectedHeader({ alg: ALG, kid, typ: 'JWT' }).sign(privateKey)
   }
 
-  async verifyAccessToken(token: string): Promise<{ ok: true; claims: AccessClaims; session: SessionRecord } | { ok: false; reason: TokenFailure }> {
+  async verifyAccessToken(token: string, surface: SurfaceName): Promise<{ ok: true; claims: AccessClaims; session: SessionRecord } | { ok: false; reason: TokenFailure }> {
     if (typeof token !== 'string' || token.split('.').length !== 3) return { ok: false, reason: 'invalid' }
     const { publicKey } = await this.key()
-    const { issuer, audience } = this.config()
+    const { issuer } = this.config()
     let payload: Record<string, unknown>
     try {
       ;({ payload } = await jwtVerify(token, publicKey, {
         algorithms: [ALG],
         issuer,
-        audience,
+        // Another surface's token is well signed but not meant for this one.
+        audience: SURFACE_AUDIENCES[surface],
         currentDate: new Date(this.clock.now()),
-        requiredClaims: ['sub', 'sid', 'iat', 'exp', 'jti'],
+        requiredClaims: ['sub', 'sid', 'iat', 'exp', 'jti', 'amr'],
       }))
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code
@@ -116,6 +181,7 @@ export class MemoryTokenService implements TokenService {
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return { ok: false, reason: 'invalid' }
     const session = this.sessions.get(payload.sid)
     if (!session || session.revokedAt !== null || session.userId !== payload.sub) return { ok: false, reason: 'revoked' }
+    if (session.surface !== surface) return { ok: false, reason: 'invalid' }
     return { ok: true, claims: payload as AccessClaims, session }
   }
 
@@ -125,11 +191,15 @@ export class MemoryTokenService implements TokenService {
     const expiresAt = this.clock.now() + ttlSeconds * 1000
     const revokedAt = this.sessions.get(session.id)?.revokedAt ?? null
     this.refreshTokens.set(token, { sessionId: session.id, userId: session.userId, expiresAt, spentAt: null, revokedAt })
+    let family = this.tokensBySession.get(session.id)
+    if (!family) this.tokensBySession.set(session.id, (family = new Set()))
+    family.add(token)
+    this.trimFamily(family)
     return { token, expiresAt }
   }
 
-  rotateRefreshToken(token: string, ttlSeconds: number): RefreshOutcome {
-    const inspected = this.inspectRefreshToken(token)
+  rotateRefreshToken(token: string, surface: SurfaceName, ttlSeconds: number): RefreshOutcome {
+    const inspected = this.inspectRefreshToken(token, surface)
     if (!inspected.ok) {
       if (inspected.reason !== 'spent') return { ok: false, reason: inspected.reason }
       // A spent token came back: someone holds a copy. Kill the family and its session.
@@ -143,26 +213,57 @@ export class MemoryTokenService implements TokenService {
     return { ok: true, session: inspected.session, userId: inspected.userId, refreshToken: next.token, refreshExpiresAt: next.expiresAt }
   }
 
-  inspectRefreshToken(token: string): RefreshInspection {
+  inspectRefreshToken(token: string, surface: SurfaceName): RefreshInspection {
     const record = typeof token === 'string' ? this.refreshTokens.get(token) : undefined
     if (!record) return { ok: false, reason: 'invalid' }
     const session = this.sessions.get(record.sessionId)
+    // Another surface's refresh token is not this surface's to spend or revoke: it is unknown here.
+    if (session && session.surface !== surface) return { ok: false, reason: 'invalid' }
     if (!session || session.revokedAt !== null || record.revokedAt !== null) return { ok: false, reason: 'revoked' }
     if (record.spentAt !== null) return { ok: false, reason: 'spent' }
     if (this.clock.now() >= record.expiresAt) return { ok: false, reason: 'expired' }
     return { ok: true, session, userId: record.userId, expiresAt: record.expiresAt }
   }
 
-  revokeRefreshToken(token: string): { ok: true; revokedAt: Millis } | { ok: false } {
+  revokeRefreshToken(token: string, surface: SurfaceName): { ok: true; revokedAt: Millis } | { ok: false } {
     const record = typeof token === 'string' ? this.refreshTokens.get(token) : undefined
-    if (!record || record.revokedAt !== null) return { ok: false }
+    if (!record || record.revokedAt !== null || this.sessions.get(record.sessionId)?.surface !== surface) return { ok: false }
     record.revokedAt = this.clock.now()
     return { ok: true, revokedAt: record.revokedAt }
+  }
+
+  /** How many sessions and refresh tokens are held (for the bounded-state checks). */
+  size(): { sessions: number; refreshTokens: number } {
+    return { sessions: this.sessions.size, refreshTokens: this.refreshTokens.size }
   }
 
   /** Forgets sessions and refresh tokens; the signing key stays, so a JWKS fetched earlier stays valid. */
   clear(): void {
     this.sessions.clear()
     this.refreshTokens.clear()
+    this.sessionsByUser.clear()
+    this.tokensBySession.clear()
+  }
+
+  /** Drops a session and its refresh family entirely (cap eviction). */
+  private forget(id: string): void {
+    const session = this.sessions.get(id)
+    for (const token of this.tokensBySession.get(id) ?? []) this.refreshTokens.delete(token)
+    this.tokensBySession.delete(id)
+    this.sessions.delete(id)
+    if (session) this.sessionsByUser.get(session.userId)?.delete(id)
+  }
+
+  /** Keeps the newest spent tokens of a family; the live one is never dropped. */
+  private trimFamily(family: Set<string>): void {
+    let spent = 0
+    for (const token of family) if (this.refreshTokens.get(token)?.spentAt !== null) spent++
+    for (const token of family) {
+      if (spent <= SPENT_REFRESH_TOKENS_KEPT) break
+      if (this.refreshTokens.get(token)?.spentAt === null) continue
+      family.delete(token)
+      this.refreshTokens.delete(token)
+      spent--
+    }
   }
 }

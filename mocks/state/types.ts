@@ -144,6 +144,8 @@ export interface IssuedCode {
   code: string
   expiresAt: Millis
   attemptsLeft: number
+  /** Until when issuing again for the key continues this flow (keeping `attemptsLeft`). */
+  flowExpiresAt?: Millis
 }
 
 /**
@@ -152,7 +154,11 @@ export interface IssuedCode {
  * attempt; `exhausted` once none is left.
  */
 export interface CodeStore {
-  issue(input: { key: string; userId: string; purpose: string; ttlMs: number; maxAttempts: number; digits?: number; data?: Record<string, unknown> }): IssuedCode
+  /**
+   * Issues a code for `key`. Within the key's flow (`flowTtlMs`, default 1 h, at least `ttlMs`) a
+   * re-issue keeps the attempts left: a resend never buys more guesses.
+   */
+  issue(input: { key: string; userId: string; purpose: string; ttlMs: number; maxAttempts: number; digits?: number; data?: Record<string, unknown>; flowTtlMs?: number }): IssuedCode
   check(key: string, code: string): { result: CodeCheck; attemptsLeft: number; userId?: string; data?: Record<string, unknown> }
   /** Remove without checking (e.g. when the flow ends). */
   revoke(key: string): void
@@ -169,14 +175,20 @@ export interface AccessClaims {
   exp: number
   iss: string
   aud: string
+  amr: string[]
   jti: string
   [claim: string]: unknown
 }
 
+/** The four surfaces; each has its own token audience (`portcullis:<surface>`). */
+export type SurfaceName = 'platform' | 'accounts' | 'experience' | 'otp'
+
 export interface SessionRecord {
   id: string
   userId: string
-  surface: 'platform' | 'accounts' | 'experience' | 'otp'
+  surface: SurfaceName
+  /** RFC 8176 methods used to sign in (`pwd`, `otp`, `mfa` …); copied into every access token as `amr`. */
+  amr: readonly string[]
   deviceId: string | null
   createdAt: Millis
   revokedAt: Millis | null
@@ -198,23 +210,36 @@ export type RefreshInspection =
 export interface TokenService {
   /** ES256 public keys, as served at `/.well-known/jwks.json`. */
   jwks(): Promise<{ keys: Array<Record<string, unknown>> }>
-  startSession(input: { userId: string; surface: SessionRecord['surface']; deviceId?: string | null }): SessionRecord
+  /**
+   * Opens a session of `surface` (its tokens carry that surface's audience) with the sign-in
+   * methods used (`amr`). Over `limits.sessionsPerUser` the user's oldest session is dropped.
+   */
+  startSession(input: { userId: string; surface: SurfaceName; amr: readonly string[]; deviceId?: string | null }): SessionRecord
   getSession(id: string): SessionRecord | undefined
+  /** The user's sessions, oldest first (live and revoked), from the per-user index. */
+  userSessions(userId: string): SessionRecord[]
   /** Revokes the session, its access tokens (checked on verify) and its refresh family (one family per session). */
   revokeSession(id: string): void
-  revokeUserSessions(userId: string, surface?: SessionRecord['surface']): void
-  /** Signs an access token for the session; lifetime in seconds, `iat`/`exp` from the mock clock. */
+  /** Revokes the user's live sessions (of one surface, or all); visits only that user's sessions. */
+  revokeUserSessions(userId: string, surface?: SurfaceName): RevokedSessions
+  /** Signs an access token for the session: `aud` is the session's surface, `amr` its methods; lifetime in seconds on the mock clock. */
   signAccessToken(session: SessionRecord, ttlSeconds: number, extraClaims?: Record<string, unknown>): Promise<string>
-  /** Verifies signature, expiry (mock clock) and that the session is still live. */
-  verifyAccessToken(token: string): Promise<{ ok: true; claims: AccessClaims; session: SessionRecord } | { ok: false; reason: TokenFailure }>
+  /** Verifies signature, expiry (mock clock), the audience of `surface` and that the session is live and of that surface. */
+  verifyAccessToken(token: string, surface: SurfaceName): Promise<{ ok: true; claims: AccessClaims; session: SessionRecord } | { ok: false; reason: TokenFailure }>
   /** A new opaque refresh token for the session (first of a new family, or the next in one). */
   issueRefreshToken(session: SessionRecord, ttlSeconds: number, format?: RefreshTokenFormat): { token: string; expiresAt: Millis }
-  /** Rotates: the presented token is spent; presenting a spent one revokes the whole family. */
-  rotateRefreshToken(token: string, ttlSeconds: number): RefreshOutcome
-  /** Looks up without spending (accounts `revokeToken`): revokes just this token; `ok: false` when unknown or already revoked. */
-  revokeRefreshToken(token: string): { ok: true; revokedAt: Millis } | { ok: false }
-  /** Looks a token up without spending it (accounts `refreshToken` keeps the old token usable). */
-  inspectRefreshToken(token: string): RefreshInspection
+  /** Rotates: the presented token is spent; presenting a spent one revokes the whole family. Another surface's token is `invalid` and left untouched. */
+  rotateRefreshToken(token: string, surface: SurfaceName, ttlSeconds: number): RefreshOutcome
+  /** Revokes just this token (accounts `revokeToken`); `ok: false` when unknown, another surface's or already revoked. */
+  revokeRefreshToken(token: string, surface: SurfaceName): { ok: true; revokedAt: Millis } | { ok: false }
+  /** Looks a token up without spending it (accounts `refreshToken` keeps the old token usable); another surface's is `invalid`. */
+  inspectRefreshToken(token: string, surface: SurfaceName): RefreshInspection
+}
+
+/** What `revokeUserSessions` did: the sessions it revoked and how many index entries it visited. */
+export interface RevokedSessions {
+  revoked: string[]
+  visited: number
 }
 
 export interface RequestLogEntry {
@@ -240,9 +265,8 @@ export interface FaultRule {
 }
 
 export interface BackendConfig {
-  /** Issuer / audience stamped into tokens. */
+  /** Issuer stamped into tokens (the audience is per surface: `portcullis:<surface>`). */
   issuer: string
-  audience: string
   platform: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; twoFactorCodeTtlSeconds: number; twoFactorMaxAttempts: number; resetCodeTtlSeconds: number }
   otp: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; codeTtlSeconds: number; codeMaxAttempts: number; codeRequestsPerWindow: number; codeRequestWindowSeconds: number }
   accounts: {
@@ -258,9 +282,6 @@ export interface BackendConfig {
     passwordSetTokenTtlSeconds: number
     /** SEND_ACTIVATION_EMAIL: register mails the activation link. */
     sendActivationEmail: boolean
-    /** Wrong passwords per account (and ×10 per client) inside the window before password checks are refused. */
-    failedPasswordLimit: number
-    failedPasswordWindowSeconds: number
   }
   experience: {
     mfa: { policy: 'UserControlled' | 'Mandatory'; factors: Array<'Totp' | 'WebAuthn' | 'BackupCode'> }
@@ -272,6 +293,35 @@ export interface BackendConfig {
   password: { minLength: number }
   /** When false, outgoing mail fails (accounts EMAIL_FAIL, etc.). */
   mailEnabled: boolean
+  /** Brute-force throttles and state caps (see `mocks/state/limits.ts` and the README). */
+  limits: LimitsConfig
+}
+
+/** At most `max` events per sliding `windowSeconds` (mock clock). */
+export interface Throttle {
+  max: number
+  windowSeconds: number
+}
+
+export interface LimitsConfig {
+  /** Wrong passwords (login, password confirmations) per account identifier and per client. */
+  passwordFailures: { perAccount: Throttle; perClient: Throttle }
+  /** Codes sent (reset, 2FA, SMS …) per account, per client and per destination address/number. */
+  codeSends: { perAccount: Throttle; perClient: Throttle; perDestination: Throttle }
+  /** Wrong one-time codes per account and per client, across all flows (a flow also has its own attempts). */
+  codeFailures: { perAccount: Throttle; perClient: Throttle }
+  /** Wrong authenticator (TOTP) codes: `max` in the window locks the factor for `lockSeconds`. */
+  totpFailures: Throttle & { lockSeconds: number }
+  /** Accounts created per client (registration also answers whether an email is taken). */
+  registrations: { perClient: Throttle }
+  /** Root fields that check a password or code, send a code or create an account, per GraphQL request. */
+  sensitiveFieldsPerRequest: number
+  /** Sessions kept per user; beyond it the oldest is dropped. */
+  sessionsPerUser: number
+  /** Messages kept in the outbox, request-log entries, queued fault rules (oldest dropped; faults refused). */
+  outboxMessages: number
+  requestLogEntries: number
+  faultRules: number
 }
 
 /** Everything a surface may read or change. */
@@ -282,6 +332,8 @@ export interface BackendState {
   codes: CodeStore
   outbox: Outbox
   tokens: TokenService
+  /** Brute-force throttles (`mocks/state/limits.ts`), limits from `config.limits`. */
+  limits: import('./limits').Limits
   /** Counters for rate limits: key → timestamps (ms) of recent hits inside the window. */
   rateLimit(key: string, limit: number, windowMs: number): { allowed: boolean; retryAfterMs: number }
   /** Surface-private maps (pending 2FA logins, interactions ...), cleared on reset. */

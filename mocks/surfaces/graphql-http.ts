@@ -35,11 +35,22 @@ import {
 import { createHandler } from 'graphql-http/lib/use/fetch'
 import { reportError } from '../redact'
 import { readBodyText } from '../validation/body'
+import { countRootFields } from '../validation/graphql-root-fields'
 import type { RequestContext } from '../state/types'
-import { REQUEST_ERROR_CODES } from './platform/errors'
+import { PLATFORM_ERROR_CODES, REQUEST_ERROR_CODES } from './platform/errors'
 
 export const GRAPHQL_MAX_BODY_BYTES = 1024 * 1024
 export const GRAPHQL_MAX_TOKENS = 10_000
+
+/** The longest `retryAfterMs` among RATE_LIMITED errors, as a `Retry-After` header (whole seconds). */
+function retryAfterHeader(errors: readonly GraphQLError[] | undefined): Record<string, string> {
+  let longest = 0
+  for (const error of errors ?? []) {
+    const wait = error.extensions?.['retryAfterMs']
+    if (error.extensions?.['code'] === 'RATE_LIMITED' && typeof wait === 'number') longest = Math.max(longest, wait)
+  }
+  return longest > 0 ? { 'retry-after': String(Math.max(1, Math.ceil(longest / 1000))) } : {}
+}
 
 const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json'
 
@@ -161,6 +172,7 @@ function graphqlResponse(body: ExecutionResult, status: number, graphqlResponseJ
       statusText: status === 200 ? 'OK' : 'Bad Request',
       headers: {
         'content-type': graphqlResponseJson ? `${GRAPHQL_RESPONSE_JSON}; charset=utf-8` : 'application/json; charset=utf-8',
+        ...retryAfterHeader(body.errors),
       },
     },
   ]
@@ -174,6 +186,11 @@ export interface GraphQLEndpoint {
   schema: GraphQLSchema
   /** The resolvers' context for this request (built once per request). */
   context: Record<string, unknown>
+  /**
+   * Root fields that check a password or a code, send mail or create an account. A request may
+   * carry at most `limits.sensitiveFieldsPerRequest` of them (aliases and fragments included).
+   */
+  sensitiveFields?: ReadonlySet<string>
 }
 
 /** Serves one GraphQL-over-HTTP request against `endpoint.schema`. */
@@ -243,6 +260,15 @@ export async function serveGraphQL(ctx: RequestContext, endpoint: GraphQLEndpoin
       ctx.operationName = operation.name?.value ?? ctx.operationName
       if (operation.operation === 'subscription') {
         return requestErrors([new GraphQLError('Subscriptions are not supported.')])
+      }
+      const limit = ctx.state.config.limits.sensitiveFieldsPerRequest
+      const sensitive = endpoint.sensitiveFields ? countRootFields(document, operation, endpoint.sensitiveFields) : 0
+      if (sensitive > limit) {
+        return requestErrors([
+          new GraphQLError(`${PLATFORM_ERROR_CODES.TOO_MANY_SENSITIVE_FIELDS} At most ${limit} per request, this one has ${sensitive}.`, {
+            extensions: { code: 'TOO_MANY_SENSITIVE_FIELDS', limit, count: sensitive },
+          }),
+        ])
       }
       return {
         schema,

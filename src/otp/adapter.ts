@@ -36,6 +36,7 @@ const KINDS: Record<string, AuthErrorKind> = {
   refresh_token_reused: 'auth',
   otp_invalid: 'challenge',
   otp_attempts_exhausted: 'rate_limit',
+  rate_limited: 'rate_limit',
   method_not_allowed: 'validation',
   internal_error: 'server',
 }

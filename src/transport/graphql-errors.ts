@@ -7,7 +7,7 @@ import { AuthError, kindForStatus, retryAfter, type AuthErrorKind } from '../cor
 /** One entry of a GraphQL response's `errors`, as far as it is read. */
 export interface WireGraphQLError {
   message?: unknown
-  extensions?: { code?: unknown; attemptsLeft?: unknown } | null
+  extensions?: { code?: unknown; attemptsLeft?: unknown; retryAfterMs?: unknown } | null
 }
 
 /** An API's deliberate error codes (`extensions.code`) and what a caller does about them. */
@@ -22,11 +22,13 @@ export function graphqlError(error: WireGraphQLError | undefined, status: number
   const wireCode = error?.extensions?.code
   const known = typeof wireCode === 'string' ? kinds[wireCode] : undefined
   const attempts = error?.extensions?.attemptsLeft
+  // A throttled field says how long to wait in the error itself (the response may hold other results).
+  const wait = error?.extensions?.retryAfterMs
   return new AuthError(known && typeof error?.message === 'string' ? error.message : `The ${api} API rejected the request (status ${status}).`, {
     code: typeof wireCode === 'string' ? wireCode.toLowerCase() : status >= 400 ? `http_${status}` : 'graphql_error',
     kind: known ?? (status >= 400 ? kindForStatus(status) : 'validation'),
     status,
     attemptsLeft: typeof attempts === 'number' ? attempts : undefined,
-    retryAfterMs: retryAfter(headers),
+    retryAfterMs: typeof wait === 'number' && wait >= 0 ? wait : retryAfter(headers),
   })
 }

@@ -78,9 +78,9 @@ describe('e2e: AuthClient + platformApi over HTTP', () => {
     const resumed = second.resumeChallenge(saved)
     await expect(resumed.verify(await latestCode('bob@example.com'))).resolves.toMatchObject({ status: 'signedIn' })
     const token = (await second.getAccessToken())!
-    const { issuer, audience } = await control<{ issuer: string; audience: string }>('GET', '/config')
+    const { issuer } = await control<{ issuer: string }>('GET', '/config')
     const { epochMs } = await control<ClockBody>('GET', '/clock')
-    const claims = await verifyAccessToken(token, { jwksUrl: `${mock.url}/.well-known/jwks.json`, issuer, audience, currentDate: new Date(epochMs) })
+    const claims = await verifyAccessToken(token, { jwksUrl: `${mock.url}/.well-known/jwks.json`, issuer, audience: 'portcullis:platform', currentDate: new Date(epochMs) })
     expect(claims.sub).toBe('00000000-0000-4000-8000-000000000b0b')
 
     // Refresh: the token expires on the mock's clock; 20 concurrent calls share one NewToken.

@@ -107,7 +107,7 @@ describe('platform: emailed 2FA login, tokens and logout over real HTTP', () => 
     const config = await (await fetch(`${mock.url}/__mock/config`)).json()
     const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${mock.url}/.well-known/jwks.json`)), {
       issuer: config.issuer,
-      audience: config.audience,
+      audience: 'portcullis:platform',
       currentDate: new Date(await control.now()),
     })
     expect(payload.sub).toBe(BOB.id)
@@ -346,10 +346,10 @@ describe('hostile input over real HTTP: always a 4xx, and the server keeps servi
     const connectReply = await rawExchange(port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n')
     expect(connectReply.status).toBe(405)
     expect(JSON.parse(rawBody(connectReply.text))).toMatchObject({ code: 'method_not_allowed' })
-    expect((await rawExchange(port, 'TRACE /__mock/outbox HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status).toBe(400)
+    expect((await rawExchange(port, 'TRACE /__mock/outbox HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).status).toBe(400)
     expect((await rawExchange(port, '\x00\x01 not http\r\n\r\n')).status).toBe(400)
-    expect((await rawExchange(port, 'POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}')).status).toBe(400)
-    expect((await rawExchange(port, Buffer.from('GET /auth/\xff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'latin1'))).status).toBe(400)
+    expect((await rawExchange(port, 'POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n{}')).status).toBe(400)
+    expect((await rawExchange(port, Buffer.from('GET /auth/\xff HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n', 'latin1'))).status).toBe(400)
   })
 
   it('200 concurrent requests, good and bad mixed: none is a 5xx, the good ones all succeed', async () => {

@@ -60,7 +60,7 @@ describe('portcullis-mock CLI (child process)', () => {
     })
     const token = ((await response.json()) as { data: { login: { token: string } } }).data.login.token
     const config = (await json('GET', '/__mock/config')).body
-    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${mock!.url}/.well-known/jwks.json`)), { issuer: config.issuer, audience: config.audience })
+    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${mock!.url}/.well-known/jwks.json`)), { issuer: config.issuer, audience: 'portcullis:platform' })
     expect(payload.sub).toBe('00000000-0000-4000-8000-00000000a11c')
   })
 
@@ -73,8 +73,8 @@ describe('portcullis-mock CLI (child process)', () => {
     expect(response.status).toBe(200)
     const { idToken } = (await response.json()) as { idToken: string }
     const config = (await json('GET', '/__mock/config')).body
-    const { payload } = await jwtVerify(idToken, createRemoteJWKSet(new URL(`${mock!.url}/.well-known/jwks.json`)), { issuer: config.issuer, audience: config.audience })
-    expect(payload.sub).toBe('00000000-0000-4000-8000-0000000ca201')
+    const { payload } = await jwtVerify(idToken, createRemoteJWKSet(new URL(`${mock!.url}/.well-known/jwks.json`)), { issuer: config.issuer, audience: 'portcullis:otp' })
+    expect(payload).toMatchObject({ sub: '00000000-0000-4000-8000-0000000ca201', amr: ['pwd'] })
   })
 
   it('stops cleanly on SIGTERM (exit 0)', async () => {

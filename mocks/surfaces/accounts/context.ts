@@ -9,6 +9,8 @@
  */
 import { parse as parseCookies } from 'cookie'
 import { GraphQLError } from 'graphql'
+import { decodeJwt } from 'jose'
+import { SURFACE_AUDIENCES } from '../../state/tokens'
 import type { AccessClaims, BackendState, RequestContext, SessionRecord, User } from '../../state/types'
 import { JWT_MESSAGES } from './messages'
 import { SURFACE } from './jwt'
@@ -27,6 +29,7 @@ export interface AccountsContext {
 }
 
 const JWT_HEADER = /^JWT[ \t]+(\S+)[ \t]*$/
+const ACCOUNTS_AUDIENCE = SURFACE_AUDIENCES[SURFACE]
 
 /** The JWT the request carries, if any. */
 export function requestToken(request: Request): string | null {
@@ -49,19 +52,28 @@ export class JwtError extends GraphQLError {
   }
 }
 
+function audienceOf(token: string): string | undefined {
+  try {
+    const { aud } = decodeJwt(token)
+    return typeof aud === 'string' ? aud : undefined
+  } catch {
+    return undefined
+  }
+}
+
 async function authenticate(request: RequestContext): Promise<Viewer | null> {
   const token = requestToken(request.request)
   if (!token) return null
   const { state } = request
-  const verified = await state.tokens.verifyAccessToken(token)
+  const verified = await state.tokens.verifyAccessToken(token, SURFACE)
   if (!verified.ok) {
     if (verified.reason === 'expired') throw new JwtError(JWT_MESSAGES.expired, 'TOKEN_EXPIRED')
-    throw new JwtError(verified.reason === 'invalid' ? JWT_MESSAGES.decode : JWT_MESSAGES.invalid, 'TOKEN_INVALID')
+    // PyJWT's split: a token that decodes but is not for us (another surface's audience, a
+    // revoked session) is "Invalid token"; one that does not decode or verify, a decoding error.
+    const foreign = verified.reason === 'revoked' || (audienceOf(token) ?? ACCOUNTS_AUDIENCE) !== ACCOUNTS_AUDIENCE
+    throw new JwtError(foreign ? JWT_MESSAGES.invalid : JWT_MESSAGES.decode, 'TOKEN_INVALID')
   }
-  // Tokens are bound to their surface: a platform or otp token is no accounts JWT.
-  if (verified.session.surface !== SURFACE || typeof verified.claims['username'] !== 'string') {
-    throw new JwtError(JWT_MESSAGES.invalid, 'TOKEN_INVALID')
-  }
+  if (typeof verified.claims['username'] !== 'string') throw new JwtError(JWT_MESSAGES.invalid, 'TOKEN_INVALID')
   const user = state.users.get(verified.claims.sub)
   // graphql-jwt: a user who no longer exists is anonymous; an inactive one is refused.
   if (!user) return null

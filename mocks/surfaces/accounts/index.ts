@@ -11,6 +11,25 @@ import { accountsSchema } from './schema'
 export const ACCOUNTS_PATH = '/graphql'
 export const ACCOUNTS_RELAY_PATH = '/graphql/relay'
 
+/**
+ * Root fields that check a password, send mail or create an account: at most
+ * `limits.sensitiveFieldsPerRequest` of them per request (aliases included).
+ */
+export const ACCOUNTS_SENSITIVE_FIELDS: ReadonlySet<string> = new Set([
+  'tokenAuth',
+  'register',
+  'resendActivationEmail',
+  'sendPasswordResetEmail',
+  'passwordReset',
+  'passwordSet',
+  'passwordChange',
+  'archiveAccount',
+  'deleteAccount',
+  'sendSecondaryEmailActivation',
+  'swapEmails',
+  'removeSecondaryEmail',
+])
+
 /** Trailing slashes tolerated, as the msw route patterns do. */
 const flavourOf = (url: URL): 'classic' | 'relay' | null => {
   const path = url.pathname.replace(/\/+$/, '') || '/'
@@ -25,6 +44,7 @@ export const accountsSurface: Surface = {
       surface: 'accounts',
       schema: accountsSchema(flavourOf(ctx.url) ?? 'classic'),
       context: createAccountsContext(ctx) as unknown as Record<string, unknown>,
+      sensitiveFields: ACCOUNTS_SENSITIVE_FIELDS,
     }),
 }
 

@@ -50,7 +50,7 @@ function refreshPair(state: BackendState, session: SessionRecord): { refreshToke
 
 /** A new session with a JWT and a refresh token; records the sign-in as the user's last login. */
 export async function signIn(state: BackendState, user: User): Promise<TokenPair> {
-  const session = state.tokens.startSession({ userId: user.id, surface: SURFACE })
+  const session = state.tokens.startSession({ userId: user.id, surface: SURFACE, amr: ['pwd'] })
   state.users.update(user.id, { lastLoginAt: state.clock.now() })
   return { ...(await accessToken(state, session, user)), ...refreshPair(state, session) }
 }

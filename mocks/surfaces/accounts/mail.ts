@@ -1,12 +1,15 @@
 /**
  * The mails django-graphql-auth sends, delivered to the outbox with the action token in `token`
  * and the link `<origin>/<path>/<token>` in `body` (the request's origin stands in for Django's
- * current site). With `mailEnabled: false` nothing is sent and the caller answers EMAIL_FAIL.
+ * current site). With `mailEnabled: false` nothing is sent and the caller answers EMAIL_FAIL; mails
+ * count against the shared `codeSends` throttle per account, client and address.
  */
 import type { User } from '../../state/types'
 import { ACTIONS, createActionToken, type Action } from './action-tokens'
 import type { AccountsContext } from './context'
 import { loginName } from './jwt'
+import { error, type Output } from './output'
+import { take } from './throttle'
 
 export type MailKind = 'activation' | 'activation_resend' | 'password_reset' | 'activation_secondary_email' | 'password_set'
 
@@ -18,10 +21,15 @@ const MAILS: Record<MailKind, { action: Action; path: string; subject: string; l
   password_set: { action: ACTIONS.passwordSet, path: 'password-set', subject: 'Set your password on', lead: 'Choose your password with this link:' },
 }
 
-/** Sends one action mail to `to`; false when mail is switched off (nothing is sent then). */
-export async function sendActionMail(ctx: AccountsContext, user: User, kind: MailKind, to: string, secondaryEmail?: string): Promise<boolean> {
+/**
+ * Sends one action mail to `to`: null when sent, else the output to answer with: EMAIL_FAIL when
+ * mail is switched off, `throttled` when the account, client or address had too many mails.
+ */
+export async function sendActionMail(ctx: AccountsContext, user: User, kind: MailKind, to: string, secondaryEmail?: string): Promise<Output | null> {
   const { state } = ctx
-  if (!state.config.mailEnabled) return false
+  if (!state.config.mailEnabled) return error('EMAIL_FAIL')
+  const taken = take(ctx, 'codeSends', { account: user.id, destination: to })
+  if (!taken.ok) return taken.output
   const mail = MAILS[kind]
   const token = await createActionToken(state, {
     username: loginName(user),
@@ -39,5 +47,5 @@ export async function sendActionMail(ctx: AccountsContext, user: User, kind: Mai
     code: null,
     token,
   })
-  return true
+  return null
 }

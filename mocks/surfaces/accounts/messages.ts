@@ -57,10 +57,9 @@ export const JWT_MESSAGES = {
 export const WRONG_USAGE = "Must login with password and one of the following fields ['email', 'username']."
 
 /**
- * Portcullis's own addition (django-graphql-auth has no throttle): too many wrong passwords for
- * one account or from one client inside the window (`accounts.failedPasswordLimit` /
- * `failedPasswordWindowSeconds`); password checks are refused until the window has passed.
+ * Portcullis's own addition (django-graphql-auth has no throttle): too many wrong passwords, mails
+ * or registrations for one account, client or address (`limits` in `PUT /__mock/config`).
  */
 export const throttled = (retryAfterSeconds: number): ErrorEntry[] => [
-  { message: `Too many failed password attempts. Try again in ${retryAfterSeconds} seconds.`, code: 'throttled' },
+  { message: `Too many attempts. Try again in ${retryAfterSeconds} seconds.`, code: 'throttled' },
 ]

@@ -1,56 +1,39 @@
 /**
- * Failed-password throttle for the accounts surface (django-graphql-auth has none; Portcullis
- * adds one so the mock can be attacked the way the real thing would be). Wrong passwords are
- * counted per account and per client on the mock clock; once either count reaches its limit
- * inside the window, password checks are refused (the right password too) until the oldest
- * failure leaves the window. Only failures count, so a user who types the right password is
- * never locked out by their own sign-ins.
+ * The accounts surface's use of the shared throttles (`state.limits`; django-graphql-auth has
+ * none): wrong passwords, mails sent and registrations are counted per account, per client and per
+ * destination. A throttled call answers in its output, like every accounts error:
+ * `{ <field>: [{ message: "… Try again in N seconds.", code: "throttled" }] }`.
  */
-import type { BackendState, RequestContext, User } from '../../state/types'
+import { clientOf, type ThrottleName, type ThrottleSubject } from '../../state/limits'
+import type { User } from '../../state/types'
+import type { AccountsContext } from './context'
+import { throttled } from './messages'
+import { failed, type Output } from './output'
 
-/** A client may fail this many times more than one account, so one attacker cannot lock out many users quickly. */
-const CLIENT_FACTOR = 10
+export type Take = { ok: true; release(): void } | { ok: false; output: Output }
 
-type Failures = Map<string, number[]>
-
-const failures = (state: BackendState): Failures => state.scratch('accounts.passwordFailures', () => new Map<string, number[]>())
-
-function clientKey(request: RequestContext): string {
-  const forwarded = request.request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
-  return `client:${forwarded || request.request.headers.get('x-real-ip') || 'local'}`
+/** Counts one event for the caller's client and `subject`. */
+export function take(ctx: AccountsContext, name: ThrottleName, subject: Omit<ThrottleSubject, 'client'>, field = 'nonFieldErrors'): Take {
+  const taken = ctx.state.limits.take(name, { ...subject, client: clientOf(ctx.request.request) })
+  if (taken.ok) return taken
+  return { ok: false, output: failed({ [field]: throttled(Math.max(1, Math.ceil(taken.retryAfterMs / 1000))) }) }
 }
 
-function recent(state: BackendState, key: string): number[] {
-  const windowMs = state.config.accounts.failedPasswordWindowSeconds * 1000
-  const now = state.clock.now()
-  const list = (failures(state).get(key) ?? []).filter((at) => at > now - windowMs && at <= now)
-  if (list.length) failures(state).set(key, list)
-  else failures(state).delete(key)
-  return list
-}
-
-export interface PasswordGate {
-  /** Seconds until a check is allowed again; 0 when it is allowed now. */
-  retryAfterSeconds: number
-  /** Counts one failure against the account and the client. */
-  fail(): void
-}
-
-export function passwordGate(request: RequestContext, user: User | undefined): PasswordGate {
-  const { state } = request
-  const { failedPasswordLimit: limit, failedPasswordWindowSeconds: windowSeconds } = state.config.accounts
-  const keys: Array<[string, number]> = [[clientKey(request), limit * CLIENT_FACTOR]]
-  if (user) keys.push([`user:${user.id}`, limit])
-  let retryAfterMs = 0
-  for (const [key, max] of keys) {
-    const list = recent(state, key)
-    if (list.length >= max) retryAfterMs = Math.max(retryAfterMs, (list[list.length - max] ?? 0) + windowSeconds * 1000 - state.clock.now())
-  }
-  return {
-    retryAfterSeconds: retryAfterMs > 0 ? Math.ceil(retryAfterMs / 1000) : 0,
-    fail() {
-      const now = state.clock.now()
-      for (const [key] of keys) failures(state).set(key, [...recent(state, key), now])
-    },
-  }
+/**
+ * A throttled password check: counted before the slow hash comparison and taken back when the
+ * password is right, so only failures count and concurrent or aliased guesses are all seen. An
+ * unknown account is counted under the identifier as typed, so it is throttled alike.
+ */
+export async function checkPassword(
+  ctx: AccountsContext,
+  user: User | undefined,
+  typedAccount: string,
+  password: unknown,
+  field = 'nonFieldErrors',
+): Promise<{ ok: boolean } | { ok: false; output: Output }> {
+  const taken = take(ctx, 'passwordFailures', { account: user?.id ?? typedAccount.trim().toLowerCase() }, field)
+  if (!taken.ok) return taken
+  const ok = typeof password === 'string' && (await ctx.state.users.checkPassword(user, password))
+  if (ok) taken.release()
+  return { ok }
 }

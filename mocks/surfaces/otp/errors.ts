@@ -18,6 +18,7 @@ export const OTP_MESSAGES = {
   smsAlreadyConfigured: 'SMS is already configured',
   internalError: 'Internal error',
   payloadTooLarge: 'Request body too large',
+  rateLimited: 'Too many attempts. Try again later.',
   // Not published upstream (Portcullis wording):
   validationFailed: 'Request validation failed',
   phoneNotConfigured: "User doesn't have a phone configured",
@@ -32,6 +33,12 @@ export const OTP_MESSAGES = {
 export function errorResponse(status: number, code: ErrorCode | null, message: string, options: { headers?: Record<string, string>; details?: ValidationIssue[] } = {}): Response {
   const body: ErrorBody = { message, ...(code ? { code } : {}), ...(options.details ? { details: options.details } : {}) }
   return json(body, status, options.headers)
+}
+
+/** 429 with `Retry-After` in whole seconds (at least 1). */
+export function tooManyRequests(code: 'rate_limited' | 'otp_attempts_exhausted', retryAfterMs: number): Response {
+  const message = code === 'rate_limited' ? OTP_MESSAGES.rateLimited : OTP_MESSAGES.attemptsExhausted
+  return errorResponse(429, code, message, { headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) } })
 }
 
 export function validationError(issues: ValidationIssue[]): Response {

@@ -6,7 +6,8 @@ import type { components, operations } from '../../../src/generated/otp/openapi'
 import { json } from '../../control/json'
 import { MockInputError, type BackendState, type RequestContext, type SessionRecord, type User } from '../../state/types'
 import type { ValidatedRequest } from '../../validation'
-import { errorResponse, OTP_MESSAGES, validationError } from './errors'
+import { clientOf, type ThrottleName, type ThrottleSubject } from '../../state/limits'
+import { errorResponse, OTP_MESSAGES, tooManyRequests, validationError } from './errors'
 import { toE164 } from './phone'
 import { effectiveStatus, maskEmail, toUserSecurity } from './security'
 import { isValidTotp, newTotpSecret, totpUri } from './totp'
@@ -48,6 +49,38 @@ function principalOf(call: OtpCall): { user: User; session: SessionRecord } {
 
 const otpInvalid = () => errorResponse(401, 'otp_invalid', OTP_MESSAGES.otpNotValid)
 
+/** Counts one event against the shared throttles for the caller's client; a Response (429) when refused. */
+function take(call: OtpCall, name: ThrottleName, subject: Omit<ThrottleSubject, 'client'>): { release(): void } | Response {
+  const taken = call.state.limits.take(name, { ...subject, client: clientOf(call.context.request) })
+  if (taken.ok) return taken
+  return tooManyRequests(name === 'passwordFailures' ? 'rate_limited' : 'otp_attempts_exhausted', taken.retryAfterMs)
+}
+
+/**
+ * Checks an authenticator code for `x-otp` (RFC 6238 §5.2: attempts are limited). While the
+ * factor is locked even the right code is refused (429); the `max`-th wrong code in the window
+ * locks it for `limits.totpFailures.lockSeconds`.
+ */
+function checkTotp(state: BackendState, user: User, secret: string, otp: string): 'ok' | 'wrong' | Response {
+  const lock = state.limits.totpLocked(user.id)
+  if (lock.locked) return tooManyRequests('otp_attempts_exhausted', lock.retryAfterMs)
+  if (isValidTotp(secret, otp, state.clock.now())) {
+    state.limits.totpSucceeded(user.id)
+    return 'ok'
+  }
+  state.limits.totpFailed(user.id)
+  return 'wrong'
+}
+
+/** Checks a one-time code (throttled per account and client; a right code is not counted). */
+function checkCode(call: OtpCall, user: User, key: string, otp: string): ReturnType<BackendState['codes']['check']> | Response {
+  const taken = take(call, 'codeFailures', { account: user.id })
+  if (taken instanceof Response) return taken
+  const checked = call.state.codes.check(key, otp)
+  if (checked.result !== 'mismatch') taken.release()
+  return checked
+}
+
 /** Issues a fresh code for `key` (replacing the older one) and sends it; returns when it expires. */
 function sendCode(
   state: BackendState,
@@ -78,16 +111,22 @@ function sendCode(
 }
 
 export const otpHandlers: Record<string, OtpHandler> = {
-  async login({ context, state, input }) {
+  async login(call) {
+    const { context, state, input } = call
     const body = input.body as Schemas['LoginRequest']
     const user = state.users.findByEmail(body.email)
+    // Throttled per account (the user, or the address as typed) and client; a right password is not counted.
+    const taken = take(call, 'passwordFailures', { account: user?.id ?? body.email.trim().toLowerCase() })
+    if (taken instanceof Response) return taken
     const passwordOk = await state.users.checkPassword(user, body.password)
+    if (passwordOk) taken.release()
     if (!user || !passwordOk || effectiveStatus(user) !== 'ACTIVE') {
       return errorResponse(403, 'authentication_error', OTP_MESSAGES.authenticationError)
     }
     const device = context.request.headers.get('user-agent')?.slice(0, 512) || 'unknown'
     const updated = state.users.update(user.id, { lastLoginAt: state.clock.now(), lastLoginDevice: device })
-    const session = state.tokens.startSession({ userId: updated.id, surface: 'otp' })
+    // otp's login has no second factor: its tokens say so (`amr: ["pwd"]`).
+    const session = state.tokens.startSession({ userId: updated.id, surface: 'otp', amr: ['pwd'] })
     const idToken = await state.tokens.signAccessToken(session, state.config.otp.accessTokenTtlSeconds, {
       email: updated.email,
       email_verified: updated.emailVerifiedAt !== null || updated.verified,
@@ -101,9 +140,7 @@ export const otpHandlers: Record<string, OtpHandler> = {
     const { refreshToken } = input.body as Schemas['RefreshRequest']
     const invalid = () => errorResponse(403, 'invalid_refresh_token', OTP_MESSAGES.invalidRefreshToken)
     // Another surface's refresh token is not spent here: it simply is not an otp token.
-    const inspected = state.tokens.inspectRefreshToken(refreshToken)
-    if (inspected.ok && inspected.session.surface !== 'otp') return invalid()
-    const rotated = state.tokens.rotateRefreshToken(refreshToken, state.config.otp.refreshTokenTtlSeconds)
+    const rotated = state.tokens.rotateRefreshToken(refreshToken, 'otp', state.config.otp.refreshTokenTtlSeconds)
     // A replayed token (the family is now revoked) gets its own code, under the same published
     // message, so a client can tell possible token theft from an ordinary expiry.
     if (!rotated.ok && rotated.reason === 'reused') return errorResponse(403, 'refresh_token_reused', OTP_MESSAGES.invalidRefreshToken)
@@ -130,10 +167,15 @@ export const otpHandlers: Record<string, OtpHandler> = {
     }
     const phone = toE164(body.phone, body.country)
     if (phone === null) return validationError([{ path: 'body.phone', message: `must be a phone number valid for ${body.country}` }])
+    // Texts to any number are throttled per account, client and number (each resend keeps the
+    // flow's attempts); checked before the phone is stored, so a refused call changes nothing.
+    const sent = take(call, 'codeSends', { account: user.id, destination: phone })
+    if (sent instanceof Response) return sent
     let updated: User
     try {
       updated = state.users.update(user.id, { phone, phoneCountry: body.country, phoneVerifiedAt: null })
     } catch (error) {
+      sent.release()
       if (error instanceof MockInputError) return validationError([{ path: 'body.phone', message: error.message }])
       throw error
     }
@@ -162,10 +204,13 @@ export const otpHandlers: Record<string, OtpHandler> = {
     if (user.totpSecret === null) return errorResponse(400, 'totp_not_configured', OTP_MESSAGES.totpNotConfigured)
     if (user.totpVerifiedAt !== null) {
       // A confirmed authenticator proves possession with its current code.
-      if (!isValidTotp(user.totpSecret, otp, state.clock.now())) return otpInvalid()
+      const verdict = checkTotp(state, user, user.totpSecret, otp)
+      if (verdict instanceof Response) return verdict
+      if (verdict !== 'ok') return otpInvalid()
     } else {
       // A pending secret was never proven: the last code delivered by GET /auth/otp/code is asked for.
-      const checked = state.codes.check(otpCodeKeys.delivered(user.id), otp)
+      const checked = checkCode(call, user, otpCodeKeys.delivered(user.id), otp)
+      if (checked instanceof Response) return checked
       if (checked.result !== 'ok' || checked.userId !== user.id) return otpInvalid()
     }
     const updated = state.users.update(user.id, { totpSecret: null, totpVerifiedAt: null })
@@ -180,11 +225,9 @@ export const otpHandlers: Record<string, OtpHandler> = {
     const to = method === 'EMAIL' ? user.email : user.phone
     if (to === null) return errorResponse(400, 'method_not_allowed', OTP_MESSAGES.methodNotAllowed)
     const limit = state.rateLimit(otpCodeRequestLimitKey(user.id), state.config.otp.codeRequestsPerWindow, state.config.otp.codeRequestWindowSeconds * 1000)
-    if (!limit.allowed) {
-      return errorResponse(429, 'otp_attempts_exhausted', OTP_MESSAGES.attemptsExhausted, {
-        headers: { 'retry-after': String(Math.max(1, Math.ceil(limit.retryAfterMs / 1000))) },
-      })
-    }
+    if (!limit.allowed) return tooManyRequests('otp_attempts_exhausted', limit.retryAfterMs)
+    const sent = take(call, 'codeSends', { account: user.id, destination: to })
+    if (sent instanceof Response) return sent
     // Email delivery depends on the backend's mail switch (`PUT /__mock/config {mailEnabled}`).
     if (method === 'EMAIL' && !state.config.mailEnabled) return errorResponse(500, 'internal_error', OTP_MESSAGES.internalError)
     const expiresAt = sendCode(state, {
@@ -209,14 +252,17 @@ export const otpHandlers: Record<string, OtpHandler> = {
     if (channel === 'TOTP') {
       if (user.totpSecret === null) return errorResponse(400, 'channel_not_configured', OTP_MESSAGES.totpNotConfigured)
       if (user.totpVerifiedAt !== null) return errorResponse(400, 'channel_already_verified', OTP_MESSAGES.totpAlreadyConfigured)
-      if (!isValidTotp(user.totpSecret, otp, now)) return otpInvalid()
+      const verdict = checkTotp(state, user, user.totpSecret, otp)
+      if (verdict instanceof Response) return verdict
+      if (verdict !== 'ok') return otpInvalid()
       updated = state.users.update(user.id, { totpVerifiedAt: now })
     } else {
       if (user.phone === null) return errorResponse(400, 'channel_not_configured', OTP_MESSAGES.phoneNotConfigured)
       if (user.phoneVerifiedAt !== null) return errorResponse(400, 'channel_already_verified', OTP_MESSAGES.smsAlreadyConfigured)
       // Wrong, expired, exhausted (too many wrong guesses) and missing codes all fail alike: the
       // spec has one answer for them (401 `otp_invalid`); a new code comes from POST /auth/otp/methods/sms.
-      const checked = state.codes.check(otpCodeKeys.smsVerification(user.id), otp)
+      const checked = checkCode(call, user, otpCodeKeys.smsVerification(user.id), otp)
+      if (checked instanceof Response) return checked
       if (checked.result !== 'ok' || checked.userId !== user.id || checked.data?.['phone'] !== user.phone) return otpInvalid()
       updated = state.users.update(user.id, { phoneVerifiedAt: now })
     }

@@ -38,10 +38,9 @@ async function authenticate(context: RequestContext): Promise<{ user: User; sess
   const header = context.request.headers.get('authorization')
   const match = header ? /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header) : null
   if (!match) return unauthenticated(header ? 'invalid' : 'missing')
-  const verified = await context.state.tokens.verifyAccessToken(match[1]!)
+  // Tokens of the other surfaces are signed by the same service but carry another audience.
+  const verified = await context.state.tokens.verifyAccessToken(match[1]!, 'otp')
   if (!verified.ok) return unauthenticated(verified.reason)
-  // Tokens of the other surfaces are signed by the same service but are not otp tokens.
-  if (verified.session.surface !== 'otp') return unauthenticated('invalid')
   const user = context.state.users.get(verified.claims.sub)
   if (!user) return unauthenticated('revoked')
   if (effectiveStatus(user) !== 'ACTIVE') return errorResponse(403, 'authentication_error', OTP_MESSAGES.authenticationError)

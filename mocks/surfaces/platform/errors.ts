@@ -34,6 +34,13 @@ export const PLATFORM_ERROR_CODES = {
   NO_PENDING_CHALLENGE: 'There is no pending password change to confirm.',
   /** Input that passes GraphQL validation but is still unusable (e.g. login with neither email nor username). */
   BAD_USER_INPUT: 'The input is invalid.',
+  /**
+   * Too many wrong passwords, codes sent or wrong codes for the account or from this client
+   * (`PUT /__mock/config {limits}`); `extensions.retryAfterMs` says how long to wait.
+   */
+  RATE_LIMITED: 'Too many attempts. Try again later.',
+  /** The request carries more sensitive root fields (password or code checks, code sends, sign-ups) than `limits.sensitiveFieldsPerRequest`. */
+  TOO_MANY_SENSITIVE_FIELDS: 'The request carries too many sensitive operations.',
   /** Mail delivery is switched off (`PUT /__mock/config {mailEnabled:false}`), so no code could be sent. */
   EMAIL_DELIVERY_FAILED: 'The email could not be sent.',
   /** A bug in the mock; internals are never shown. */

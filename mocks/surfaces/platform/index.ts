@@ -14,7 +14,7 @@ export const platformSurface: Surface = {
 }
 
 export { PLATFORM_ERROR_CODES, REQUEST_ERROR_CODES, type PlatformErrorCode } from './errors'
-export { PLATFORM_MAX_BODY_BYTES, PLATFORM_MAX_TOKENS } from './http'
+export { PLATFORM_MAX_BODY_BYTES, PLATFORM_MAX_TOKENS, PLATFORM_SENSITIVE_FIELDS } from './http'
 export { PLATFORM_PURPOSES } from './resolvers/codes'
 export { PLATFORM_STATUS_OK } from './resolvers/results'
 export { platformSchema } from './schema'

@@ -197,13 +197,14 @@ export interface components {
          *     | `totp_not_configured` | 400 | there is no TOTP secret to remove |
          *     | `otp_invalid` | 401 | the `x-otp` code is wrong or expired |
          *     | `method_not_allowed` | 400 | codes cannot be delivered over the requested channel |
-         *     | `otp_attempts_exhausted` | 429 | too many codes requested; wait before asking again |
+         *     | `otp_attempts_exhausted` | 429 | too many codes requested or wrong codes tried, or the authenticator is locked; wait `Retry-After` |
+         *     | `rate_limited` | 429 | too many wrong passwords for the account or from the client; wait `Retry-After` |
          *     | `channel_not_configured` | 400 | the channel to verify has not been set up |
          *     | `channel_already_verified` | 400 | the channel to verify is already verified |
          *     | `internal_error` | 500 | unexpected server failure |
          * @enum {string}
          */
-        ErrorCode: "unauthenticated" | "authentication_error" | "invalid_refresh_token" | "refresh_token_reused" | "validation_error" | "payload_too_large" | "sms_already_configured" | "totp_already_configured" | "totp_not_configured" | "otp_invalid" | "method_not_allowed" | "otp_attempts_exhausted" | "channel_not_configured" | "channel_already_verified" | "internal_error";
+        ErrorCode: "unauthenticated" | "authentication_error" | "invalid_refresh_token" | "refresh_token_reused" | "validation_error" | "payload_too_large" | "sms_already_configured" | "totp_already_configured" | "totp_not_configured" | "otp_invalid" | "method_not_allowed" | "otp_attempts_exhausted" | "rate_limited" | "channel_not_configured" | "channel_already_verified" | "internal_error";
         /** @description Credentials for password sign-in. */
         LoginRequest: {
             /**
@@ -459,6 +460,48 @@ export interface components {
             };
         };
         /**
+         * @description Too many codes sent, or too many wrong codes (a wrong authenticator code
+         *     counts towards locking the TOTP factor); wait `Retry-After` seconds. Message
+         *     `The user has exhausted its available attempts and must wait before
+         *     requesting another`, code `otp_attempts_exhausted` (status 429 is a
+         *     Portcullis choice).
+         */
+        TooManyAttempts: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "The user has exhausted its available attempts and must wait before requesting another",
+                 *       "code": "otp_attempts_exhausted"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /**
+         * @description Too many wrong passwords for this account, or from this client, in the
+         *     throttle window; wait `Retry-After` seconds. Code `rate_limited`. The
+         *     upstream backend publishes no login throttle; it is a Portcullis choice.
+         */
+        TooManySignIns: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Too many attempts. Try again later.",
+                 *       "code": "rate_limited"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /**
          * @description The bearer token is missing, malformed, badly signed or expired. Per the
          *     upstream API's general authentication rules this is answered with status
          *     401 and an `ErrorBody`; code `unauthenticated`. The message text is not
@@ -489,7 +532,10 @@ export interface components {
     };
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Seconds to wait before trying again. */
+        RetryAfter: number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -548,6 +594,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManySignIns"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -798,6 +845,7 @@ export interface operations {
             };
             403: components["responses"]["AuthenticationError"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyAttempts"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -870,6 +918,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["AuthenticationError"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyAttempts"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -1022,6 +1071,7 @@ export interface operations {
             };
             403: components["responses"]["AuthenticationError"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyAttempts"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -211,7 +211,12 @@ export type RootMutationType = {
   confirmChangePassword2Fa: Maybe<LoginResult>;
   /** Last step of the forgotten-password flow: sets a new password using the mailed code. */
   confirmPasswordReset: Maybe<PasswordResetResult>;
-  /** Switches 2FA off for the signed-in user. Succeeds without changes when 2FA is already off. */
+  /**
+   * Switches 2FA off for the signed-in user. Succeeds without changes when 2FA is already off.
+   * Portcullis requires the password here (the argument stays nullable as published): without it
+   * the call fails with BAD_USER_INPUT, and a wrong one with INVALID_CREDENTIALS, throttled like a
+   * login, so a stolen token alone cannot switch the second factor off.
+   */
   disable2Fa: Maybe<TwoFactorAuthResult>;
   /** Switches 2FA on for the signed-in user. */
   enable2Fa: Maybe<TwoFactorAuthResult>;

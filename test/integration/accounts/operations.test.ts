@@ -156,6 +156,31 @@ describe.each(FLAVOURS)('accounts surface (%s)', (flavour) => {
     })
   })
 
+  describe('attacks the shared throttles see', () => {
+    it('mails per address are throttled (limits.codeSends): resending buys nothing after the limit', async () => {
+      await control.setConfig({ limits: { codeSends: { perDestination: { max: 2, windowSeconds: 3600 } } } })
+      expectSuccess(await api.mutate('resendActivationEmail', { email: 'dave@example.com' }))
+      expectSuccess(await api.mutate('resendActivationEmail', { email: 'dave@example.com' }))
+      expectErrors(await api.mutate('resendActivationEmail', { email: 'dave@example.com' }), { nonFieldErrors: ['throttled'] })
+      expect(await control.outbox({ to: 'dave@example.com' })).toHaveLength(2)
+    })
+
+    it('registrations per client are throttled (limits.registrations), before the address is looked up', async () => {
+      await control.setConfig({ limits: { registrations: { perClient: { max: 1, windowSeconds: 3600 } } } })
+      expectSuccess(await api.mutate('register', { email: 'one@example.com', username: 'one', password1: NEW_PASSWORD, password2: NEW_PASSWORD }))
+      expectErrors(await api.mutate('register', { email: 'alice@example.com', username: 'two', password1: NEW_PASSWORD, password2: NEW_PASSWORD }), { nonFieldErrors: ['throttled'] })
+    })
+
+    it('aliased password guesses in one request: over limits.sensitiveFieldsPerRequest the request is refused', async () => {
+      const field = flavour === 'classic' ? (i: number) => `g${i}: tokenAuth(username: "alice", password: "guess-${i}") { success }` : (i: number) => `g${i}: tokenAuth(input: { username: "alice", password: "guess-${i}" }) { success }`
+      const reply = await api.query(`mutation { ${Array.from({ length: 6 }, (_, i) => field(i)).join(' ')} }`)
+      expect(reply.status).toBe(200)
+      expect(reply.body.errors?.[0]?.extensions?.code).toBe('TOO_MANY_SENSITIVE_FIELDS')
+      expect(reply.body.data).toBeUndefined()
+      await signIn(api, { username: 'alice', password: 'portcullis-demo' })
+    })
+  })
+
   describe('sendPasswordResetEmail + passwordReset', () => {
     it('mails the reset link to the address asked for (primary or secondary); the token sets a new password and ends every session', async () => {
       const user = await createUser({ secondaryEmail: 'reset.second@example.com' })
@@ -267,11 +292,14 @@ describe.each(FLAVOURS)('accounts surface (%s)', (flavour) => {
       expect((await signIn(api, user)).output['unarchiving']).toBe(false)
     })
 
-    it('password checks are throttled per account after 5 failures (even the right password), until the window passes', async () => {
-      const user = await createUser()
-      for (let i = 0; i < 5; i++) expectErrors(await api.mutate('tokenAuth', { username: user.username, password: `wrong-${i}` }), { nonFieldErrors: ['invalid_credentials'] })
+    it('password checks are throttled per account (limits.passwordFailures; even the right password), until the window passes', async () => {
+      await control.setConfig({ limits: { passwordFailures: { perAccount: { max: 3, windowSeconds: 900 } } } })
+      const user = await createUser({ archived: true })
+      for (let i = 0; i < 3; i++) expectErrors(await api.mutate('tokenAuth', { username: user.username, password: `wrong-${i}` }), { nonFieldErrors: ['invalid_credentials'] })
       const errors = expectErrors(await api.mutate('tokenAuth', { username: user.username, password: PASSWORD }), { nonFieldErrors: ['throttled'] })
-      expect(errors['nonFieldErrors']![0]!.message).toMatch(/^Too many failed password attempts\. Try again in \d+ seconds\.$/)
+      expect(errors['nonFieldErrors']![0]!.message).toMatch(/^Too many attempts\. Try again in \d+ seconds\.$/)
+      // As in the package, a wrong guess still unarchived the account.
+      expect(await userRecord(user.email)).toMatchObject({ archived: false })
       // Another account is not affected.
       await signIn(api, await createUser())
       await control.advanceClock(15 * 60_000 + 1_000)

@@ -23,11 +23,12 @@ describe('verifyAccessToken with the mock JWKS', () => {
   it.each([
     ['otp', otpApi],
     ['platform', platformApi],
-  ] as const)('verifies a %s token: signature, issuer, audience', async (_name, api) => {
+  ] as const)('verifies a %s token: signature, issuer, audience', async (name, api) => {
     const { token, userId } = await issuedToken(api)
-    const { issuer, audience } = mock.config()
+    const { issuer } = mock.config()
+    const audience = `portcullis:${name}`
     const claims = await verifyAccessToken(token, { jwksUrl, issuer, audience, currentDate: new Date(mock.clock.now()) })
-    expect(claims).toMatchObject({ sub: userId, iss: issuer, aud: audience })
+    expect(claims).toMatchObject({ sub: userId, iss: issuer, aud: audience, amr: ['pwd'] })
     expect(typeof claims.sid).toBe('string')
     // The key set is downloaded once per URL and cached (this test's log starts empty after reset).
     expect((await requests()).filter((r) => r.path === '/.well-known/jwks.json').length).toBeLessThanOrEqual(1)

@@ -317,10 +317,10 @@ describe('control API routing', () => {
 
 describe('/.well-known/jwks.json', () => {
   it('verifies tokens the backend signs, through jose createRemoteJWKSet', async () => {
-    const session = mock.state.tokens.startSession({ userId: 'u1', surface: 'otp' })
+    const session = mock.state.tokens.startSession({ userId: 'u1', surface: 'otp', amr: ['pwd'] })
     const token = await mock.state.tokens.signAccessToken(session, 900)
     const jwks = createRemoteJWKSet(new URL(`${BASE}/.well-known/jwks.json`))
-    const { payload } = await jwtVerify(token, jwks, { issuer: mock.config().issuer, audience: mock.config().audience, currentDate: new Date(mock.clock.now()) })
+    const { payload } = await jwtVerify(token, jwks, { issuer: mock.config().issuer, audience: 'portcullis:otp', currentDate: new Date(mock.clock.now()) })
     expect(payload).toMatchObject({ sub: 'u1', sid: session.id })
   })
 })

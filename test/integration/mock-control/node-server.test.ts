@@ -83,7 +83,7 @@ describe('startMockServer', () => {
   })
 
   it('a network-error fault drops the connection', async () => {
-    await fetch(`${server.url}/__mock/faults`, { method: 'POST', body: JSON.stringify({ path: '/auth/echo', networkError: true }) })
+    await fetch(`${server.url}/__mock/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/auth/echo', networkError: true }) })
     const result = await rawRequest('/auth/echo', {})
     expect(result).toEqual({ error: 'ECONNRESET' })
     expect((await fetch(`${server.url}/auth/echo`)).status).toBe(201)
@@ -107,7 +107,7 @@ describe('startMockServer', () => {
     const hour = 3_600_000
     const ahead = (response: Response) => Date.parse(response.headers.get('date')!) - Date.now()
     try {
-      const advanced = await fetch(`${server.url}/__mock/clock`, { method: 'POST', body: JSON.stringify({ advanceMs: hour }) })
+      const advanced = await fetch(`${server.url}/__mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: hour }) })
       expect(advanced.status).toBe(200)
       // HTTP dates have one-second resolution, hence the slack.
       for (const response of [advanced, await fetch(`${server.url}/auth/echo`), await fetch(`${server.url}/nowhere`)]) {

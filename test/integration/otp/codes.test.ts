@@ -55,6 +55,8 @@ describe('GET /auth/otp/code', () => {
 
   it('429 with Retry-After once the per-user request limit is used up, until the window passes', async () => {
     const { user, idToken } = await signedInUser(mock)
+    // This test is about the per-user window: lift the (lower) per-address send limit out of the way.
+    await fetch('http://mock.test/__mock/config', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ limits: { codeSends: { perDestination: { max: 100, windowSeconds: 3600 } } } }) })
     const { codeRequestsPerWindow, codeRequestWindowSeconds } = mock.config().otp
     for (let i = 0; i < codeRequestsPerWindow; i++) {
       expect((await call('GET', '/auth/otp/code?method=EMAIL', { token: idToken })).status).toBe(200)
@@ -156,16 +158,22 @@ describe('POST /auth/otp/code', () => {
     expectError(await call('POST', '/auth/otp/code', { token: idToken, otp: code, json: { channel: 'SMS' } }), 401, 'otp_invalid', 'OTP is not valid')
   })
 
-  it('401 once the attempts are exhausted, even for the right code; a resent code works', async () => {
-    const { idToken, code } = await withPendingPhone()
+  it('401 once the attempts are exhausted, even for the right code; a resend buys none, a new flow (1 h later) does', async () => {
+    const { idToken, code, user } = await withPendingPhone()
     for (let i = 0; i < mock.config().otp.codeMaxAttempts; i++) {
       expectError(await call('POST', '/auth/otp/code', { token: idToken, otp: otherCode(code), json: { channel: 'SMS' } }), 401, 'otp_invalid')
     }
     expectError(await call('POST', '/auth/otp/code', { token: idToken, otp: code, json: { channel: 'SMS' } }), 401, 'otp_invalid', 'OTP is not valid')
-    // Registering the (still unverified) phone again texts a fresh code.
+    // Registering the (still unverified) phone again texts a code, but the flow's attempts stay spent.
     await call('POST', '/auth/otp/methods/sms', { token: idToken, json: { phone: '612345678', country: 'ES' } })
+    const resent = (await lastMessage({ to: '+34612345678', channel: 'sms' })).code!
+    expectError(await call('POST', '/auth/otp/code', { token: idToken, otp: resent, json: { channel: 'SMS' } }), 401, 'otp_invalid')
+    // Once the flow is over, a new code works (the access token is refreshed on the mock clock).
+    mock.clock.advance(60 * 60 * 1000)
+    const { idToken: again } = await login(user.email!)
+    await call('POST', '/auth/otp/methods/sms', { token: again, json: { phone: '612345678', country: 'ES' } })
     const fresh = (await lastMessage({ to: '+34612345678', channel: 'sms' })).code!
-    expect((await call('POST', '/auth/otp/code', { token: idToken, otp: fresh, json: { channel: 'SMS' } })).status).toBe(200)
+    expect((await call('POST', '/auth/otp/code', { token: again, otp: fresh, json: { channel: 'SMS' } })).status).toBe(200)
   })
 
   it('a code delivered by GET /auth/otp/code does not verify the phone', async () => {

@@ -148,11 +148,11 @@ describe('POST /auth/login/refresh', () => {
 
   it("403 for another surface's refresh token, which stays usable there", async () => {
     const user = await createUser(mock)
-    const session = mock.state.tokens.startSession({ userId: user.id, surface: 'platform' })
+    const session = mock.state.tokens.startSession({ userId: user.id, surface: 'platform', amr: ['pwd'] })
     const { token } = mock.state.tokens.issueRefreshToken(session, 3600)
     const r = await call('POST', '/auth/login/refresh', { json: { refreshToken: token } })
     expectError(r, 403, 'invalid_refresh_token', 'Invalid refresh token')
-    expect(mock.state.tokens.inspectRefreshToken(token).ok).toBe(true)
+    expect(mock.state.tokens.inspectRefreshToken(token, 'platform').ok).toBe(true)
   })
 })
 
@@ -179,7 +179,7 @@ describe('bearer authentication', () => {
 
   it('401 for a token of a platform session (same signer, other API)', async () => {
     const user = await createUser(mock)
-    const session = mock.state.tokens.startSession({ userId: user.id, surface: 'platform' })
+    const session = mock.state.tokens.startSession({ userId: user.id, surface: 'platform', amr: ['pwd'] })
     const token = await mock.state.tokens.signAccessToken(session, 300)
     expectError(await call('POST', '/auth/otp/methods/totp', { token }), 401, 'unauthenticated')
   })

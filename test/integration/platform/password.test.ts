@@ -31,7 +31,7 @@ import {
   type TestUser,
 } from './helpers'
 
-usePlatformMock()
+const mock = usePlatformMock()
 
 async function profileId(token: string | null | undefined): Promise<string | null> {
   return (await gql(UserProfileDocument, undefined, { token })).body.data?.userProfile?.id ?? null
@@ -195,7 +195,12 @@ describe('confirmPasswordReset', () => {
       'CODE_ATTEMPTS_EXHAUSTED',
     )
     expect(await canLogin(user.email, user.password)).toBe(true)
-    // A new request starts over.
+    // Asking again within the flow mails nothing: a resend buys no guesses.
+    const mailed = (mock.outbox.list({ to: user.email, purpose: 'platform.password_reset' })).length
+    await gql(ForgotPasswordDocument, { email: user.email })
+    expect(mock.outbox.list({ to: user.email, purpose: 'platform.password_reset' })).toHaveLength(mailed)
+    // Once the flow is over (1 hour), a new request starts over.
+    await advanceClock(60 * 60 * 1000)
     const fresh = await requestReset(user)
     const ok = await gql(ConfirmPasswordResetDocument, { passwordResetParams: { ...params, code: fresh } })
     expect(ok.body.data?.confirmPasswordReset?.status).toBe(200)

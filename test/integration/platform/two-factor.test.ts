@@ -10,7 +10,7 @@ import {
 } from '../../../src/generated/platform/graphql'
 import { createUser, expectFieldError, gql, latestCode, login, outbox, setConfig, usePlatformMock } from './helpers'
 
-usePlatformMock()
+const mock = usePlatformMock()
 
 describe('enable2Fa', () => {
   it('turns 2FA on (without a password), so the next login asks for a code', async () => {
@@ -77,9 +77,18 @@ describe('disable2Fa', () => {
   it('is a successful no-op when 2FA is already off', async () => {
     const user = await createUser()
     const { token } = await login(user)
-    const reply = await gql(Disable2FaDocument, {}, { token })
+    const reply = await gql(Disable2FaDocument, { password: user.password }, { token })
     expect(reply.body.errors).toBeUndefined()
     expect(reply.body.data?.disable2Fa).toEqual({ status: 200, sessionId: null, twoFactorAuth: false })
+  })
+
+  it('needs the password: a stolen token alone cannot turn 2FA off', async () => {
+    const user = await createUser()
+    const { token } = await login(user)
+    await gql(Enable2FaDocument, {}, { token })
+    expectFieldError(await gql(Disable2FaDocument, {}, { token }), 'disable2Fa', 'BAD_USER_INPUT')
+    expectFieldError(await gql(Disable2FaDocument, { password: 'not-the-password' }, { token }), 'disable2Fa', 'INVALID_CREDENTIALS')
+    expect(mock.users.get(user.id)?.twoFactor).toBe(true)
   })
 
   it('needs authentication', async () => {

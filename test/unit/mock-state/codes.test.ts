@@ -48,15 +48,20 @@ describe('CodeStore', () => {
     expect(codes.check('k', issued.code).result).toBe('ok')
   })
 
-  it('re-issuing for a key invalidates the old code and restores attempts', () => {
-    const { codes, issue, wrong } = setup()
+  it('re-issuing for a key invalidates the old code and keeps the flow’s attempts; a new flow starts over', () => {
+    const { codes, issue, wrong, clock } = setup()
     const first = issue()
     codes.check('k', wrong(first.code))
     let second = issue()
     while (second.code === first.code) second = issue()
-    expect(second.attemptsLeft).toBe(3)
-    expect(codes.check('k', first.code)).toMatchObject({ result: 'mismatch', attemptsLeft: 2 })
-    expect(codes.check('k', second.code).result).toBe('ok')
+    expect(second.attemptsLeft).toBe(2)
+    expect(codes.check('k', first.code)).toMatchObject({ result: 'mismatch', attemptsLeft: 1 })
+    codes.check('k', wrong(second.code))
+    expect(issue().attemptsLeft).toBe(0)
+    clock.advance(60 * 60 * 1000)
+    const fresh = issue()
+    expect(fresh.attemptsLeft).toBe(3)
+    expect(codes.check('k', fresh.code).result).toBe('ok')
   })
 
   it('revoke removes a code; peek shows it without spending an attempt', () => {

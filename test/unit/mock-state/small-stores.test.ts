@@ -41,7 +41,7 @@ describe('Outbox', () => {
 
 describe('RequestLog', () => {
   it('records entries, filters by path pattern and method, and stays bounded', () => {
-    const log = new MemoryRequestLog(clock(), 3)
+    const log = new MemoryRequestLog(clock(), () => 3)
     for (const path of ['/a', '/auth/login', '/auth/login/refresh', '/b']) log.record({ method: 'POST', path, operationName: null, status: 200 })
     expect(log.list().map((e) => e.path)).toEqual(['/auth/login', '/auth/login/refresh', '/b'])
     expect(log.list({ path: '/auth/*' })).toHaveLength(2)

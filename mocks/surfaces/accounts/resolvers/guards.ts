@@ -5,9 +5,8 @@
 import type { BackendState, User } from '../../../state/types'
 import { readActionToken, type Action, type ActionPayload } from '../action-tokens'
 import type { AccountsContext, Viewer } from '../context'
-import { throttled } from '../messages'
-import { error, failed, type Output } from '../output'
-import { passwordGate } from '../throttle'
+import { error, type Output } from '../output'
+import { checkPassword } from '../throttle'
 import type { MutationImpl } from './types'
 
 /** UNAUTHENTICATED without a JWT, NOT_VERIFIED for an unverified user, both in the output. */
@@ -25,11 +24,9 @@ export function verifiedUserRequired(run: (viewer: Viewer, args: Record<string, 
  * `{ [field]: INVALID_PASSWORD }`, or `throttled` while too many wrong passwords are recent.
  */
 export async function confirmPassword(ctx: AccountsContext, user: User, password: unknown, field: string): Promise<Output | null> {
-  const gate = passwordGate(ctx.request, user)
-  if (gate.retryAfterSeconds) return failed({ [field]: throttled(gate.retryAfterSeconds) })
-  if (typeof password === 'string' && (await ctx.state.users.checkPassword(user, password))) return null
-  gate.fail()
-  return error('INVALID_PASSWORD', field)
+  const checked = await checkPassword(ctx, user, user.id, password, field)
+  if ('output' in checked) return checked.output
+  return checked.ok ? null : error('INVALID_PASSWORD', field)
 }
 
 /** The user an action token's `username` names (users created without a username go by email). */

@@ -27,10 +27,12 @@ export const sendPasswordResetEmail: MutationImpl = async (args, ctx) => {
   const user = userByEmail(ctx.state, email!)
   if (!user) return ok()
   if (!user.verified) {
-    if (!(await sendActionMail(ctx, user, 'activation_resend', user.email ?? email!))) return error('EMAIL_FAIL')
+    const unsent = await sendActionMail(ctx, user, 'activation_resend', user.email ?? email!)
+    if (unsent) return unsent
     return error('NOT_VERIFIED_PASSWORD_RESET', 'email')
   }
-  if (!(await sendActionMail(ctx, user, 'password_reset', matchingAddress(user, email!)))) return error('EMAIL_FAIL')
+  const unsent = await sendActionMail(ctx, user, 'password_reset', matchingAddress(user, email!))
+  if (unsent) return unsent
   return ok()
 }
 

@@ -3,6 +3,7 @@ import { ACTIONS } from '../action-tokens'
 import { emailErrors, FormErrors, newPasswordErrors, usernameErrors } from '../forms'
 import { signIn } from '../jwt'
 import { sendActionMail } from '../mail'
+import { take } from '../throttle'
 import { error, failed, ok } from '../output'
 import { MockInputError } from '../../../state/types'
 import { actionTokenUser, userByEmail } from './guards'
@@ -24,6 +25,9 @@ export const register: MutationImpl = async (args, ctx) => {
   newPasswordErrors(state, form, ['password1', 'password2'], [password1, password2], { username, email })
   const errors = form.result()
   if (errors) return failed(errors)
+  // Registration tells whether an address is taken: counted per client, like the other surfaces.
+  const registering = take(ctx, 'registrations', {})
+  if (!registering.ok) return registering.output
   if (userByEmail(state, email!)) return error('EMAIL_IN_USE', 'email')
   const mails = state.config.accounts.sendActivationEmail
   if (mails && !state.config.mailEnabled) return error('EMAIL_FAIL')
@@ -37,9 +41,10 @@ export const register: MutationImpl = async (args, ctx) => {
     if (caught instanceof MockInputError && caught.code === 'username_in_use') return failed({ username: usernameErrors(state, username) })
     throw caught
   }
-  if (mails && !(await sendActionMail(ctx, user, 'activation', user.email!))) {
+  const unsent = mails ? await sendActionMail(ctx, user, 'activation', user.email!) : null
+  if (unsent) {
     state.users.delete(user.id)
-    return error('EMAIL_FAIL')
+    return unsent
   }
   if (!state.config.accounts.allowLoginNotVerified) return ok({ token: null, refreshToken: null })
   const pair = await signIn(state, user)
@@ -63,6 +68,7 @@ export const resendActivationEmail: MutationImpl = async (args, ctx) => {
   const user = userByEmail(ctx.state, email!)
   if (!user) return ok()
   if (user.verified) return error('ALREADY_VERIFIED', 'email')
-  if (!(await sendActionMail(ctx, user, 'activation_resend', user.email ?? email!))) return error('EMAIL_FAIL')
+  const unsent = await sendActionMail(ctx, user, 'activation_resend', user.email ?? email!)
+  if (unsent) return unsent
   return ok()
 }

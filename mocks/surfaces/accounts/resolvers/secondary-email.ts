@@ -15,7 +15,8 @@ export const sendSecondaryEmailActivation = verifiedUserRequired(async ({ user }
   const invalid = emailErrors(email)
   if (invalid.length) return failed({ email: invalid })
   if (userByEmail(ctx.state, email!)) return error('EMAIL_IN_USE', 'email')
-  if (!(await sendActionMail(ctx, user, 'activation_secondary_email', email!, email!))) return error('EMAIL_FAIL')
+  const unsent = await sendActionMail(ctx, user, 'activation_secondary_email', email!, email!)
+  if (unsent) return unsent
   return ok()
 })
 

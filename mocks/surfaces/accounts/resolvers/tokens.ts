@@ -3,9 +3,9 @@ import { GraphQLError } from 'graphql'
 import type { User } from '../../../state/types'
 import type { AccountsContext } from '../context'
 import { payloadOf, REFRESH_TOKEN_PATTERN, renew, signIn, SURFACE } from '../jwt'
-import { throttled, WRONG_USAGE } from '../messages'
-import { error, failed, ok } from '../output'
-import { passwordGate } from '../throttle'
+import { WRONG_USAGE } from '../messages'
+import { error, ok } from '../output'
+import { checkPassword } from '../throttle'
 import { userNode } from '../user-node'
 import { text, type MutationImpl } from './types'
 
@@ -32,25 +32,19 @@ export const tokenAuth: MutationImpl = async (args, ctx) => {
   const field = LOGIN_FIELDS.find((name) => given.includes(name))
   if (given.length !== 2 || !field || !given.includes('password')) throw new GraphQLError(WRONG_USAGE, { extensions: { code: 'BAD_USER_INPUT' } })
   const password = text(args['password']) ?? ''
-  let user = userToLogin(ctx, field, text(args[field])?.trim() ?? null)
-
-  const gate = passwordGate(ctx.request, user)
-  if (gate.retryAfterSeconds) return failed({ nonFieldErrors: throttled(gate.retryAfterSeconds) })
-  const invalid = () => {
-    gate.fail()
-    return error('INVALID_CREDENTIALS')
-  }
-  if (!user) {
-    await state.users.checkPassword(undefined, password)
-    return invalid()
-  }
+  const typed = text(args[field])?.trim() ?? ''
+  let user = userToLogin(ctx, field, typed || null)
+  // Counted before the user is touched: a throttled guess unarchives nobody.
+  const checked = await checkPassword(ctx, user, typed, password)
+  if ('output' in checked) return checked.output
+  if (!user) return error('INVALID_CREDENTIALS')
+  // As the package does: unarchived before the password counts, so even a wrong guess unarchives.
   let unarchiving = false
   if (user.archived) {
     user = state.users.update(user.id, { archived: false })
     unarchiving = true
   }
-  const passwordOk = await state.users.checkPassword(user, password)
-  if (!passwordOk) return invalid()
+  if (!checked.ok) return error('INVALID_CREDENTIALS')
   if (!user.verified && !state.config.accounts.allowLoginNotVerified) return error('NOT_VERIFIED')
   // Django's authenticate() refuses inactive users with the same answer as a wrong password.
   if (!user.isActive || user.suspended) return error('INVALID_CREDENTIALS')
@@ -59,9 +53,9 @@ export const tokenAuth: MutationImpl = async (args, ctx) => {
 }
 
 export const verifyToken: MutationImpl = async (args, ctx) => {
-  const verified = await ctx.state.tokens.verifyAccessToken(text(args['token']) ?? '')
+  const verified = await ctx.state.tokens.verifyAccessToken(text(args['token']) ?? '', SURFACE)
   if (!verified.ok) return error(verified.reason === 'expired' ? 'EXPIRED_TOKEN' : 'INVALID_TOKEN')
-  if (verified.session.surface !== SURFACE || typeof verified.claims['username'] !== 'string') return error('INVALID_TOKEN')
+  if (typeof verified.claims['username'] !== 'string') return error('INVALID_TOKEN')
   return ok({ payload: payloadOf(verified.claims) })
 }
 
@@ -70,8 +64,8 @@ export const refreshToken: MutationImpl = async (args, ctx) => {
   const { state } = ctx
   const presented = text(args['refreshToken']) ?? ''
   if (!REFRESH_TOKEN_PATTERN.test(presented)) return error('INVALID_TOKEN')
-  const inspected = state.tokens.inspectRefreshToken(presented)
-  if (!inspected.ok || inspected.session.surface !== SURFACE) return error('INVALID_TOKEN')
+  const inspected = state.tokens.inspectRefreshToken(presented, SURFACE)
+  if (!inspected.ok) return error('INVALID_TOKEN')
   const user = state.users.get(inspected.userId)
   if (!user || !user.isActive || user.suspended) return error('INVALID_TOKEN')
   const pair = await renew(state, inspected.session, user)
@@ -83,7 +77,7 @@ export const revokeToken: MutationImpl = async (args, ctx) => {
   const presented = text(args['refreshToken']) ?? ''
   // Only accounts issues 40-hex refresh tokens: another surface's token is unknown here.
   if (!REFRESH_TOKEN_PATTERN.test(presented)) return error('INVALID_TOKEN')
-  const revoked = ctx.state.tokens.revokeRefreshToken(presented)
+  const revoked = ctx.state.tokens.revokeRefreshToken(presented, SURFACE)
   if (!revoked.ok) return error('INVALID_TOKEN')
   return ok({ revoked: Math.floor(revoked.revokedAt / 1000) })
 }

@@ -8,6 +8,8 @@
  */
 import type { BackendConfig, BackendState, User } from '../../../state/types'
 import { platformError, type PlatformError } from '../errors'
+import type { PlatformContext } from './context'
+import { takeOrThrow } from './throttle'
 
 export const PLATFORM_PURPOSES = {
   login: 'platform.login_2fa',
@@ -60,8 +62,14 @@ export function requireMail(state: BackendState, user: User): void {
   }
 }
 
-/** Issues a fresh `purpose` code for challenge `id` (replacing any older one) and emails it; returns when it expires. */
-export function sendCode(state: BackendState, purpose: CodePurpose, user: User, id: string): number {
+/**
+ * Issues a fresh `purpose` code for challenge `id` (replacing any older one, keeping the flow's
+ * remaining attempts) and emails it; returns when it expires. Sends are throttled per account,
+ * client and address (RATE_LIMITED).
+ */
+export function sendCode(ctx: PlatformContext, purpose: CodePurpose, user: User, id: string): number {
+  const { state } = ctx
+  takeOrThrow(ctx, 'codeSends', { account: user.id, destination: user.email })
   const mail = CODE_MAILS[purpose]
   const ttlSeconds = state.config.platform[mail.ttl]
   const issued = state.codes.issue({
@@ -90,11 +98,15 @@ export function sendCode(state: BackendState, purpose: CodePurpose, user: User, 
  * error otherwise. `challenge.dead` is set when the challenge dies (attempts exhausted);
  * `challenge.expiresAt` tells an expired code from a spent one if the store already dropped it.
  */
-export function consumeCode(state: BackendState, purpose: CodePurpose, id: string, code: string, challenge: Challenge): void {
+export function consumeCode(ctx: PlatformContext, purpose: CodePurpose, id: string, code: string, challenge: Challenge): void {
+  const { state } = ctx
   const key = codeKey(purpose, id)
   if (!state.codes.peek(key) && state.clock.now() >= challenge.expiresAt) throw platformError('CODE_EXPIRED')
+  // Guesses are also counted per account and client across flows; a right code is not a failure.
+  const release = takeOrThrow(ctx, 'codeFailures', { account: state.codes.peek(key)?.userId })
   const checked = state.codes.check(key, code)
-  if (checked.result === 'ok') return
+  if (checked.result === 'ok') return release()
+  if (checked.result !== 'mismatch') release()
   if (checked.result === 'expired') throw platformError('CODE_EXPIRED')
   if (checked.result === 'mismatch' && checked.attemptsLeft > 0) {
     throw platformError('INVALID_CODE', { attemptsLeft: checked.attemptsLeft })

@@ -1,7 +1,7 @@
 /**
  * What every platform resolver gets: the request, the backend state and, on demand, the caller
- * authenticated by the bearer token (an access token of any live session of the shared token
- * service is accepted).
+ * authenticated by the bearer token (an access token of a live platform session: audience
+ * `portcullis:platform`).
  */
 import type { GraphQLFieldResolver } from 'graphql'
 import type { AccessClaims, BackendState, RequestContext, SessionRecord, User } from '../../../state/types'
@@ -38,7 +38,8 @@ async function authenticate(request: RequestContext): Promise<Caller> {
   if (!header) throw platformError('UNAUTHENTICATED', { reason: 'missing' })
   const match = BEARER.exec(header)
   if (!match) throw platformError('UNAUTHENTICATED', { reason: 'invalid' })
-  const verified = await request.state.tokens.verifyAccessToken(match[1]!)
+  // Only platform tokens: another surface's token (say otp's, whose login has no second factor) is refused.
+  const verified = await request.state.tokens.verifyAccessToken(match[1]!, 'platform')
   if (!verified.ok) throw platformError('UNAUTHENTICATED', { reason: verified.reason })
   const user = request.state.users.get(verified.claims.sub)
   if (!user) throw platformError('UNAUTHENTICATED', { reason: 'invalid' })

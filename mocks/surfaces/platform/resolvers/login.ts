@@ -7,9 +7,10 @@ import type { BackendState, User } from '../../../state/types'
 import { platformError } from '../errors'
 import { consumeCode, requireLive, requireMail, sendCode } from './codes'
 import { clientIp, requireEnabled, type Resolver } from './context'
+import { passwordMatches } from './throttle'
 import { pendingLoginResult, twoFactorResult, type TwoFactorAuthResultShape } from './results'
-import { pendingLogins, type PendingLogin } from './scratch'
-import { completeLogin, deviceIdFrom, type DeviceInfoArg } from './sessions'
+import { addPendingLogin, dropPendingLogin, pendingLogins, type PendingLogin } from './scratch'
+import { AMR_PASSWORD, AMR_TWO_FACTOR, completeLogin, deviceIdFrom, type DeviceInfoArg } from './sessions'
 
 export const login: Resolver = async (_root, args, ctx) => {
   const { state } = ctx
@@ -30,18 +31,19 @@ export const login: Resolver = async (_root, args, ctx) => {
     : state.users.findByUsername(username!)
   // One answer for an unknown user and a wrong password, after the same PBKDF2 work (an unknown
   // user is checked against a dummy hash), so neither the answer nor its timing tells them apart.
-  const passwordOk = await state.users.checkPassword(user, credentials.password)
+  // Throttled per account and client (aliases in one request each count: mutations run one by one).
+  const passwordOk = await passwordMatches(ctx, (email ?? username)!, user, credentials.password)
   if (!user || !passwordOk) throw platformError('INVALID_CREDENTIALS')
   requireEnabled(user)
 
   const deviceId = deviceIdFrom(credentials.deviceInfo)
   const ipAddress = clientIp(ctx.request)
-  if (!user.twoFactor) return completeLogin(state, user, { deviceId, ipAddress })
+  if (!user.twoFactor) return completeLogin(state, user, { deviceId, ipAddress, amr: AMR_PASSWORD })
 
   requireMail(state, user)
   const pending: PendingLogin = { id: uuid(), userId: user.id, deviceId, ipAddress, dead: false, expiresAt: 0 }
-  pendingLogins(state).set(pending.id, pending)
-  pending.expiresAt = sendCode(state, 'login', user, pending.id)
+  addPendingLogin(state, pending)
+  pending.expiresAt = sendCode(ctx, 'login', user, pending.id)
   return pendingLoginResult(user, pending.id, deviceId)
 }
 
@@ -61,16 +63,17 @@ function pendingLoginFor(state: BackendState, sessionId: string, email: string):
 export const confirm2Fa: Resolver = async (_root, args, ctx) => {
   const { state } = ctx
   const { pending, user } = pendingLoginFor(state, String(args['sessionId']), String(args['email']))
-  consumeCode(state, 'login', pending.id, String(args['code']), pending)
-  pendingLogins(state).delete(pending.id)
+  consumeCode(ctx, 'login', pending.id, String(args['code']), pending)
+  dropPendingLogin(state, pending.id)
   requireEnabled(user)
-  return completeLogin(state, user, { deviceId: pending.deviceId, ipAddress: pending.ipAddress ?? clientIp(ctx.request) })
+  // Password and the emailed code: two factors.
+  return completeLogin(state, user, { deviceId: pending.deviceId, ipAddress: pending.ipAddress ?? clientIp(ctx.request), amr: AMR_TWO_FACTOR })
 }
 
 export const resend2Fa: Resolver = (_root, args, ctx): TwoFactorAuthResultShape => {
   const { state } = ctx
   const { pending, user } = pendingLoginFor(state, String(args['sessionId']), String(args['email']))
   requireMail(state, user)
-  pending.expiresAt = sendCode(state, 'login', user, pending.id)
+  pending.expiresAt = sendCode(ctx, 'login', user, pending.id)
   return twoFactorResult(pending.id, true)
 }

@@ -8,7 +8,8 @@
 import { uuid } from '../../../state/random'
 import type { BackendState, SessionRecord, User } from '../../../state/types'
 import { platformError } from '../errors'
-import { attemptsExhausted, consumeCode, requireLive, requireMail, sendCode } from './codes'
+import { DEFAULT_CODE_FLOW_MS } from '../../../state/codes'
+import { attemptsExhausted, codeKey, consumeCode, requireLive, requireMail, sendCode } from './codes'
 import { clientIp, type PlatformContext, type Resolver } from './context'
 import { requireCurrentPassword, requirePasswordPolicy } from './credentials'
 import {
@@ -19,20 +20,72 @@ import {
   type TwoFactorAuthResultShape,
 } from './results'
 import { pendingChanges, resetChallenges, resetDecoys, sessionMeta, type PendingPasswordChange, type ResetChallenge } from './scratch'
-import { completeLogin, revokePlatformSessions } from './sessions'
+import { completeLogin, revokeAllSessions } from './sessions'
+import { takeOrThrow } from './throttle'
 
+/**
+ * Mails a reset code. A reset is a flow (`codeKey('passwordReset', userId)`): asking again within
+ * it mails a new code but keeps the attempts left, and a flow whose attempts are spent mails
+ * nothing until it ends. Unknown addresses go through a decoy flow with the same throttles,
+ * attempts and expiry, so no answer tells whether the account exists.
+ */
 export const forgotPassword: Resolver = (_root, args, ctx) => {
   const { state } = ctx
   const email = String(args['email'])
-  // The same answer whatever happens below: no account enumeration.
-  resetDecoys(state).delete(email.trim().toLowerCase())
   const user = state.users.findByEmail(email)
   if (user?.email && state.config.mailEnabled) {
-    const challenge: ResetChallenge = { dead: false, expiresAt: 0 }
+    const current = state.codes.peek(codeKey('passwordReset', user.id))
+    const inFlow = current !== undefined && state.clock.now() < (current.flowExpiresAt ?? 0)
+    if (inFlow && current.attemptsLeft <= 0) {
+      takeOrThrow(ctx, 'codeSends', { account: user.id, destination: user.email })
+      return { status: PLATFORM_STATUS_OK }
+    }
+    const challenge: ResetChallenge = (inFlow && resetChallenges(state).get(user.id)) || { dead: false, expiresAt: 0 }
     resetChallenges(state).set(user.id, challenge)
-    challenge.expiresAt = sendCode(state, 'passwordReset', user, user.id)
+    challenge.expiresAt = sendCode(ctx, 'passwordReset', user, user.id)
+  } else {
+    const key = email.trim().toLowerCase()
+    takeOrThrow(ctx, 'codeSends', { account: key, destination: key })
+    startDecoy(state, key)
   }
   return { status: PLATFORM_STATUS_OK }
+}
+
+/** Decoy resets kept at most (the oldest go first): an attacker cannot grow the map without limit. */
+export const MAX_RESET_DECOYS = 10_000
+
+/** The decoy of a reset asked for an unknown address: attempts and expiry like a real flow's. */
+function startDecoy(state: BackendState, key: string): void {
+  const decoys = resetDecoys(state)
+  const now = state.clock.now()
+  const ttlMs = state.config.platform.resetCodeTtlSeconds * 1000
+  const current = decoys.get(key)
+  const inFlow = current !== undefined && now < current.flowExpiresAt
+  decoys.delete(key)
+  decoys.set(key, {
+    attemptsLeft: inFlow ? current.attemptsLeft : state.config.platform.twoFactorMaxAttempts,
+    expiresAt: now + ttlMs,
+    flowExpiresAt: inFlow ? current.flowExpiresAt : now + Math.max(ttlMs, DEFAULT_CODE_FLOW_MS),
+  })
+  for (const oldest of decoys.keys()) {
+    if (decoys.size <= MAX_RESET_DECOYS) break
+    decoys.delete(oldest)
+  }
+}
+
+/** A guess at a decoy reset: wrong, expired or exhausted, in the order a real flow answers. */
+function guessDecoy(ctx: PlatformContext, key: string): never {
+  const { state } = ctx
+  takeOrThrow(ctx, 'codeFailures', { account: key })
+  const decoys = resetDecoys(state)
+  const now = state.clock.now()
+  const decoy = decoys.get(key) ?? { attemptsLeft: state.config.platform.twoFactorMaxAttempts, expiresAt: Number.POSITIVE_INFINITY, flowExpiresAt: now + DEFAULT_CODE_FLOW_MS }
+  if (decoy.attemptsLeft <= 0) throw attemptsExhausted()
+  if (now >= decoy.expiresAt) throw platformError('CODE_EXPIRED')
+  decoy.attemptsLeft -= 1
+  decoys.set(key, decoy)
+  if (decoy.attemptsLeft > 0) throw platformError('INVALID_CODE', { attemptsLeft: decoy.attemptsLeft })
+  throw attemptsExhausted()
 }
 
 export const confirmPasswordReset: Resolver = async (_root, args, ctx) => {
@@ -41,19 +94,13 @@ export const confirmPasswordReset: Resolver = async (_root, args, ctx) => {
   requirePasswordPolicy(state, params.newPassword, 'newPassword')
   const user = state.users.findByEmail(params.email)
   const challenge = user ? resetChallenges(state).get(user.id) : undefined
-  if (!user || !challenge) {
-    // Unknown address or no reset requested: behave like a live reset with a wrong code.
-    const key = params.email.trim().toLowerCase()
-    const left = (resetDecoys(state).get(key) ?? state.config.platform.twoFactorMaxAttempts) - 1
-    resetDecoys(state).set(key, Math.max(0, left))
-    if (left > 0) throw platformError('INVALID_CODE', { attemptsLeft: left })
-    throw attemptsExhausted()
-  }
+  // Unknown address or no reset requested: behave like a live reset with a wrong code.
+  if (!user || !challenge) guessDecoy(ctx, params.email.trim().toLowerCase())
   requireLive(challenge)
-  consumeCode(state, 'passwordReset', user.id, params.code, challenge)
+  consumeCode(ctx, 'passwordReset', user.id, params.code, challenge)
   resetChallenges(state).delete(user.id)
   await state.users.setPassword(user.id, params.newPassword)
-  revokePlatformSessions(state, user.id)
+  revokeAllSessions(state, user.id)
   return { status: PLATFORM_STATUS_OK }
 }
 
@@ -61,14 +108,14 @@ export const changePassword: Resolver = async (_root, args, ctx) => {
   const { state } = ctx
   const { user, session } = await ctx.caller()
   const newPassword = String(args['newPassword'])
-  await requireCurrentPassword(state, user, String(args['oldPassword']), 'oldPassword', 'The current password is incorrect.')
+  await requireCurrentPassword(ctx, user, String(args['oldPassword']), 'oldPassword', 'The current password is incorrect.')
   requirePasswordPolicy(state, newPassword, 'newPassword')
   if (!user.twoFactor) return applyPasswordChange(ctx, user, session, newPassword)
 
   requireMail(state, user)
   const change: PendingPasswordChange = { sessionId: session.id, userId: user.id, newPassword, dead: false, expiresAt: 0 }
   pendingChanges(state).set(session.id, change)
-  change.expiresAt = sendCode(state, 'changePassword', user, session.id)
+  change.expiresAt = sendCode(ctx, 'changePassword', user, session.id)
   const meta = sessionMeta(state).get(session.id)
   return pendingLoginResult(user, session.id, meta?.deviceId ?? session.deviceId)
 }
@@ -84,8 +131,9 @@ async function applyPasswordChange(
   const deviceId = meta?.deviceId ?? session.deviceId ?? uuid()
   const ipAddress = meta?.ipAddress ?? clientIp(ctx.request)
   const updated = await state.users.setPassword(user.id, newPassword)
-  revokePlatformSessions(state, user.id)
-  return completeLogin(state, updated, { deviceId, ipAddress })
+  revokeAllSessions(state, user.id)
+  // The caller's new session proves what the old one did.
+  return completeLogin(state, updated, { deviceId, ipAddress, amr: session.amr })
 }
 
 function pendingChangeFor(state: BackendState, sessionId: string): PendingPasswordChange {
@@ -99,7 +147,7 @@ export const confirmChangePassword2Fa: Resolver = async (_root, args, ctx) => {
   const { state } = ctx
   const { user, session } = await ctx.caller()
   const change = pendingChangeFor(state, session.id)
-  consumeCode(state, 'changePassword', session.id, String(args['code']), change)
+  consumeCode(ctx, 'changePassword', session.id, String(args['code']), change)
   pendingChanges(state).delete(session.id)
   return applyPasswordChange(ctx, user, session, change.newPassword)
 }
@@ -109,6 +157,6 @@ export const resendChangePassword2Fa: Resolver = async (_root, _args, ctx): Prom
   const { user, session } = await ctx.caller()
   const change = pendingChangeFor(state, session.id)
   requireMail(state, user)
-  change.expiresAt = sendCode(state, 'changePassword', user, session.id)
+  change.expiresAt = sendCode(ctx, 'changePassword', user, session.id)
   return twoFactorResult(session.id, user.twoFactor)
 }

@@ -5,6 +5,7 @@ import type { Resolver } from './context'
 import { requirePasswordPolicy } from './credentials'
 import { PLATFORM_STATUS_OK, toUserProfile } from './results'
 import type { DeviceInfoArg } from './sessions'
+import { takeOrThrow } from './throttle'
 
 export const userProfile: Resolver = async (_root, _args, ctx) => {
   const { user } = await ctx.caller()
@@ -36,6 +37,9 @@ export const register: Resolver = async (_root, args, ctx) => {
   if (!firstName) throw platformError('BAD_USER_INPUT', { field: 'firstName' }, 'The first name must not be empty.')
   if (!lastName) throw platformError('BAD_USER_INPUT', { field: 'lastName' }, 'The last name must not be empty.')
   requirePasswordPolicy(state, input.password, 'password')
+  // EMAIL_IN_USE answers whether an address has an account (the schema documents it), so sign-up
+  // attempts are throttled per client: enumeration is slowed to `limits.registrations`.
+  takeOrThrow(ctx, 'registrations', {})
   if (state.users.findByEmail(input.email, { includeSecondary: true })) {
     throw platformError('EMAIL_IN_USE', { field: 'email' })
   }

@@ -33,17 +33,46 @@ export type ResetChallenge = Challenge
 
 export const pendingLogins = (s: BackendState) =>
   s.scratch('platform.pendingLogins', () => new Map<string, PendingLogin>())
+/** Pending-login ids per user, oldest first, so revoking a user's logins visits only theirs. */
+const pendingLoginsByUser = (s: BackendState) => s.scratch('platform.pendingLoginsByUser', () => new Map<string, Set<string>>())
+/** Pending logins kept per user; a newer one drops the oldest (bounded state). */
+export const PENDING_LOGINS_PER_USER = 10
 export const pendingChanges = (s: BackendState) =>
   s.scratch('platform.pendingPasswordChanges', () => new Map<string, PendingPasswordChange>())
 export const sessionMeta = (s: BackendState) => s.scratch('platform.sessions', () => new Map<string, SessionMeta>())
 export const resetChallenges = (s: BackendState) => s.scratch('platform.resets', () => new Map<string, ResetChallenge>())
-/** Attempts left for reset codes tried against addresses without a live reset (no enumeration). */
-export const resetDecoys = (s: BackendState) => s.scratch('platform.resetDecoys', () => new Map<string, number>())
+/** A reset asked for (or guessed at) an address without a live reset: answered like a real one (no enumeration). */
+export interface ResetDecoy {
+  attemptsLeft: number
+  expiresAt: number
+  flowExpiresAt: number
+}
+export const resetDecoys = (s: BackendState) => s.scratch('platform.resetDecoys', () => new Map<string, ResetDecoy>())
+
+/** Records a pending login (the user's oldest is dropped past `PENDING_LOGINS_PER_USER`). */
+export function addPendingLogin(state: BackendState, pending: PendingLogin): void {
+  const index = pendingLoginsByUser(state)
+  let ids = index.get(pending.userId)
+  if (!ids) index.set(pending.userId, (ids = new Set()))
+  for (const oldest of ids) {
+    if (ids.size < PENDING_LOGINS_PER_USER) break
+    dropPendingLogin(state, oldest)
+  }
+  ids.add(pending.id)
+  pendingLogins(state).set(pending.id, pending)
+}
 
 /** Forgets a pending login and its code. */
 export function dropPendingLogin(state: BackendState, id: string): void {
   state.codes.revoke(codeKey('login', id))
+  const pending = pendingLogins(state).get(id)
   pendingLogins(state).delete(id)
+  if (pending) pendingLoginsByUser(state).get(pending.userId)?.delete(id)
+}
+
+/** Forgets every pending login of the user. */
+export function dropUserPendingLogins(state: BackendState, userId: string): void {
+  for (const id of [...(pendingLoginsByUser(state).get(userId) ?? [])]) dropPendingLogin(state, id)
 }
 
 /** Forgets the pending password change of a session and its code. */

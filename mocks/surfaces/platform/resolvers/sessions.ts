@@ -6,7 +6,11 @@
 import { uuid } from '../../../state/random'
 import type { BackendState, SessionRecord, User } from '../../../state/types'
 import { signedInResult, type LoginResultShape } from './results'
-import { dropPendingChange, dropPendingLogin, pendingChanges, pendingLogins, sessionMeta } from './scratch'
+import { dropPendingChange, dropUserPendingLogins, sessionMeta } from './scratch'
+
+/** RFC 8176 `amr` of a password-only sign-in, and of one finished with the emailed code. */
+export const AMR_PASSWORD: readonly string[] = ['pwd']
+export const AMR_TWO_FACTOR: readonly string[] = ['pwd', 'otp', 'mfa']
 
 /** The `deviceInfo` argument of login, logout and register. */
 export interface DeviceInfoArg {
@@ -51,10 +55,13 @@ export async function tokensFor(
 export async function completeLogin(
   state: BackendState,
   user: User,
-  device: { deviceId: string; ipAddress: string | null },
+  device: { deviceId: string; ipAddress: string | null; amr: readonly string[] },
 ): Promise<LoginResultShape> {
   const now = state.clock.now()
-  const session = state.tokens.startSession({ userId: user.id, surface: 'platform', deviceId: device.deviceId })
+  // The token service drops the user's oldest session past its cap: drop its metadata with it.
+  const owned = state.tokens.userSessions(user.id)
+  if (owned.length >= state.config.limits.sessionsPerUser && owned[0]) sessionMeta(state).delete(owned[0].id)
+  const session = state.tokens.startSession({ userId: user.id, surface: 'platform', deviceId: device.deviceId, amr: device.amr })
   sessionMeta(state).set(session.id, {
     userId: user.id,
     deviceId: device.deviceId,
@@ -73,10 +80,16 @@ export function endSession(state: BackendState, sessionId: string): void {
   sessionMeta(state).delete(sessionId)
 }
 
-/** Revokes every platform session of the user and forgets the user's pending challenges. */
-export function revokePlatformSessions(state: BackendState, userId: string): void {
-  state.tokens.revokeUserSessions(userId, 'platform')
-  for (const [id, meta] of sessionMeta(state)) if (meta.userId === userId) sessionMeta(state).delete(id)
-  for (const [id, change] of pendingChanges(state)) if (change.userId === userId) dropPendingChange(state, id)
-  for (const [id, pending] of pendingLogins(state)) if (pending.userId === userId) dropPendingLogin(state, id)
+/**
+ * After a password change or reset: revokes every session of the user on every surface (a
+ * password is shared by all of them) and forgets the user's pending platform challenges. Visits
+ * only that user's sessions (per-user indexes).
+ */
+export function revokeAllSessions(state: BackendState, userId: string): void {
+  const { revoked } = state.tokens.revokeUserSessions(userId)
+  for (const id of revoked) {
+    sessionMeta(state).delete(id)
+    dropPendingChange(state, id)
+  }
+  dropUserPendingLogins(state, userId)
 }

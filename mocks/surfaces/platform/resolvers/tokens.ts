@@ -8,7 +8,7 @@ import { endSession, givenDeviceId, tokensFor, type DeviceInfoArg } from './sess
 
 export const newToken: Resolver = async (_root, args, ctx) => {
   const { state } = ctx
-  const outcome = state.tokens.rotateRefreshToken(String(args['refreshToken']), state.config.platform.refreshTokenTtlSeconds)
+  const outcome = state.tokens.rotateRefreshToken(String(args['refreshToken']), 'platform', state.config.platform.refreshTokenTtlSeconds)
   if (!outcome.ok) {
     if (outcome.reason === 'reused') throw platformError('REFRESH_TOKEN_REUSED')
     throw platformError('INVALID_REFRESH_TOKEN', { reason: outcome.reason })
@@ -28,9 +28,9 @@ export const logout: Resolver = async (_root, args, ctx) => {
   endSession(state, session.id)
   const deviceId = givenDeviceId(args['deviceInfo'] as DeviceInfoArg | null | undefined)
   if (deviceId) {
-    // Also sign out the user's other platform sessions on that device.
-    for (const [id, meta] of sessionMeta(state)) {
-      if (meta.userId === user.id && meta.deviceId === deviceId) endSession(state, id)
+    // Also sign out the user's other platform sessions on that device (from the per-user index).
+    for (const other of state.tokens.userSessions(user.id)) {
+      if (other.surface === 'platform' && (sessionMeta(state).get(other.id)?.deviceId ?? other.deviceId) === deviceId) endSession(state, other.id)
     }
   }
   dropPendingChange(state, session.id)

@@ -9,7 +9,7 @@ import { twoFactorResult, type TwoFactorAuthResultShape } from './results'
 /** `password` is optional on these mutations; when given it must be right. */
 async function checkOptionalPassword(ctx: PlatformContext, user: User, password: unknown): Promise<void> {
   if (password == null) return
-  await requireCurrentPassword(ctx.state, user, String(password), 'password', 'The password is incorrect.')
+  await requireCurrentPassword(ctx, user, String(password), 'password', 'The password is incorrect.')
 }
 
 export const enable2Fa: Resolver = async (_root, args, ctx): Promise<TwoFactorAuthResultShape> => {
@@ -22,8 +22,12 @@ export const enable2Fa: Resolver = async (_root, args, ctx): Promise<TwoFactorAu
   return twoFactorResult(null, updated.twoFactor)
 }
 
+/** Switching the second factor off needs the password: a stolen token alone must not do it. */
 export const disable2Fa: Resolver = async (_root, args, ctx): Promise<TwoFactorAuthResultShape> => {
   const { user } = await ctx.caller()
+  if (args['password'] == null) {
+    throw platformError('BAD_USER_INPUT', { field: 'password' }, 'Confirm with your password to turn two-factor authentication off.')
+  }
   await checkOptionalPassword(ctx, user, args['password'])
   const updated = user.twoFactor ? ctx.state.users.update(user.id, { twoFactor: false }) : user
   return twoFactorResult(null, updated.twoFactor)
@@ -33,6 +37,6 @@ export const send2Fa: Resolver = async (_root, _args, ctx): Promise<TwoFactorAut
   const { state } = ctx
   const { user, session } = await ctx.caller()
   requireMail(state, user)
-  sendCode(state, 'send2Fa', user, session.id)
+  sendCode(ctx, 'send2Fa', user, session.id)
   return twoFactorResult(session.id, user.twoFactor)
 }

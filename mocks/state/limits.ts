@@ -1,0 +1,119 @@
+/**
+ * The backend's brute-force throttles, one reusable piece for every surface. Each throttle counts
+ * events per account, per client and/or per destination on the mock clock, with limits read live
+ * from `config.limits` (so `PUT /__mock/config` applies at once):
+ *
+ *   const taken = state.limits.take('passwordFailures', { account: email, client: clientOf(request) })
+ *   if (!taken.ok) → answer the surface's throttled error with taken.retryAfterMs
+ *   … check the password … if it was right: taken.release()   (only failures count)
+ *
+ * An attempt is counted before the slow check and taken back when it succeeds, so concurrent
+ * requests (or aliased GraphQL fields) cannot all pass the check before any failure is counted.
+ */
+import { RateLimiter } from './rate-limit'
+import type { Clock, LimitsConfig, Throttle } from './types'
+
+export type ThrottleName = 'passwordFailures' | 'codeSends' | 'codeFailures' | 'registrations'
+
+/** Who an event is counted against; a scope the throttle has no setting for is ignored. */
+export interface ThrottleSubject {
+  /** The account identifier as typed (email lowercased, username, user id): unknown accounts are throttled alike. */
+  account?: string | null | undefined
+  /** The client (see `clientOf`). */
+  client?: string | null | undefined
+  /** Where a code goes (email address, phone number). */
+  destination?: string | null | undefined
+}
+
+export type Taken = { ok: true; release(): void } | { ok: false; retryAfterMs: number; scope: keyof ThrottleSubject }
+
+/**
+ * The header that names the client. The standalone server sets it to the TCP peer address
+ * (replacing whatever the request carried); in-process requests without it are one client,
+ * `local`. `X-Forwarded-For` is not trusted: anyone can write it.
+ */
+export const CLIENT_HEADER = 'x-portcullis-client'
+
+export function clientOf(request: Request): string {
+  return request.headers.get(CLIENT_HEADER)?.trim() || 'local'
+}
+
+const SCOPES = ['account', 'client', 'destination'] as const
+const SCOPE_SETTINGS = { account: 'perAccount', client: 'perClient', destination: 'perDestination' } as const
+
+export class Limits {
+  private readonly counters: RateLimiter
+  private readonly totpLocks = new Map<string, number>()
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly config: () => LimitsConfig,
+  ) {
+    this.counters = new RateLimiter(clock)
+  }
+
+  /** Counts one event against every scope of `subject`, all or nothing; refused while any scope is full. */
+  take(name: ThrottleName, subject: ThrottleSubject): Taken {
+    const settings = this.config()[name] as Partial<Record<(typeof SCOPE_SETTINGS)[keyof typeof SCOPE_SETTINGS], Throttle>>
+    const applied: Array<{ key: string; throttle: Throttle; scope: keyof ThrottleSubject }> = []
+    for (const scope of SCOPES) {
+      const value = subject[scope]
+      const throttle = settings[SCOPE_SETTINGS[scope]]
+      if (value && throttle) applied.push({ key: `${name}:${scope}:${value.toLowerCase()}`, throttle, scope })
+    }
+    let refused: { retryAfterMs: number; scope: keyof ThrottleSubject } | undefined
+    for (const { key, throttle, scope } of applied) {
+      const verdict = this.counters.peek(key, throttle.max, throttle.windowSeconds * 1000)
+      if (!verdict.allowed && (!refused || verdict.retryAfterMs > refused.retryAfterMs)) refused = { retryAfterMs: verdict.retryAfterMs, scope }
+    }
+    if (refused) return { ok: false, ...refused }
+    for (const { key, throttle } of applied) this.counters.hit(key, throttle.max, throttle.windowSeconds * 1000)
+    let released = false
+    return {
+      ok: true,
+      release: () => {
+        if (released) return
+        released = true
+        for (const { key } of applied) this.counters.release(key)
+      },
+    }
+  }
+
+  /** Whether the user's authenticator is locked after too many wrong codes: `retryAfterMs` until it opens. */
+  totpLocked(userId: string): { locked: false } | { locked: true; retryAfterMs: number } {
+    const until = this.totpLocks.get(userId)
+    const now = this.clock.now()
+    if (until === undefined) return { locked: false }
+    if (until <= now) {
+      this.totpLocks.delete(userId)
+      return { locked: false }
+    }
+    return { locked: true, retryAfterMs: until - now }
+  }
+
+  /** Counts a wrong authenticator code; the `max`-th in the window locks the factor for `lockSeconds`. */
+  totpFailed(userId: string): void {
+    const { max, windowSeconds, lockSeconds } = this.config().totpFailures
+    const verdict = this.counters.hit(`totpFailures:${userId}`, max, windowSeconds * 1000)
+    const full = !this.counters.peek(`totpFailures:${userId}`, max, windowSeconds * 1000).allowed
+    if (!verdict.allowed || full) {
+      this.totpLocks.set(userId, this.clock.now() + lockSeconds * 1000)
+      this.counters.clearKey(`totpFailures:${userId}`)
+    }
+  }
+
+  /** A right authenticator code: earlier failures are forgotten. */
+  totpSucceeded(userId: string): void {
+    this.counters.clearKey(`totpFailures:${userId}`)
+  }
+
+  /** Counter keys held (bounded; for the bounded-state checks). */
+  size(): number {
+    return this.counters.size() + this.totpLocks.size
+  }
+
+  clear(): void {
+    this.counters.clear()
+    this.totpLocks.clear()
+  }
+}

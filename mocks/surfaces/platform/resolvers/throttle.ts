@@ -1,0 +1,33 @@
+/**
+ * The platform's use of the shared throttles (`state.limits`): password checks, code sends and
+ * code guesses are counted per account and per client; a throttled call fails with RATE_LIMITED
+ * and `extensions.retryAfterMs` (the HTTP layer adds `Retry-After`).
+ */
+import { clientOf, type ThrottleName, type ThrottleSubject } from '../../../state/limits'
+import type { User } from '../../../state/types'
+import { platformError, type PlatformError } from '../errors'
+import type { PlatformContext } from './context'
+
+export function rateLimited(retryAfterMs: number): PlatformError {
+  return platformError('RATE_LIMITED', { retryAfterMs })
+}
+
+/** Counts one event for the caller's client and `subject`; throws RATE_LIMITED when a limit is reached. Returns the release. */
+export function takeOrThrow(ctx: PlatformContext, name: ThrottleName, subject: Omit<ThrottleSubject, 'client'>): () => void {
+  const taken = ctx.state.limits.take(name, { ...subject, client: clientOf(ctx.request.request) })
+  if (!taken.ok) throw rateLimited(taken.retryAfterMs)
+  return taken.release
+}
+
+/**
+ * A throttled password check: the attempt is counted before the (slow) hash comparison and taken
+ * back when the password is right, so only failures count and concurrent or aliased guesses are
+ * all seen. The account is the user's id, or for an unknown user the identifier as typed, so
+ * unknown accounts are throttled the same way.
+ */
+export async function passwordMatches(ctx: PlatformContext, typed: string, user: User | undefined, password: string): Promise<boolean> {
+  const release = takeOrThrow(ctx, 'passwordFailures', { account: user?.id ?? typed.trim().toLowerCase() })
+  const ok = await ctx.state.users.checkPassword(user, password)
+  if (ok) release()
+  return ok
+}
