@@ -15,7 +15,7 @@
  * Plain fetch and trimmed documents (operations.ts), so a sign-in bundle carries no GraphQL client.
  */
 import type { AdapterContext, AdapterResult, AuthAdapter, TokenSet } from '../core/adapter'
-import { AuthError } from '../core/errors'
+import { AuthError, badResponse } from '../core/errors'
 import { jwtTokenSet } from '../transport/jwt-claims'
 import { JWT_ERRORS, mutate, type OperationSpec, type Output } from './operations'
 
@@ -62,7 +62,7 @@ export const PASSWORD_CHANGE: OperationSpec = {
 
 /** The TokenSet of an output carrying `token` / `refreshToken` (and `refreshExpiresIn`, unix seconds). */
 export function tokensOf(output: Output, previousRefreshToken: string | null = null): TokenSet {
-  if (typeof output['token'] !== 'string') throw new AuthError('The accounts API sent no token.', { code: 'bad_response', kind: 'server' })
+  if (typeof output['token'] !== 'string') throw badResponse()
   const refresh = output['refreshToken']
   const tokens = jwtTokenSet(output['token'], typeof refresh === 'string' ? refresh : previousRefreshToken)
   const refreshExpiresIn = output['refreshExpiresIn']
@@ -79,8 +79,7 @@ export function accountsApi(options: AccountsApiOptions = {}): AccountsAdapter {
   const url = (context: AdapterContext): string => context.baseUrl.replace(/\/+$/, '') + path
   const call: AccountsAdapter['call'] = (context, spec, variables, authorized = false) =>
     mutate(authorized ? context.authorizedFetch : context.fetch, url(context), spec, relay, variables)
-  const revoke = (context: AdapterContext, refreshToken: string | null) =>
-    refreshToken ? call(context, REVOKE_TOKEN, { refreshToken }).catch(() => {}) : undefined
+  const revoke = async (context: AdapterContext, refreshToken: string) => void (await call(context, REVOKE_TOKEN, { refreshToken }))
 
   return {
     name: NAME,
@@ -105,12 +104,20 @@ export function accountsApi(options: AccountsApiOptions = {}): AccountsAdapter {
       if (!tokens.refreshToken) throw new AuthError('There is no refresh token; sign in again.', { code: 'invalid_token', kind: 'auth' })
       const next = tokensOf(await call(context, REFRESH_TOKEN, { refreshToken: tokens.refreshToken }), tokens.refreshToken)
       // Best effort: the old token would otherwise stay valid until it expires.
-      if (next.refreshToken !== tokens.refreshToken) await revoke(context, tokens.refreshToken)
+      if (next.refreshToken && next.refreshToken !== tokens.refreshToken) await revoke(context, tokens.refreshToken).catch(() => {})
       return next
     },
 
+    /**
+     * `revokeToken` needs no JWT, so an expired access token does not matter. A token the server
+     * no longer knows (already revoked or expired) counts as revoked; a network or server
+     * failure rejects, so `auth.signOut()` reports `{ revoked: false, error }`.
+     */
     async signOut(context, tokens) {
-      await revoke(context, tokens.refreshToken)
+      if (!tokens.refreshToken) return false
+      await revoke(context, tokens.refreshToken).catch((error: AuthError) => {
+        if (error.kind !== 'auth') throw error
+      })
     },
 
     async isUnauthorized(response) {

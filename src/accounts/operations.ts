@@ -5,7 +5,7 @@
  * operation of the same name (`TokenAuth`, `TokenAuthRelay` …) with the same variables; a unit
  * test checks both forms against the schemas.
  */
-import { AuthError, kindForStatus, retryAfter, toAuthError, type AuthErrorKind } from '../core/errors'
+import { AuthError, kindForStatus, networkError, retryAfter, type AuthErrorCode, type AuthErrorKind } from '../core/errors'
 import type { FetchLike } from '../core/types'
 
 export interface OperationSpec {
@@ -57,7 +57,8 @@ export function outputError(errors: Output['errors']): AuthError {
       ;(details[field] ??= []).push(String(entry?.message))
     }
   }
-  const code = typeof first?.code === 'string' ? first.code : 'request_failed'
+  // The API's own codes (django-graphql-auth's and Django's forms'), listed in AuthErrorCode.
+  const code = (typeof first?.code === 'string' ? first.code : 'request_failed') as AuthErrorCode
   return new AuthError(typeof first?.message === 'string' ? first.message : 'The accounts API refused the request.', {
     code,
     kind: KINDS[code] ?? 'validation',
@@ -81,7 +82,7 @@ export async function mutate(fetchFn: FetchLike, url: string, spec: OperationSpe
       body: JSON.stringify({ query: documentOf(spec, relay), operationName: spec.name + (relay ? 'Relay' : ''), variables: relay ? { input: variables } : variables }),
     })
   } catch (cause) {
-    throw toAuthError(cause)
+    throw networkError(cause)
   }
   const status = response.status
   const body = (await response.json().catch(() => null)) as { data?: Record<string, Output | null> | null; errors?: Array<{ message?: unknown }> } | null

@@ -80,7 +80,7 @@ describe.each([
     const first = await auth.getAccessToken()
     // A resource server verifies the JWT through the mock's JWKS, on the mock's clock.
     const mockNow = new Date((await control<{ epochMs: number }>('GET', '/clock')).epochMs)
-    const claims = await verifyAccessToken(first!, { jwksUrl: `${mock.url}/.well-known/jwks.json`, issuer: 'https://portcullis.mock', currentDate: mockNow })
+    const claims = await verifyAccessToken(first!, { jwksUrl: `${mock.url}/.well-known/jwks.json`, issuer: 'https://portcullis.mock', audience: 'portcullis:accounts', currentDate: mockNow })
     expect(claims).toMatchObject({ username: `e2e_${relay ? 'relay' : 'classic'}` })
     expect((claims['exp'] as number) - (claims['origIat'] as number)).toBe(300)
 

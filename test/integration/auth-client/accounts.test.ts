@@ -27,7 +27,7 @@ import {
   type AccountsAdapter,
 } from '../../../src/accounts'
 import { AuthClient, AuthError, type AuthClientOptions } from '../../../src/index'
-import { advanceClock, BASE, createUser, outbox, requests, setConfig, sharedStorage, useMockBackend } from './support'
+import { advanceClock, BASE, createUser, injectFault, outbox, requests, setConfig, sharedStorage, useMockBackend } from './support'
 
 const mock = useMockBackend()
 const FIVE_MINUTES = 300_000
@@ -116,10 +116,20 @@ describe.each([
     expect(await refreshWith(first)).toMatchObject({ success: false, errors: { nonFieldErrors: [{ code: 'invalid_token' }] } })
 
     await advanceClock(FIVE_MINUTES + 60_000)
-    await auth.signOut()
+    expect(await auth.signOut()).toEqual({ revoked: true })
     expect(storage.items.size).toBe(0)
     expect((await requests()).filter((r) => r.operationName?.startsWith('RevokeToken')).map((r) => r.status)).toEqual([200, 200])
     expect(await refreshWith(second)).toMatchObject({ success: false, errors: { nonFieldErrors: [{ code: 'invalid_token' }] } })
+  })
+
+  it('sign-out reports a server it could not reach ({ revoked: false, error }) and still clears the session', async () => {
+    const auth = client()
+    const user = await createUser()
+    await auth.signIn({ username: user.username, password: user.password })
+    await injectFault({ path, operationName: useRelay ? 'RevokeTokenRelay' : 'RevokeToken', networkError: true })
+    const result = await auth.signOut()
+    expect(result).toMatchObject({ revoked: false, error: { kind: 'network' } })
+    expect(await auth.getSession()).toBeNull()
   })
 
   it('register signs the new user in; verifyAccount with the mailed token; resendActivationEmail', async () => {

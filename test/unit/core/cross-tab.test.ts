@@ -95,6 +95,33 @@ describe('cross-tab', () => {
     expect(await b.getSession()).toBeNull()
   })
 
+  it('a tab that waits too long for the lock gives up with a transient timeout; it never refreshes without the lock', async () => {
+    const { a, b, clock, backend, local } = twoTabs()
+    // The lock wait's deadline, under the test's control.
+    const deadline = new AbortController()
+    vi.spyOn(AbortSignal, 'timeout').mockReturnValue(deadline.signal)
+    await a.signIn({ email: 'ada@example.com', password: PASSWORD })
+    await settle()
+    clock.advance(LIFETIME + 1)
+    const gate = deferred()
+    backend.refreshPlan.push(gate) // tab A's refresh is slow (a slow network, a Retry-After slept through)
+    const holder = a.getAccessToken()
+    await settle()
+    const waiter = b.getAccessToken()
+    await settle()
+    deadline.abort(new DOMException('timed out', 'TimeoutError'))
+    await expect(waiter).rejects.toMatchObject({ code: 'timeout', kind: 'network', retryable: true })
+    // B did not send the refresh token A is rotating.
+    expect(backend.calls.refresh).toBe(1)
+    gate.resolve()
+    expect(await holder).toBe('access-secret-2')
+    await settle()
+    expect(await b.getAccessToken()).toBe('access-secret-2')
+    expect(backend.calls.refresh).toBe(1)
+    expect(JSON.parse(local.items.values().next().value!).tokens.accessToken).toBe('access-secret-2')
+    vi.restoreAllMocks()
+  })
+
   it('derives the channel name from the storage key and sends no tokens over it', async () => {
     const { a, storageKey } = twoTabs()
     const spy = new BroadcastChannel(`portcullis:${storageKey}`)

@@ -74,7 +74,7 @@ describe('step-up through auth.fetch', () => {
     // The caller answers itself and gets the replayed response.
     const result = await required.challenge.verify(CODE)
     expect(result.status).toBe('verified')
-    const response = (result as { response: Response }).response
+    const response = result.response!
     expect(await response.json()).toEqual({ deleted: true })
     expect(requests).toHaveLength(2)
   })
