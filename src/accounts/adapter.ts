@@ -84,7 +84,7 @@ export function accountsApi(options: AccountsApiOptions = {}): AccountsAdapter {
   return {
     name: NAME,
     relay,
-    authorizationScheme: 'JWT',
+    scheme: 'JWT',
     call,
 
     async signIn(context, { email, username, password }) {

@@ -83,7 +83,7 @@ export interface AdapterContext {
 export interface AuthAdapter<C extends object = SignInCredentials> {
   readonly name: string
   /** The `Authorization` scheme `auth.fetch` puts before the access token; default `Bearer` (accounts: `JWT`). */
-  readonly authorizationScheme?: string
+  readonly scheme?: string
   signIn(context: AdapterContext, credentials: C): Promise<AdapterResult>
   /**
    * `response` is a code (string) or a WebAuthn assertion (object). A wrong answer must reject

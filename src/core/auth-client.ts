@@ -185,8 +185,8 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
       accessToken: () => this.getAccessToken(),
       session: () => store.lineage,
       refreshRejected: async (token) => (await this.#refresh(token))?.accessToken ?? null,
-      ...(api.authorizationScheme && { scheme: api.authorizationScheme }),
-      ...(api.isUnauthorized && { isUnauthorized: (response: Response) => api.isUnauthorized!(response) }),
+      scheme: api.scheme,
+      isUnauthorized: api.isUnauthorized && ((response: Response) => api.isUnauthorized!(response)),
       ...(detect && {
         stepUp: createStepUp!({
           detect: (request, response) => detect.call(api, context, request, response),

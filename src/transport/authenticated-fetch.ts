@@ -26,9 +26,9 @@ export interface AuthenticatedFetchOptions {
   /** After the server rejected `token`: a newer token, or null when there is none. */
   refreshRejected(token: string): Promise<string | null>
   /** The `Authorization` scheme before the token; default `Bearer`. */
-  scheme?: string
+  scheme?: string | undefined
   /** Whether a response means "token rejected"; default: status 401. */
-  isUnauthorized?(response: Response): Promise<boolean>
+  isUnauthorized?: ((response: Response) => Promise<boolean>) | undefined
   /** Step-up: the response to return instead, or null when `response` is not a step-up. */
   stepUp?(request: Request, response: Response, send: (headers?: Record<string, string>) => Promise<Response>): Promise<Response | null>
 }
