@@ -9,34 +9,20 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { accountsApi, changePassword, createAccountsClient, createAccountsRelayClient, MeDocument, register, verifyAccount } from '../../src/accounts'
 import { AuthClient, memoryStorage } from '../../src/index'
 import { verifyAccessToken } from '../../src/server'
+import { controlClient, type ControlClient } from '../support/control'
 import { spawnMock, type SpawnedMock } from '../support/spawn-mock'
 
 let mock: SpawnedMock
+let control: ControlClient
 
 beforeAll(async () => {
   mock = await spawnMock()
+  control = controlClient(mock.url)
 }, 30_000)
 afterAll(async () => {
   await mock?.stop()
 })
-beforeEach(async () => {
-  expect((await fetch(`${mock.url}/__mock/reset`, { method: 'POST' })).ok).toBe(true)
-})
-
-async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${mock.url}/__mock${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  })
-  expect(response.ok, `${method} ${path}: ${response.status}`).toBe(true)
-  return (await response.json()) as T
-}
-
-interface Mail {
-  purpose: string
-  token: string | null
-  body: string
-}
+beforeEach(() => control.reset())
 
 async function post(path: string, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) {
   const response = await fetch(`${mock.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) })
@@ -65,12 +51,12 @@ describe.each([
     expect(registered.status).toBe('signedIn')
     await auth.signOut()
 
-    const { messages } = await control<{ messages: Mail[] }>('GET', `/outbox?to=${encodeURIComponent(email)}`)
+    const messages = await control.outbox({ to: email })
     expect(messages).toHaveLength(1)
     expect(messages[0]!.purpose).toBe('accounts.activation')
     expect(messages[0]!.body).toContain(`/activate/${messages[0]!.token}`)
     await verifyAccount(auth, { token: messages[0]!.token! })
-    const { users } = await control<{ users: Array<{ email: string; verified: boolean }> }>('GET', '/users')
+    const { users } = (await (await fetch(`${mock.url}/__mock/users`)).json()) as { users: Array<{ email: string; verified: boolean }> }
     expect(users.find((u) => u.email === email)).toMatchObject({ verified: true })
 
     const signedIn = await auth.signIn({ email, password })
@@ -79,18 +65,18 @@ describe.each([
     expect((await auth.getSession())!.expiresAt).toBeTruthy()
     const first = await auth.getAccessToken()
     // A resource server verifies the JWT through the mock's JWKS, on the mock's clock.
-    const mockNow = new Date((await control<{ epochMs: number }>('GET', '/clock')).epochMs)
+    const mockNow = new Date(await control.now())
     const claims = await verifyAccessToken(first!, { jwksUrl: `${mock.url}/.well-known/jwks.json`, issuer: 'https://portcullis.mock', audience: 'portcullis:accounts', currentDate: mockNow })
     expect(claims).toMatchObject({ username: `e2e_${relay ? 'relay' : 'classic'}` })
     expect((claims['exp'] as number) - (claims['origIat'] as number)).toBe(300)
 
     const firstRefresh = JSON.parse((await storage.getItem('portcullis.session'))!).tokens.refreshToken as string
-    await control('POST', '/clock', { advanceMs: 5 * 60_000 + 30_000 })
+    await control.advanceClock(5 * 60_000 + 30_000)
     // Through auth.fetch on the accounts endpoint (relay and classic share the Query type).
     const { me } = await typed.request(MeDocument)
     expect(me?.email).toBe(email)
     expect(await auth.getAccessToken()).not.toBe(first)
-    const { requests } = await control<{ requests: Array<{ path: string; operationName: string | null; status: number }> }>('GET', '/requests')
+    const requests = await control.requests()
     expect(requests.filter((r) => r.path === path && r.operationName?.startsWith('RefreshToken'))).toEqual([expect.objectContaining({ status: 200 })])
 
     expect(await changePassword(auth, { oldPassword: password, newPassword1: 'Calm-Lake-2032', newPassword2: 'Calm-Lake-2032' })).toEqual({ status: 'verified' })
@@ -131,8 +117,7 @@ describe('e2e: accounts surface details over HTTP', () => {
     const auth = new AuthClient({ baseUrl: mock.url, api: accountsApi(), storage: memoryStorage() })
     expect(await auth.signIn({ username: 'dave', password: 'portcullis-demo' })).toMatchObject({ status: 'signedIn' })
     await auth.signOut()
-    const response = await fetch(`${mock.url}/__mock/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accounts: { allowLoginNotVerified: false } }) })
-    expect(response.ok).toBe(true)
+    await control.setConfig({ accounts: { allowLoginNotVerified: false } })
     await expect(auth.signIn({ username: 'dave', password: 'portcullis-demo' })).rejects.toMatchObject({ code: 'not_verified', kind: 'auth' })
   })
 })
