@@ -39,6 +39,8 @@ export function clientOf(request: Request): string {
 }
 
 const SCOPES = ['account', 'client', 'destination'] as const
+/** Longest part of an identifier that names a bucket. */
+export const MAX_SUBJECT_LENGTH = 320
 const SCOPE_SETTINGS = { account: 'perAccount', client: 'perClient', destination: 'perDestination' } as const
 
 export class Limits {
@@ -59,7 +61,8 @@ export class Limits {
     for (const scope of SCOPES) {
       const value = subject[scope]
       const throttle = settings[SCOPE_SETTINGS[scope]]
-      if (value && throttle) applied.push({ key: `${name}:${scope}:${value.toLowerCase()}`, throttle, scope })
+      // Cut long identifiers: a megabyte-long "email" must not become a megabyte-long key (it only merges buckets).
+      if (value && throttle) applied.push({ key: `${name}:${scope}:${value.slice(0, MAX_SUBJECT_LENGTH).toLowerCase()}`, throttle, scope })
     }
     let refused: { retryAfterMs: number; scope: keyof ThrottleSubject } | undefined
     for (const { key, throttle, scope } of applied) {

@@ -74,6 +74,21 @@ describe('password-reset guessing (point 1)', () => {
     expect(codes(await gql(`mutation { login(credentials: { email: "${ALICE.email}", password: "attacker-owns-this" }) { token } }`))).toEqual(['INVALID_CREDENTIALS'])
   })
 
+  it('guesses before and after asking, and a spent flow asked again, answer alike for real and unknown addresses', async () => {
+    const script = async (email: string) => {
+      const answers: unknown[] = []
+      const one = async (query: string) => answers.push(...codes(await gql(`mutation { ${query} }`)))
+      for (let i = 0; i < 6; i++) await one(guess(email, '999999'))
+      await one(forgot(email))
+      for (let i = 0; i < 6; i++) await one(guess(email, '999999'))
+      await one(forgot(email))
+      await one(guess(email, '999999'))
+      return answers
+    }
+    // (999999 being alice's code, a one-in-a-million chance, is the only way these could differ.)
+    expect(await script(ALICE.email)).toEqual(await script('nobody-at-all@example.com'))
+  })
+
   it('an unknown address answers exactly like a real one, expired codes included (no enumeration)', async () => {
     const known = ALICE.email
     const unknown = 'nobody-here@example.com'

@@ -22,6 +22,10 @@ describe('password throttling (point 5)', () => {
     try {
       const query = `mutation { ${Array.from({ length: 550 }, (_, i) => login(ALICE.email, `guess-${i}`, `a${i}`)).join(' ')} }`
       expect(codes(await gql(query))).toEqual(['TOO_MANY_SENSITIVE_FIELDS'])
+      // A batch (an array of operations in one POST) is not accepted at all.
+      const batch = Array.from({ length: 100 }, (_, i) => ({ query: `mutation { ${login(ALICE.email, `batch-${i}`)} }` }))
+      const reply = await fetch('http://mock.test/api/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) })
+      expect(reply.status).toBe(400)
       expect(checks).toBe(0)
     } finally {
       mock.users.checkPassword = spy

@@ -92,6 +92,25 @@ describe('the control API is for the local developer (point 6)', () => {
   })
 })
 
+describe('throttles over real HTTP', () => {
+  it('the client is the TCP peer: a spoofed x-portcullis-client header does not buy a fresh budget', async () => {
+    const put = await fetch(`${server.url}/__mock/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ limits: { passwordFailures: { perClient: { max: 5, windowSeconds: 900 } } } }) })
+    expect(put.status).toBe(200)
+    const statuses: number[] = []
+    for (let i = 0; i < 8; i++) {
+      const reply = await fetch(`${server.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-portcullis-client': `203.0.113.${i}`, 'x-forwarded-for': `198.51.100.${i}` },
+        body: JSON.stringify({ email: `spray-${i}@example.com`, password: 'Summer2031!' }),
+      })
+      statuses.push(reply.status)
+      if (reply.status === 429) expect(Number(reply.headers.get('retry-after'))).toBeGreaterThan(0)
+    }
+    expect(statuses).toEqual([403, 403, 403, 403, 403, 429, 429, 429])
+    await fetch(`${server.url}/__mock/reset`, { method: 'POST' })
+  })
+})
+
 describe('a body shorter than its Content-Length (point 9)', () => {
   it('is answered 408 once the body timeout passes, instead of holding the connection open', async () => {
     const reply = await rawRequest(`${server.url}/auth/login`, {

@@ -226,10 +226,10 @@ export const otpHandlers: Record<string, OtpHandler> = {
     if (to === null) return errorResponse(400, 'method_not_allowed', OTP_MESSAGES.methodNotAllowed)
     const limit = state.rateLimit(otpCodeRequestLimitKey(user.id), state.config.otp.codeRequestsPerWindow, state.config.otp.codeRequestWindowSeconds * 1000)
     if (!limit.allowed) return tooManyRequests('otp_attempts_exhausted', limit.retryAfterMs)
-    const sent = take(call, 'codeSends', { account: user.id, destination: to })
-    if (sent instanceof Response) return sent
     // Email delivery depends on the backend's mail switch (`PUT /__mock/config {mailEnabled}`).
     if (method === 'EMAIL' && !state.config.mailEnabled) return errorResponse(500, 'internal_error', OTP_MESSAGES.internalError)
+    const sent = take(call, 'codeSends', { account: user.id, destination: to })
+    if (sent instanceof Response) return sent
     const expiresAt = sendCode(state, {
       key: otpCodeKeys.delivered(user.id),
       userId: user.id,

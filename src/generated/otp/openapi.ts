@@ -721,27 +721,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["AuthenticationError"];
             413: components["responses"]["PayloadTooLarge"];
-            /**
-             * @description Too many codes have been requested; the caller has to wait before asking
-             *     again. Message `The user has exhausted its available attempts and must
-             *     wait before requesting another`, code `otp_attempts_exhausted`. The
-             *     upstream backend publishes that message without a status; using 429 for
-             *     it is a Portcullis choice.
-             */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "message": "The user has exhausted its available attempts and must wait before requesting another",
-                     *       "code": "otp_attempts_exhausted"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            429: components["responses"]["TooManyAttempts"];
             500: components["responses"]["InternalError"];
         };
     };

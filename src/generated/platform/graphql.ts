@@ -109,6 +109,7 @@ export type ConfirmPasswordResetMutation = { confirmPasswordReset: { status: num
 
 export type Disable2FaMutationVariables = Exact<{
   password?: string | null | undefined;
+  code?: string | null | undefined;
 }>;
 
 
@@ -541,8 +542,8 @@ export const ConfirmPasswordResetDocument = /* @__PURE__ */ new TypedDocumentStr
 }
     `) as unknown as TypedDocumentString<ConfirmPasswordResetMutation, ConfirmPasswordResetMutationVariables>;
 export const Disable2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
-    mutation Disable2Fa($password: String) {
-  disable2Fa(password: $password) {
+    mutation Disable2Fa($password: String, $code: String) {
+  disable2Fa(password: $password, code: $code) {
     ...TwoFactorAuthResultFields
   }
 }

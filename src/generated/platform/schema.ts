@@ -213,9 +213,10 @@ export type RootMutationType = {
   confirmPasswordReset: Maybe<PasswordResetResult>;
   /**
    * Switches 2FA off for the signed-in user. Succeeds without changes when 2FA is already off.
-   * Portcullis requires the password here (the argument stays nullable as published): without it
-   * the call fails with BAD_USER_INPUT, and a wrong one with INVALID_CREDENTIALS, throttled like a
-   * login, so a stolen token alone cannot switch the second factor off.
+   * Portcullis requires proof here, so a stolen token alone cannot switch the second factor off:
+   * the password (checked and throttled like a login: INVALID_CREDENTIALS), or the code a fresh
+   * send2Fa mailed to this session (attempt-limited: INVALID_CODE, CODE_EXPIRED,
+   * CODE_ATTEMPTS_EXHAUSTED). With neither the call fails with BAD_USER_INPUT.
    */
   disable2Fa: Maybe<TwoFactorAuthResult>;
   /** Switches 2FA on for the signed-in user. */
@@ -278,6 +279,7 @@ export type RootMutationTypeConfirmPasswordResetArgs = {
 
 /** Entry points that change state on the platform surface: sign-in, tokens, 2FA and passwords. */
 export type RootMutationTypeDisable2FaArgs = {
+  code?: InputMaybe<Scalars['String']['input']>;
   password?: InputMaybe<Scalars['String']['input']>;
 };
 

@@ -117,3 +117,21 @@ describe('send2Fa', () => {
     expectFieldError(await gql(Send2FaDocument, {}, { token }), 'send2Fa', 'EMAIL_DELIVERY_FAILED')
   })
 })
+
+describe('disable2Fa with a fresh send2Fa code', () => {
+  it('accepts the code mailed to this session instead of the password; wrong codes count down', async () => {
+    const user = await createUser()
+    const { token } = await login(user)
+    await gql(Enable2FaDocument, {}, { token })
+    expectFieldError(await gql(Disable2FaDocument, { code: '123456' }, { token }), 'disable2Fa', 'NO_PENDING_CHALLENGE')
+    await gql(Send2FaDocument, {}, { token })
+    const code = await latestCode(user.email, 'platform.send_2fa')
+    const wrong = expectFieldError(await gql(Disable2FaDocument, { code: code === '000000' ? '111111' : '000000' }, { token }), 'disable2Fa', 'INVALID_CODE')
+    expect(wrong.extensions?.attemptsLeft).toBe(4)
+    expect(mock.users.get(user.id)?.twoFactor).toBe(true)
+    const ok = await gql(Disable2FaDocument, { code }, { token })
+    expect(ok.body.data?.disable2Fa).toMatchObject({ twoFactorAuth: false })
+    // Spent: the same code does not work twice.
+    expectFieldError(await gql(Disable2FaDocument, { code }, { token }), 'disable2Fa', 'NO_PENDING_CHALLENGE')
+  })
+})

@@ -19,7 +19,7 @@ import {
   type LoginResultShape,
   type TwoFactorAuthResultShape,
 } from './results'
-import { pendingChanges, resetChallenges, resetDecoys, sessionMeta, type PendingPasswordChange, type ResetChallenge } from './scratch'
+import { pendingChanges, resetChallenges, resetDecoys, sessionMeta, type PendingPasswordChange, type ResetChallenge, type ResetDecoy } from './scratch'
 import { completeLogin, revokeAllSessions } from './sessions'
 import { takeOrThrow } from './throttle'
 
@@ -34,6 +34,8 @@ export const forgotPassword: Resolver = (_root, args, ctx) => {
   const email = String(args['email'])
   const user = state.users.findByEmail(email)
   if (user?.email && state.config.mailEnabled) {
+    // Guesses made before any reset was asked for went to a decoy; the real flow starts afresh.
+    resetDecoys(state).delete(email.trim().toLowerCase())
     const current = state.codes.peek(codeKey('passwordReset', user.id))
     const inFlow = current !== undefined && state.clock.now() < (current.flowExpiresAt ?? 0)
     if (inFlow && current.attemptsLeft <= 0) {
@@ -56,34 +58,43 @@ export const MAX_RESET_DECOYS = 10_000
 
 /** The decoy of a reset asked for an unknown address: attempts and expiry like a real flow's. */
 function startDecoy(state: BackendState, key: string): void {
-  const decoys = resetDecoys(state)
   const now = state.clock.now()
   const ttlMs = state.config.platform.resetCodeTtlSeconds * 1000
-  const current = decoys.get(key)
-  const inFlow = current !== undefined && now < current.flowExpiresAt
-  decoys.delete(key)
-  decoys.set(key, {
+  const current = resetDecoys(state).get(key)
+  // Like a real flow: only an earlier request (not guesses without one) keeps its attempts.
+  const inFlow = current !== undefined && current.requested && now < current.flowExpiresAt
+  putDecoy(state, key, {
+    requested: true,
     attemptsLeft: inFlow ? current.attemptsLeft : state.config.platform.twoFactorMaxAttempts,
     expiresAt: now + ttlMs,
     flowExpiresAt: inFlow ? current.flowExpiresAt : now + Math.max(ttlMs, DEFAULT_CODE_FLOW_MS),
   })
+}
+
+/** Stores a decoy as the newest, dropping the oldest past `MAX_RESET_DECOYS`. */
+function putDecoy(state: BackendState, key: string, decoy: ResetDecoy): void {
+  const decoys = resetDecoys(state)
+  decoys.delete(key)
+  decoys.set(key, decoy)
   for (const oldest of decoys.keys()) {
     if (decoys.size <= MAX_RESET_DECOYS) break
     decoys.delete(oldest)
   }
 }
 
-/** A guess at a decoy reset: wrong, expired or exhausted, in the order a real flow answers. */
-function guessDecoy(ctx: PlatformContext, key: string): never {
+/**
+ * A guess at a decoy reset: wrong, expired or exhausted, in the order a real flow answers. Counted
+ * against the same account bucket the real flow uses (the user's id when the address has one).
+ */
+function guessDecoy(ctx: PlatformContext, key: string, account: string): never {
   const { state } = ctx
-  takeOrThrow(ctx, 'codeFailures', { account: key })
-  const decoys = resetDecoys(state)
+  takeOrThrow(ctx, 'codeFailures', { account })
   const now = state.clock.now()
-  const decoy = decoys.get(key) ?? { attemptsLeft: state.config.platform.twoFactorMaxAttempts, expiresAt: Number.POSITIVE_INFINITY, flowExpiresAt: now + DEFAULT_CODE_FLOW_MS }
+  const decoy = resetDecoys(state).get(key) ?? { requested: false, attemptsLeft: state.config.platform.twoFactorMaxAttempts, expiresAt: Number.POSITIVE_INFINITY, flowExpiresAt: now + DEFAULT_CODE_FLOW_MS }
   if (decoy.attemptsLeft <= 0) throw attemptsExhausted()
   if (now >= decoy.expiresAt) throw platformError('CODE_EXPIRED')
   decoy.attemptsLeft -= 1
-  decoys.set(key, decoy)
+  putDecoy(state, key, decoy)
   if (decoy.attemptsLeft > 0) throw platformError('INVALID_CODE', { attemptsLeft: decoy.attemptsLeft })
   throw attemptsExhausted()
 }
@@ -95,7 +106,7 @@ export const confirmPasswordReset: Resolver = async (_root, args, ctx) => {
   const user = state.users.findByEmail(params.email)
   const challenge = user ? resetChallenges(state).get(user.id) : undefined
   // Unknown address or no reset requested: behave like a live reset with a wrong code.
-  if (!user || !challenge) guessDecoy(ctx, params.email.trim().toLowerCase())
+  if (!user || !challenge) guessDecoy(ctx, params.email.trim().toLowerCase(), user?.id ?? params.email.trim().toLowerCase())
   requireLive(challenge)
   consumeCode(ctx, 'passwordReset', user.id, params.code, challenge)
   resetChallenges(state).delete(user.id)

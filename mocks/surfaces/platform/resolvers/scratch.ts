@@ -28,6 +28,9 @@ export interface SessionMeta {
   previousLoginAt: number | null
 }
 
+/** Codes asked for with send2Fa (e.g. to confirm disable2Fa); keyed by the caller's session id. */
+export const onDemandCodes = (s: BackendState) => s.scratch('platform.onDemandCodes', () => new Map<string, Challenge>())
+
 /** A requested password reset; keyed by user id. */
 export type ResetChallenge = Challenge
 
@@ -43,6 +46,8 @@ export const sessionMeta = (s: BackendState) => s.scratch('platform.sessions', (
 export const resetChallenges = (s: BackendState) => s.scratch('platform.resets', () => new Map<string, ResetChallenge>())
 /** A reset asked for (or guessed at) an address without a live reset: answered like a real one (no enumeration). */
 export interface ResetDecoy {
+  /** Started by forgotPassword (a flow), rather than by guesses with no reset asked for. */
+  requested: boolean
   attemptsLeft: number
   expiresAt: number
   flowExpiresAt: number
@@ -73,6 +78,14 @@ export function dropPendingLogin(state: BackendState, id: string): void {
 /** Forgets every pending login of the user. */
 export function dropUserPendingLogins(state: BackendState, userId: string): void {
   for (const id of [...(pendingLoginsByUser(state).get(userId) ?? [])]) dropPendingLogin(state, id)
+}
+
+/** Forgets everything the surface keeps for a session: metadata, pending change, send2Fa code. */
+export function forgetSession(state: BackendState, sessionId: string): void {
+  sessionMeta(state).delete(sessionId)
+  dropPendingChange(state, sessionId)
+  onDemandCodes(state).delete(sessionId)
+  state.codes.revoke(codeKey('send2Fa', sessionId))
 }
 
 /** Forgets the pending password change of a session and its code. */

@@ -6,7 +6,7 @@
 import { uuid } from '../../../state/random'
 import type { BackendState, SessionRecord, User } from '../../../state/types'
 import { signedInResult, type LoginResultShape } from './results'
-import { dropPendingChange, dropUserPendingLogins, sessionMeta } from './scratch'
+import { dropUserPendingLogins, forgetSession, sessionMeta } from './scratch'
 
 /** RFC 8176 `amr` of a password-only sign-in, and of one finished with the emailed code. */
 export const AMR_PASSWORD: readonly string[] = ['pwd']
@@ -58,9 +58,9 @@ export async function completeLogin(
   device: { deviceId: string; ipAddress: string | null; amr: readonly string[] },
 ): Promise<LoginResultShape> {
   const now = state.clock.now()
-  // The token service drops the user's oldest session past its cap: drop its metadata with it.
+  // The token service drops the user's oldest session past its cap: drop what hangs on it too.
   const owned = state.tokens.userSessions(user.id)
-  if (owned.length >= state.config.limits.sessionsPerUser && owned[0]) sessionMeta(state).delete(owned[0].id)
+  for (const evicted of owned.slice(0, Math.max(0, owned.length - state.config.limits.sessionsPerUser + 1))) forgetSession(state, evicted.id)
   const session = state.tokens.startSession({ userId: user.id, surface: 'platform', deviceId: device.deviceId, amr: device.amr })
   sessionMeta(state).set(session.id, {
     userId: user.id,
@@ -74,10 +74,10 @@ export async function completeLogin(
   return tokensFor(state, updated, session, refresh.token)
 }
 
-/** Revokes one platform session and forgets its metadata. */
+/** Revokes one platform session and forgets what hangs on it. */
 export function endSession(state: BackendState, sessionId: string): void {
   state.tokens.revokeSession(sessionId)
-  sessionMeta(state).delete(sessionId)
+  forgetSession(state, sessionId)
 }
 
 /**
@@ -87,9 +87,6 @@ export function endSession(state: BackendState, sessionId: string): void {
  */
 export function revokeAllSessions(state: BackendState, userId: string): void {
   const { revoked } = state.tokens.revokeUserSessions(userId)
-  for (const id of revoked) {
-    sessionMeta(state).delete(id)
-    dropPendingChange(state, id)
-  }
+  for (const id of revoked) forgetSession(state, id)
   dropUserPendingLogins(state, userId)
 }

@@ -1,9 +1,8 @@
 /** Token pairs: `newToken` rotates a refresh token, `logout` ends the caller's session. */
 import { platformError } from '../errors'
-import { codeKey } from './codes'
 import { requireEnabled, type Resolver } from './context'
 import { PLATFORM_STATUS_OK } from './results'
-import { dropPendingChange, sessionMeta } from './scratch'
+import { sessionMeta } from './scratch'
 import { endSession, givenDeviceId, tokensFor, type DeviceInfoArg } from './sessions'
 
 export const newToken: Resolver = async (_root, args, ctx) => {
@@ -33,7 +32,5 @@ export const logout: Resolver = async (_root, args, ctx) => {
       if (other.surface === 'platform' && (sessionMeta(state).get(other.id)?.deviceId ?? other.deviceId) === deviceId) endSession(state, other.id)
     }
   }
-  dropPendingChange(state, session.id)
-  state.codes.revoke(codeKey('send2Fa', session.id))
   return { status: PLATFORM_STATUS_OK }
 }
