@@ -590,4 +590,22 @@ describe('both endpoints', () => {
     const refreshed: Output = await accounts('relay').mutate('refreshToken', { refreshToken })
     expectSuccess(refreshed)
   })
+
+  it('an accounts JWT and refresh token are refused by the other surfaces (tokens are bound to portcullis:accounts)', async () => {
+    const { token, refreshToken } = await signIn(accounts('classic'), await createUser())
+    expect(decodeJwt(token)).toMatchObject({ aud: 'portcullis:accounts' })
+    const platform = async (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+      (await fetch(`${control.base}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) })).json() as Promise<{
+        errors?: Array<{ extensions?: { code?: string } }>
+      }>
+    expect((await platform('{ userProfile { id } }', {}, { authorization: `Bearer ${token}` })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
+    expect((await platform('mutation($r: String!) { newToken(refreshToken: $r) { token } }', { r: refreshToken })).errors?.[0]?.extensions?.code).toBe('INVALID_REFRESH_TOKEN')
+    const otp = await fetch(`${control.base}/auth/otp/methods/totp`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' })
+    expect(otp.status).toBe(401)
+    const otpRefresh = await fetch(`${control.base}/auth/login/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) })
+    expect(otpRefresh.status).toBeGreaterThanOrEqual(400)
+    expect(otpRefresh.status).toBeLessThan(500)
+    // Still good where it belongs.
+    expectSuccess(await accounts('classic').mutate('refreshToken', { refreshToken }))
+  })
 })
