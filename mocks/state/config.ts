@@ -9,7 +9,8 @@ import { isPlainObject } from './plain-object'
  *   per 15-minute window, then 429 (chosen); access 15 min, refresh 7 days (chosen).
  * - accounts: settings defaults as published (login when not verified, secondary email login,
  *   no hard delete, activation mail on); JWT 5 min, refresh 7 days, activation link 7 days, reset /
- *   secondary-email / password-set links 1 h (published).
+ *   secondary-email / password-set links 1 h, link paths `activate` / `password-reset` /
+ *   `password-set` (published).
  * - experience: MFA `UserControlled` with TOTP and WebAuthn enabled (chosen so the TOTP demo user
  *   gets a second-factor challenge while nobody is forced to bind one); sign-in and registration
  *   both allowed; email and SMS connectors on, social connectors `google` and `github` (mock);
@@ -45,6 +46,10 @@ export function defaultConfig(): BackendConfig {
       secondaryEmailTokenTtlSeconds: 3600,
       passwordSetTokenTtlSeconds: 3600,
       sendActivationEmail: true,
+      activationPath: 'activate',
+      secondaryEmailPath: 'activate',
+      passwordResetPath: 'password-reset',
+      passwordSetPath: 'password-set',
     },
     experience: {
       mfa: { policy: 'UserControlled', factors: ['Totp', 'WebAuthn'] },
@@ -119,6 +124,10 @@ const CONFIG_SPEC = obj({
     secondaryEmailTokenTtlSeconds: seconds,
     passwordSetTokenTtlSeconds: seconds,
     sendActivationEmail: bool,
+    activationPath: str,
+    secondaryEmailPath: str,
+    passwordResetPath: str,
+    passwordSetPath: str,
   }),
   experience: obj({
     mfa: obj({ policy: { kind: 'enum', values: ['UserControlled', 'Mandatory'] }, factors: { kind: 'array', of: { kind: 'enum', values: ['Totp', 'WebAuthn', 'BackupCode'] } } }),

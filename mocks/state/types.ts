@@ -282,6 +282,11 @@ export interface BackendConfig {
     passwordSetTokenTtlSeconds: number
     /** SEND_ACTIVATION_EMAIL: register mails the activation link. */
     sendActivationEmail: boolean
+    /** *_PATH_ON_EMAIL: the path before the token in each mailed link (`<origin>/<path>/<token>`). */
+    activationPath: string
+    secondaryEmailPath: string
+    passwordResetPath: string
+    passwordSetPath: string
   }
   experience: {
     mfa: { policy: 'UserControlled' | 'Mandatory'; factors: Array<'Totp' | 'WebAuthn' | 'BackupCode'> }

@@ -13,12 +13,14 @@ import { take } from './throttle'
 
 export type MailKind = 'activation' | 'activation_resend' | 'password_reset' | 'activation_secondary_email' | 'password_set'
 
-const MAILS: Record<MailKind, { action: Action; path: string; subject: string; lead: string }> = {
-  activation: { action: ACTIONS.activation, path: 'activate', subject: 'Activate your account on', lead: 'Activate your account with this link:' },
-  activation_resend: { action: ACTIONS.activation, path: 'activate', subject: 'Activate your account on', lead: 'Activate your account with this link:' },
-  activation_secondary_email: { action: ACTIONS.secondaryEmail, path: 'activate', subject: 'Activate your account on', lead: 'Confirm this address as your secondary email with this link:' },
-  password_reset: { action: ACTIONS.passwordReset, path: 'password-reset', subject: 'Reset your password on', lead: 'Choose a new password with this link:' },
-  password_set: { action: ACTIONS.passwordSet, path: 'password-set', subject: 'Set your password on', lead: 'Choose your password with this link:' },
+type PathSetting = 'activationPath' | 'secondaryEmailPath' | 'passwordResetPath' | 'passwordSetPath'
+
+const MAILS: Record<MailKind, { action: Action; path: PathSetting; subject: string; lead: string }> = {
+  activation: { action: ACTIONS.activation, path: 'activationPath', subject: 'Activate your account on', lead: 'Activate your account with this link:' },
+  activation_resend: { action: ACTIONS.activation, path: 'activationPath', subject: 'Activate your account on', lead: 'Activate your account with this link:' },
+  activation_secondary_email: { action: ACTIONS.secondaryEmail, path: 'secondaryEmailPath', subject: 'Activate your account on', lead: 'Confirm this address as your secondary email with this link:' },
+  password_reset: { action: ACTIONS.passwordReset, path: 'passwordResetPath', subject: 'Reset your password on', lead: 'Choose a new password with this link:' },
+  password_set: { action: ACTIONS.passwordSet, path: 'passwordSetPath', subject: 'Set your password on', lead: 'Choose your password with this link:' },
 }
 
 /**
@@ -37,7 +39,7 @@ export async function sendActionMail(ctx: AccountsContext, user: User, kind: Mai
     ...(secondaryEmail ? { secondary_email: secondaryEmail } : {}),
   })
   const { origin, host } = ctx.request.url
-  const link = `${origin}/${mail.path}/${token}`
+  const link = `${origin}/${encodeURI(state.config.accounts[mail.path].replace(/^\/+|\/+$/g, ''))}/${token}`
   state.outbox.send({
     channel: 'email',
     to,

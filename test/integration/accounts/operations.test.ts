@@ -99,6 +99,13 @@ describe.each(FLAVOURS)('accounts surface (%s)', (flavour) => {
       expect(await userRecord('taken.second@example.com')).toBeUndefined()
     })
 
+    it('the link path follows accounts.activationPath', async () => {
+      await control.setConfig({ accounts: { activationPath: 'app/verify' } })
+      expectSuccess(await api.mutate('register', input()))
+      const message = await control.lastMessage({ to: 'new.user@example.com' })
+      expect(message.body).toContain(`http://mock.test/app/verify/${message.token}`)
+    })
+
     it('allowLoginNotVerified: false → no tokens', async () => {
       await control.setConfig({ accounts: { allowLoginNotVerified: false } })
       const output = await api.mutate('register', input())
