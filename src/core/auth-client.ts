@@ -111,7 +111,7 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
   readonly #store: SessionStore
   readonly #events: Emitter<AuthEvents> = createEmitter()
   readonly #context: AdapterContext
-  readonly #refresh: (rejected?: string, signal?: AbortSignal) => Promise<{ accessToken: string } | null>
+  readonly #refresh: (rejected?: string, signal?: AbortSignal | null) => Promise<{ accessToken: string } | null>
   readonly #channel: Channel | null
   readonly #timer: RefreshTimer | null
   readonly #pending = new Set<Challenge>()
@@ -177,12 +177,12 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
 
     const detect = api.detectStepUp
     const createStepUp = api.createStepUp
-    if (detect && !createStepUp) throw new TypeError('An adapter with detectStepUp must set createStepUp.')
+    if (detect && !createStepUp) throw new TypeError('detectStepUp needs createStepUp')
     this.fetch = createAuthenticatedFetch({
       baseUrl,
       fetch: rawFetch,
       authorize: tokenOrigins(baseUrl, options.tokenOrigins),
-      accessToken: () => this.getAccessToken(),
+      accessToken: (signal) => this.getAccessToken({ signal }),
       session: () => store.lineage,
       refreshRejected: async (token) => (await this.#refresh(token))?.accessToken ?? null,
       scheme: api.scheme,
@@ -279,7 +279,7 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
    * Rejects only when a transient failure left an expired token: the session is kept. `signal`
    * stops this caller's wait (with its reason); the shared refresh goes on for the others.
    */
-  async getAccessToken(options?: { signal?: AbortSignal }): Promise<string | null> {
+  async getAccessToken(options?: { signal?: AbortSignal | null | undefined }): Promise<string | null> {
     await this.#live()
     const current = this.#store.current
     if (!current || !isDue(current.tokens, this.#marginMs, this.#clock.now())) return current?.tokens.accessToken ?? null

@@ -92,10 +92,10 @@ export function createRefresher(o: RefresherOptions): (rejected?: string) => Pro
         }
       }
       const base = stored.tokens
-      const lapsed = base.refreshExpiresAt != null && o.now() >= base.refreshExpiresAt
-      if (!base.refreshToken || lapsed) {
+      const lapsed = (): boolean => base.refreshExpiresAt != null && o.now() >= base.refreshExpiresAt
+      if (!base.refreshToken || lapsed()) {
         // Nothing can renew it: it lasts until the access token itself expires (or is refused).
-        const alive = !lapsed && base.accessToken !== rejected && !isExpired(base, o.now())
+        const alive = !lapsed() && base.accessToken !== rejected && !isExpired(base, o.now())
         return alive ? base : end('session_expired')
       }
 
@@ -110,7 +110,7 @@ export function createRefresher(o: RefresherOptions): (rejected?: string) => Pro
         // Only the backend refusing the refresh token ends the session; a 400, 404, 408, timeout … is transient.
         const definitive = error.kind === 'auth'
         outcomes.push({ type: 'failed', error, signedOut: definitive })
-        if (definitive) return end(reasonFor(error, base.refreshExpiresAt != null && o.now() >= base.refreshExpiresAt), error)
+        if (definitive) return end(reasonFor(error, lapsed()), error)
         throw error
       }
       // Signed out (here or, judging by storage, in another tab) while the request was out.

@@ -209,21 +209,19 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
     refresh,
 
     /**
-     * `logout` ends the session on the server, but only for a valid access token. An expired
-     * one is traded for a fresh one first (the refresh token still names the session); if the
-     * backend refuses the refresh token, nothing is left to end.
+     * `logout` ends the session on the server, but only for a valid access token. One the
+     * server refuses (expired: a laptop closed for an hour) is traded for a fresh one, since the
+     * refresh token still names the session; if that is refused too, nothing is left to end.
      */
     async signOut(context, tokens) {
-      const expired = tokens.expiresAt !== null && context.now() >= tokens.expiresAt - 5_000
-      const token = expired
-        ? await refresh(context, tokens).then(
-            (fresh) => fresh.accessToken,
-            (error: AuthError) => {
-              if (error.kind !== 'auth') throw error
-            },
-          )
-        : tokens.accessToken
-      if (token) await gql(context.fetch, url(context), OPERATIONS.Logout, deviceInfo(), token)
+      const logout = (token: string) => gql(context.fetch, url(context), OPERATIONS.Logout, deviceInfo(), token)
+      await logout(tokens.accessToken).catch(async (error: AuthError) => {
+        if (error.kind !== 'auth') throw error
+        const fresh = await refresh(context, tokens).catch((refused: AuthError) => {
+          if (refused.kind !== 'auth') throw refused
+        })
+        if (fresh) await logout(fresh.accessToken)
+      })
     },
 
     async isUnauthorized(response) {

@@ -16,8 +16,8 @@ export interface AuthenticatedFetchOptions {
   authorize(url: string): boolean
   /** For requests that are not ours (another origin): sent as they are. Default `fetch`. */
   passThrough?: FetchLike
-  /** A valid access token, or null when signed out. */
-  accessToken(): Promise<string | null>
+  /** A valid access token, or null when signed out; a wait for a refresh ends when `signal` aborts. */
+  accessToken(signal?: AbortSignal | null): Promise<string | null>
   /**
    * Which session a token belongs to (changes on sign-out or another user's sign-in, not on a
    * refresh): a retry or a step-up replay is only sent in the session of the first send.
@@ -86,7 +86,7 @@ export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLik
     let owner: unknown
     let sends = 0
     const send = async (extra?: Record<string, string>): Promise<Response> => {
-      const token = await abortable(o.accessToken(), signal)
+      const token = await o.accessToken(signal)
       const session = o.session?.()
       if (sends++ && session !== owner) {
         throw new AuthError('The session changed; the request was not sent again.', { code: 'session_changed', kind: 'auth' })

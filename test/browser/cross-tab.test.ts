@@ -63,6 +63,17 @@ describe.skipIf(skipBrowserSuite('browser: cross-tab'))('browser: two tabs shari
     }
   }
 
+  type Tab = Awaited<ReturnType<typeof openTab>>
+  /** For failure messages: what the backend received and what each tab saw. */
+  const diagnosticsFor = async (a: Tab, b: Tab): Promise<string> =>
+    [
+      'backend requests: ' + (await requests()).map((r) => `${r.operationName ?? r.path} ${r.status} @${r.at}`).join(', '),
+      'tab A events: ' + JSON.stringify(await a.events()),
+      'tab B events: ' + JSON.stringify(await b.events()),
+      a.log.text(),
+      b.log.text(),
+    ].join('\n')
+
   it('sign-in reaches the other tab, one refresh serves both after expiry, sign-out reaches the other tab', async () => {
     context = await browser!.newContext()
     // The pages' clocks must move with the mock's: a client judges expiry on its own clock (plus
@@ -71,15 +82,7 @@ describe.skipIf(skipBrowserSuite('browser: cross-tab'))('browser: two tabs shari
     await context.clock.install()
     const a = await openTab('tab A')
     const b = await openTab('tab B')
-    /** For failure messages: what the backend received and what each tab saw. */
-    const diagnostics = async (): Promise<string> =>
-      [
-        'backend requests: ' + (await requests()).map((r) => `${r.operationName ?? r.path} ${r.status} @${r.at}`).join(', '),
-        'tab A events: ' + JSON.stringify(await a.events()),
-        'tab B events: ' + JSON.stringify(await b.events()),
-        a.log.text(),
-        b.log.text(),
-      ].join('\n')
+    const diagnostics = () => diagnosticsFor(a, b)
     /** Waits for an event in a tab; on a time-out, says what both tabs and the backend saw. */
     const expectEvent = async (tab: typeof a, name: TabEvent['name'], from: number): Promise<TabEvent> => {
       try {
@@ -143,14 +146,7 @@ describe.skipIf(skipBrowserSuite('browser: cross-tab'))('browser: two tabs shari
     await context.clock.install()
     const a = await openTab('tab A')
     const b = await openTab('tab B')
-    const diagnostics = async (): Promise<string> =>
-      [
-        'backend requests: ' + (await requests()).map((r) => `${r.operationName ?? r.path} ${r.status} @${r.at}`).join(', '),
-        'tab A events: ' + JSON.stringify(await a.events()),
-        'tab B events: ' + JSON.stringify(await b.events()),
-        a.log.text(),
-        b.log.text(),
-      ].join('\n')
+    const diagnostics = () => diagnosticsFor(a, b)
     const bBeforeSignIn = await b.mark()
     expect(await a.signIn('alice@example.com')).toBe('signedIn')
     await b.waitForEvent('signedIn', bBeforeSignIn)

@@ -35,6 +35,14 @@ describe('ready(): the initial session', () => {
   })
 })
 
+describe('the adapter seam', () => {
+  it('refuses an adapter with detectStepUp but without createStepUp at construction (its step-ups would be lost)', () => {
+    const { adapter } = fakeAdapter({ serverNow: Date.now })
+    const { createStepUp: _omitted, ...incomplete } = adapter
+    expect(() => new AuthClient({ baseUrl: 'https://auth.test', api: incomplete, crossTab: false })).toThrow(TypeError)
+  })
+})
+
 describe('exceptions that are not AuthErrors', () => {
   it('a RangeError from an adapter (a bug) reaches the caller as it is, not as a network_error', async () => {
     const { auth, backend } = makeClient()

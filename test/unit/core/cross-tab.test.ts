@@ -8,6 +8,7 @@ const disposers: Array<() => void> = []
 afterEach(() => {
   disposers.splice(0).forEach((dispose) => dispose())
   vi.unstubAllGlobals()
+  vi.restoreAllMocks()
 })
 
 /** Two "tabs": two clients over one localStorage-like storage, one backend, one lock manager. */
@@ -119,7 +120,6 @@ describe('cross-tab', () => {
     expect(await b.getAccessToken()).toBe('access-secret-2')
     expect(backend.calls.refresh).toBe(1)
     expect(JSON.parse(local.items.values().next().value!).tokens.accessToken).toBe('access-secret-2')
-    vi.restoreAllMocks()
   })
 
   it('derives the channel name from the storage key and sends no tokens over it', async () => {

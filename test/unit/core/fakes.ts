@@ -131,6 +131,12 @@ export function fakeAdapter(options: FakeAdapterOptions) {
   }
 }
 
+/** A backend call guarded by a step-up: it needs `x-otp: CODE`, otherwise a 401 with the fake adapter's step-up marker. */
+export const guarded = (request: Request): Response =>
+  request.headers.get('x-otp') === CODE
+    ? Response.json({ deleted: true })
+    : new Response('{"code":"otp_invalid"}', { status: 401, headers: { 'x-needs-otp': '1' } })
+
 export const transient = (): AuthError => new AuthError('The backend is unavailable.', { code: 'http_503', kind: 'server', status: 503 })
 
 export interface RecordedRequest {

@@ -4,15 +4,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Challenge } from '../../../src/core/challenge'
-import { CODE, deferred, fakeFetch, makeClient, PASSWORD, settle } from './fakes'
+import { CODE, deferred, fakeFetch, guarded, makeClient, PASSWORD, settle } from './fakes'
 
 const disposers: Array<() => void> = []
 afterEach(() => disposers.splice(0).forEach((dispose) => dispose()))
-
-const guarded = (request: Request) =>
-  request.headers.get('x-otp') === CODE
-    ? Response.json({ deleted: true })
-    : new Response('{"code":"otp_invalid"}', { status: 401, headers: { 'x-needs-otp': '1' } })
 
 /** A signed-in client whose step-up verification waits for `gate` (the server is slow to answer). */
 async function slowVerify() {
@@ -45,26 +40,18 @@ describe('step-up answers', () => {
     expect(replays()).toHaveLength(1)
   })
 
-  it('cancel() during an in-flight verify: the answer and the call reject with challenge_cancelled, nothing is sent with the code', async () => {
-    const { gate, call, challenge, replays } = await slowVerify()
-    const answer = challenge.verify(CODE)
-    challenge.cancel()
-    gate.resolve()
+  it.each([
+    ['cancel()', (env: Awaited<ReturnType<typeof slowVerify>>) => env.challenge.cancel()],
+    ['dispose()', (env: Awaited<ReturnType<typeof slowVerify>>) => env.auth.dispose()],
+  ])('%s during an in-flight verify: the answer and the call reject with challenge_cancelled, nothing is sent with the code', async (_label, stop) => {
+    const env = await slowVerify()
+    const answer = env.challenge.verify(CODE)
+    stop(env)
+    env.gate.resolve()
     await expect(answer).rejects.toMatchObject({ code: 'challenge_cancelled' })
-    await expect(call).rejects.toMatchObject({ code: 'challenge_cancelled' })
+    await expect(env.call).rejects.toMatchObject({ code: 'challenge_cancelled' })
     await settle()
-    expect(replays()).toEqual([])
-  })
-
-  it('dispose() during an in-flight verify: nothing is sent with the code', async () => {
-    const { auth, gate, call, challenge, replays } = await slowVerify()
-    const answer = challenge.verify(CODE)
-    auth.dispose()
-    gate.resolve()
-    await expect(answer).rejects.toMatchObject({ code: 'challenge_cancelled' })
-    await expect(call).rejects.toMatchObject({ code: 'challenge_cancelled' })
-    await settle()
-    expect(replays()).toEqual([])
+    expect(env.replays()).toEqual([])
   })
 
   it('a replay is never sent with the token of a session that began after the call (sign-out, sign-in as someone else)', async () => {
