@@ -5,16 +5,13 @@ import { demoSeed } from './demo-users'
 import { createBackendState, type BackendStateInternals, type BackendStateOptions } from './state'
 import type { ActiveFault, NewUser, RequestContext, Surface } from './state/types'
 import { printError, type ErrorSite } from './redact'
+import { accountsSurface } from './surfaces/accounts'
 import { experienceSurface } from './surfaces/experience'
 import { otpSurface } from './surfaces/otp'
 import { platformSurface } from './surfaces/platform'
 
-/**
- * Every surface the backend serves by default, asked in order whether it owns a request path.
- * The accounts (/graphql, /graphql/relay) and experience (/api/experience*, /oidc/*) surfaces
- * register here too when they are built; their routes are already in MOCK_ROUTE_PATTERNS.
- */
-export const defaultSurfaces: readonly Surface[] = [platformSurface, otpSurface, experienceSurface]
+/** Every surface the backend serves by default, asked in order whether it owns a request path. */
+export const defaultSurfaces: readonly Surface[] = [platformSurface, otpSurface, accountsSurface, experienceSurface]
 
 export const JWKS_PATH = '/.well-known/jwks.json'
 

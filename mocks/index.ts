@@ -87,3 +87,4 @@ export {
   type VirtualAuthenticatorOptions,
   type VirtualCredential,
 } from './webauthn/virtual-authenticator'
+export { ACTIONS as ACCOUNTS_ACTIONS, createActionToken, type Action as AccountsAction } from './surfaces/accounts'

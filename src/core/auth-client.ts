@@ -186,7 +186,8 @@ export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
       accessToken: (signal) => this.getAccessToken({ signal }),
       session: () => store.lineage,
       refreshRejected: async (token) => (await this.#refresh(token))?.accessToken ?? null,
-      ...(api.isUnauthorized && { isUnauthorized: (response: Response) => api.isUnauthorized!(response) }),
+      scheme: api.scheme,
+      isUnauthorized: api.isUnauthorized && ((response: Response) => api.isUnauthorized!(response)),
       ...(detect && {
         stepUp: createStepUp!({
           detect: (request, response) => detect.call(api, context, request, response),

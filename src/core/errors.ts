@@ -74,6 +74,27 @@ export type AuthErrorCode =
   | OAuthErrorCode
   /** The experience API's own codes, passed on as they are (e.g. `user.email_already_in_use`). */
   | `${string}.${string}`
+  // accounts (django-graphql-auth outputs, graphql-jwt, Django form and validator codes)
+  | 'not_verified'
+  | 'invalid_password'
+  | 'expired_token'
+  | 'already_verified'
+  | 'email_fail'
+  | 'password_already_set'
+  | 'secondary_email_required'
+  | 'throttled'
+  | 'identifier_required'
+  | 'no_challenge'
+  | 'request_failed'
+  | 'unique'
+  | 'invalid'
+  | 'required'
+  | 'max_length'
+  | 'password_mismatch'
+  | 'password_too_similar'
+  | 'password_too_short'
+  | 'password_too_common'
+  | 'password_entirely_numeric'
   | `http_${number}`
 
 /** OAuth 2.0 / OIDC error names (RFC 6749 §4.1.2.1, §5.2; RFC 7009). */

@@ -1,12 +1,13 @@
 /**
  * The refresh, sign-out, storage and tab flows every adapter must get right, run for EVERY
- * adapter against the in-process mock backend (msw), with refreshes counted from
- * `/__mock/requests` filtered to the surface's refresh operation. Surface-specific flows
- * (2FA, step-up, password change, typed clients) are in platform.test.ts, otp.test.ts and
- * experience.test.ts.
+ * adapter (platform, otp, experience, accounts classic and relay) against the in-process mock
+ * backend (msw), with refreshes counted from `/__mock/requests` filtered to the surface's refresh
+ * operation. Surface-specific flows (2FA, step-up, password change, typed clients) are in
+ * platform.test.ts, otp.test.ts and experience.test.ts.
  */
 import { describe, expect, it, vi } from 'vitest'
 import { AuthClient, type AuthAdapter, type AuthClientOptions, type AuthError, type SignOutReason } from '../../../src/index'
+import { accountsApi } from '../../../src/accounts'
 import { experienceApi } from '../../../src/experience/node'
 import { otpApi } from '../../../src/otp'
 import { platformApi, UserProfileDocument } from '../../../src/platform'
@@ -15,7 +16,7 @@ import { advanceClock, BASE, createUser, injectFault, installWebLocks, refreshCo
 const mock = useMockBackend()
 
 interface Surface {
-  name: 'platform' | 'otp' | 'experience'
+  name: 'platform' | 'otp' | 'accounts' | 'accounts-relay' | 'experience'
   api(): AuthAdapter<never>
   /** Access token lifetime on the mock. */
   lifetimeMs: number
@@ -23,12 +24,21 @@ interface Surface {
   call(auth: AuthClient): Promise<boolean>
   /** The fault rule that hits only the refresh operation. */
   refreshFault: { path: string; operationName?: string }
-  /** How a replayed (spent) refresh token ends the session. */
-  reuse: { reason: SignOutReason; code: string }
-  /** Whether `signOut()` ends the session on the server too. */
-  revokes: boolean
+  /**
+   * How a replayed (spent) refresh token ends the session, and whether the reuse also revokes the
+   * honest holder's tokens (a rotating backend kills the whole family; the accounts API does not
+   * rotate, its adapter revokes the replaced token after each refresh, so only the stale copy dies).
+   */
+  reuse: { reason: SignOutReason; code: string; revokesFamily: boolean }
   /** Backend settings the plain sign-in of these flows needs. */
   config?: Record<string, unknown>
+}
+
+/** `me` through auth.fetch (Authorization: JWT …); true when the backend knew the caller. */
+const accountsCall = (path: string) => async (auth: AuthClient) => {
+  const response = await auth.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { username } }' }) })
+  const body = (await response.json()) as { data?: { me: { username: string } | null } | null; errors?: unknown[] }
+  return !body.errors?.length && !!body.data?.me?.username
 }
 
 const surfaces: Surface[] = [
@@ -46,8 +56,7 @@ const surfaces: Surface[] = [
       return !body.errors?.length && !!body.data?.userProfile?.username
     },
     refreshFault: { path: '/api/graphql', operationName: 'NewToken' },
-    reuse: { reason: 'token_reused', code: 'refresh_token_reused' },
-    revokes: true,
+    reuse: { reason: 'token_reused', code: 'refresh_token_reused', revokesFamily: true },
   },
   {
     name: 'otp',
@@ -60,8 +69,7 @@ const surfaces: Surface[] = [
     },
     refreshFault: { path: '/auth/login/refresh' },
     // Same 'Invalid refresh token' message as any invalid token, but its own code.
-    reuse: { reason: 'token_reused', code: 'refresh_token_reused' },
-    revokes: false,
+    reuse: { reason: 'token_reused', code: 'refresh_token_reused', revokesFamily: true },
   },
   {
     name: 'experience',
@@ -74,10 +82,25 @@ const surfaces: Surface[] = [
     },
     refreshFault: { path: '/oidc/token' },
     // OAuth's `invalid_grant`, whose description names the reuse.
-    reuse: { reason: 'token_reused', code: 'refresh_token_reused' },
-    revokes: true,
+    reuse: { reason: 'token_reused', code: 'refresh_token_reused', revokesFamily: true },
     // No MFA enrolment prompt: these flows are about tokens.
     config: { experience: { mfa: { factors: [] } } },
+  },
+  {
+    name: 'accounts',
+    api: () => accountsApi(),
+    lifetimeMs: 5 * 60_000,
+    call: accountsCall('/graphql'),
+    refreshFault: { path: '/graphql', operationName: 'RefreshToken' },
+    reuse: { reason: 'refresh_failed', code: 'invalid_token', revokesFamily: false },
+  },
+  {
+    name: 'accounts-relay',
+    api: () => accountsApi({ relay: true }),
+    lifetimeMs: 5 * 60_000,
+    call: accountsCall('/graphql/relay'),
+    refreshFault: { path: '/graphql/relay', operationName: 'RefreshTokenRelay' },
+    reuse: { reason: 'refresh_failed', code: 'invalid_token', revokesFamily: false },
   },
 ]
 
@@ -173,12 +196,19 @@ describe.each(surfaces)('AuthClient + $name adapter: shared flows', (surface) =>
     expect(await stale.getSession()).toBeNull()
     expect(staleStorage.items.size).toBe(0)
 
-    // The reuse revoked the family: the honest client is signed out at its next refresh.
     const honestOut = vi.fn()
     auth.on('signedOut', honestOut)
     await expired()
-    expect(await auth.getAccessToken()).toBeNull()
-    expect(honestOut).toHaveBeenCalledWith(expect.objectContaining({ reason: expect.stringMatching(/^(refresh_failed|token_reused)$/) }))
+    if (surface.reuse.revokesFamily) {
+      // The reuse revoked the family: the honest client is signed out at its next refresh.
+      expect(await auth.getAccessToken()).toBeNull()
+      expect(honestOut).toHaveBeenCalledWith(expect.objectContaining({ reason: expect.stringMatching(/^(refresh_failed|token_reused)$/) }))
+    } else {
+      // Only the stale copy died: the honest client refreshes on.
+      expect(await auth.getAccessToken()).toBeTruthy()
+      expect(honestOut).not.toHaveBeenCalled()
+      expect(await surface.call(auth)).toBe(true)
+    }
     expect(await refreshCount(surface.name)).toBe(3)
   })
 
@@ -297,7 +327,7 @@ describe.each(surfaces)('AuthClient + $name adapter: shared flows', (surface) =>
       await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('deadlock: listeners still pending')), 3_000))])
       expect(seen).toEqual(['call:true', 'token:string', 'signedOut:user:null'])
       // The server side of the sign-out finishes before the next test resets the mock.
-      expect(await signingOut).toEqual({ revoked: surface.revokes })
+      expect(await signingOut).toEqual({ revoked: surface.name !== 'otp' })
       expect(await refreshCount(surface.name)).toBe(1)
     } finally {
       auth.dispose()
