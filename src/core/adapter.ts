@@ -48,11 +48,8 @@ export interface SignInCredentials {
  */
 export type ChallengeKind = 'sign_in_2fa' | 'step_up' | 'change_password_2fa' | 'sign_in_code' | 'missing_profile' | 'bind_mfa'
 
-/**
- * How the user can answer: a code sent by email or SMS (`phone_code` on the experience API),
- * an authenticator code, a backup code, a WebAuthn credential.
- */
-export type ChallengeMethod = 'email_code' | 'sms_code' | 'phone_code' | 'totp' | 'backup_code' | 'webauthn'
+/** How the user can answer: a code sent by email or SMS, an authenticator code, a backup code, a WebAuthn credential. */
+export type ChallengeMethod = 'email_code' | 'sms_code' | 'totp' | 'backup_code' | 'webauthn'
 
 /**
  * The serializable part of a challenge: everything needed to continue it after a reload.

@@ -150,7 +150,7 @@ export function createChallenge(initial: ChallengeState, driver: ChallengeDriver
  * or passkey options shown would be stale).
  */
 const RESUMABLE: readonly string[] = ['sign_in_2fa', 'change_password_2fa', 'sign_in_code']
-const METHODS: readonly string[] = ['email_code', 'sms_code', 'phone_code', 'totp', 'backup_code', 'webauthn']
+const METHODS: readonly string[] = ['email_code', 'sms_code', 'totp', 'backup_code', 'webauthn']
 const isNumberOrNull = (value: unknown): boolean => value === null || (typeof value === 'number' && value === value)
 
 /**

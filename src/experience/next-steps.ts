@@ -66,7 +66,7 @@ export async function sendCode(kit: Kit, context: AdapterContext, flow: Flow, id
     identifier,
     interactionEvent: flow.event,
   })
-  const method = identifier.type === 'email' ? 'email_code' : 'phone_code'
+  const method = identifier.type === 'email' ? 'email_code' : 'sms_code'
   return step(kit, context, flow, 'sign_in_code', [method], { purpose, verificationId, type: identifier.type, to: identifier.value }, true)
 }
 
