@@ -1,13 +1,14 @@
 /**
- * `portcullis/mock/node`: the mock backend as a standalone HTTP server (node:http, no framework),
- * serving the very msw handlers the in-process mock uses, through msw's `getResponse`.
+ * `portcullis/mock/node`: the mock backend as a standalone HTTP server (node:http, no framework)
+ * calling the backend's own `handle(request)`, the function the in-process msw handler wraps.
+ * msw is not on this path (nor imported): its per-request matching and cookie handling cost more
+ * CPU than the backend itself, and the server needs none of it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { getResponse } from 'msw'
 import { isAllowedOrigin, isLoopbackHost } from './control/guard'
-import { createMockBackend, type MockBackend, type MockBackendOptions } from './index'
+import { createMockCore, type MockBackendCore, type MockBackendOptions } from './mock-backend'
 import { printError } from './redact'
 import { CLIENT_HEADER } from './state/limits'
 
@@ -37,8 +38,8 @@ export interface MockServerOptions extends MockBackendOptions {
   bodyTimeoutMs?: number
   /** Where the non-loopback warning goes (default stderr). */
   warn?: (message: string) => void
-  /** Use an existing in-process mock instead of creating one from the options above. */
-  mock?: MockBackend
+  /** Use an existing in-process mock (a `createMockBackend()` result will do) instead of creating one from the options above. */
+  mock?: MockBackendCore
 }
 
 export interface MockServer {
@@ -46,7 +47,7 @@ export interface MockServer {
   url: string
   port: number
   host: string
-  mock: MockBackend
+  mock: MockBackendCore
   /** Stops listening and drops open connections. */
   close(): Promise<void>
 }
@@ -161,7 +162,7 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
 
 /** Starts the standalone mock; resolves once it listens and the seed users exist. */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const mock = options.mock ?? createMockBackend(options)
+  const mock = options.mock ?? createMockCore(options)
   const host = options.host ?? '127.0.0.1'
   const cors = options.cors ?? true
   const corsOrigins = options.corsOrigins ?? []
@@ -227,9 +228,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
     let response: Response | undefined
     try {
-      response = await getResponse(mock.handlers, request)
+      response = await mock.backend.handle(request)
     } catch (caught) {
-      // The backend answers its own exceptions; this is msw (or a handler) failing around it.
+      // The backend answers its own exceptions; this is a failure around them (a broken surface).
       printError(caught, { method, path: new URL(request.url).pathname, surface: 'server' })
       return sendJson(res, 500, { code: 'internal_error', message: 'The mock backend failed to handle this request.' }, allow)
     }
@@ -276,4 +277,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   }
 }
 
-export { createMockBackend, type MockBackend, type MockBackendOptions } from './index'
+// No runtime export from './index': it would pull msw into the server.
+export { createMockCore, type MockBackendCore, type MockBackendOptions } from './mock-backend'
+export type { MockBackend } from './index'
