@@ -1,7 +1,8 @@
 /**
  * GraphQL-over-HTTP for the platform surface. graphql-http's fetch handler does the HTTP part
  * (methods, content types, JSON body, Accept negotiation); this module parses, validates and
- * executes with graphql-js and shapes the answers:
+ * executes with graphql-js (documents parsed and validated once per query text: graphql-documents.ts)
+ * and shapes the answers:
  * - POST with `content-type: application/json`; GET for queries (a mutation over GET → 405);
  *   other methods → 405; other content types → 415; no acceptable media type → 406 (each with
  *   a JSON `errors` body: METHOD_NOT_ALLOWED / UNSUPPORTED_MEDIA_TYPE / NOT_ACCEPTABLE).
@@ -21,21 +22,13 @@
  *   INTERNAL_SERVER_ERROR (the original goes, redacted, to the backend's `onError`, never to
  *   the client). A document nested too deeply for graphql-js's recursive parser is a syntax error.
  */
-import {
-  execute,
-  getOperationAST,
-  GraphQLError,
-  parse,
-  specifiedRules,
-  validate,
-  type DocumentNode,
-  type ExecutionResult,
-} from 'graphql'
+import { execute, getOperationAST, GraphQLError, type ExecutionResult } from 'graphql'
 import { createHandler } from 'graphql-http/lib/use/fetch'
 import { reportError } from '../../redact'
 import { readBodyText } from '../../validation/body'
 import { countRootFields } from '../../validation/graphql-root-fields'
 import type { RequestContext } from '../../state/types'
+import { checkedDocument } from '../graphql-documents'
 import { PLATFORM_ERROR_CODES, REQUEST_ERROR_CODES } from './errors'
 import { createPlatformContext } from './resolvers/context'
 import { platformSchema } from './schema'
@@ -238,24 +231,9 @@ export async function handlePlatformRequest(ctx: RequestContext): Promise<Respon
     execute,
     formatError: format,
     onSubscribe: (_req, params) => {
-      let document: DocumentNode
-      try {
-        document = parse(params.query, { maxTokens: PLATFORM_MAX_TOKENS })
-      } catch (error) {
-        // graphql-js parses recursively: a document nested thousands deep overflows the stack.
-        const parseError =
-          error instanceof GraphQLError
-            ? error
-            : new GraphQLError('Syntax Error: the document is nested too deeply.', { extensions: { code: REQUEST_ERROR_CODES.GRAPHQL_PARSE_FAILED } })
-        return requestErrors([parseError])
-      }
-      let validationErrors: readonly GraphQLError[]
-      try {
-        validationErrors = validate(schema, document, specifiedRules)
-      } catch {
-        validationErrors = [new GraphQLError('The document is too complex to validate.', { extensions: { code: REQUEST_ERROR_CODES.GRAPHQL_VALIDATION_FAILED } })]
-      }
-      if (validationErrors.length > 0) return requestErrors(validationErrors)
+      const checked = checkedDocument(schema, params.query, { maxTokens: PLATFORM_MAX_TOKENS })
+      if (!checked.ok) return requestErrors(checked.errors)
+      const { document } = checked
 
       const operationName = params.operationName ?? undefined
       const operation = getOperationAST(document, operationName)
