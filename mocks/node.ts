@@ -111,6 +111,8 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
   })
 }
 
+const NO_BODY: BodyRead = { body: undefined, complete: true, length: 0 }
+
 /** CORS grant for an allowed origin only (loopback, or listed); `Vary: Origin` either way. */
 function corsHeaders(req: IncomingMessage, base: URL, extra: readonly string[]): Record<string, string> {
   const origin = req.headers.origin
@@ -207,7 +209,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       res.end()
       return
     }
-    const read = await readBody(req, MAX_BODY_BYTES, bodyTimeoutMs)
+    // Most requests (GET, HEAD) announce no body: nothing to wait for.
+    const bodiless = req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined
+    const read = bodiless ? NO_BODY : await readBody(req, MAX_BODY_BYTES, bodyTimeoutMs)
     if (read === 'timeout') {
       res.shouldKeepAlive = false
       mock.requests.record({ method, path: new URL(req.url ?? '/', base).pathname, operationName: null, status: 408 })
@@ -219,7 +223,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if (!read.complete) res.shouldKeepAlive = false
 
     const controller = new AbortController()
-    res.once('close', () => controller.abort())
+    // The client gave up before the answer was written (an AbortError costs a stack trace: only then).
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort()
+    })
     let request: Request
     try {
       request = toRequest(req, base.origin, read, controller.signal, req.socket.remoteAddress ?? 'unknown')
