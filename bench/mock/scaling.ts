@@ -20,7 +20,7 @@ async function createUsers(mock: BenchServer, from: number, to: number): Promise
   const result = await autocannon({
     url: `${mock.url}/__mock/users`,
     method: 'POST',
-    connections: 10,
+    connections: Math.min(10, to - from),
     amount: to - from,
     headers: { 'content-type': 'application/json' },
     requests: [

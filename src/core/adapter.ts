@@ -6,6 +6,9 @@
 import type { FetchLike } from './types'
 
 /** Tokens as the core keeps them. `expiresAt`/`refreshExpiresAt` are epoch ms in server time. */
+/** What `isUnauthorized` says: a boolean, or a boolean plus the response to hand on (when it read the original). */
+export type UnauthorizedVerdict = boolean | { unauthorized: boolean; response: Response }
+
 export interface TokenSet {
   accessToken: string
   refreshToken: string | null
@@ -97,7 +100,8 @@ export interface AuthAdapter {
   stepUpHeaders?(challenge: ChallengeState, response: string): Record<string, string>
   /**
    * Whether a response means "token rejected" (401, or a GraphQL UNAUTHENTICATED error); default
-   * `status === 401`. Must not consume `response` (read a clone).
+   * `status === 401`. Either leaves `response` unread (read a clone) and answers a boolean, or
+   * reads its body once and answers `{ unauthorized, response }` with an unread copy for the caller.
    */
-  isUnauthorized?(response: Response): Promise<boolean>
+  isUnauthorized?(response: Response): Promise<UnauthorizedVerdict>
 }

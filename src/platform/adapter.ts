@@ -213,8 +213,21 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
       // GraphQL reports a rejected token as a 200 with an UNAUTHENTICATED error; only bodies of
       // this endpoint are read, so other APIs called through auth.fetch pay nothing.
       if ((response.url && !response.url.includes(path)) || !/json/.test(response.headers.get('content-type') ?? '')) return false
-      const body = (await response.clone().json().catch(() => null)) as { errors?: WireGraphQLError[] } | null
-      return body?.errors?.some((error) => error?.extensions?.code === 'UNAUTHENTICATED') ?? false
+      // Read once, not cloned: the caller gets a copy of the text, and it is parsed here only
+      // when it names the code at all (the common answer is parsed once, by the caller).
+      const text = await response.text()
+      const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers })
+      Object.defineProperty(copy, 'url', { value: response.url })
+      let unauthorized = false
+      if (text.includes('UNAUTHENTICATED')) {
+        try {
+          const body = JSON.parse(text) as { errors?: WireGraphQLError[] } | null
+          unauthorized = body?.errors?.some((error) => error?.extensions?.code === 'UNAUTHENTICATED') ?? false
+        } catch {
+          // not JSON after all: the caller will say so
+        }
+      }
+      return { unauthorized, response: copy }
     },
 
     async changePassword(context, { oldPassword, newPassword }) {

@@ -5,6 +5,7 @@
  * body is simply sent again. There is exactly one retry per reason, never a loop. The token only goes where `authorize`
  * allows (by default the backend's own origin): a request anywhere else is passed on untouched.
  */
+import type { UnauthorizedVerdict } from '../core/adapter'
 import type { FetchLike } from '../core/types'
 
 export interface AuthenticatedFetchOptions {
@@ -18,8 +19,8 @@ export interface AuthenticatedFetchOptions {
   accessToken(): Promise<string | null>
   /** After the server rejected `token`: a newer token, or null when there is none. */
   refreshRejected(token: string): Promise<string | null>
-  /** Whether a response means "token rejected"; default: status 401. */
-  isUnauthorized?(response: Response): Promise<boolean>
+  /** Whether a response means "token rejected"; default: status 401. See `AuthApi.isUnauthorized`. */
+  isUnauthorized?(response: Response): Promise<UnauthorizedVerdict>
   /** Step-up: the response to return instead, or null when `response` is not a step-up. */
   stepUp?(request: Request, response: Response, send: (headers?: Record<string, string>) => Promise<Response>): Promise<Response | null>
 }
@@ -82,11 +83,15 @@ export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLik
     const response = await send()
     // Step-up first: a wrong step-up code can also be a 401 that no refresh would fix.
     const afterStepUp = await stepUp(response)
-    if (afterStepUp !== response || !sentToken || !(await unauthorized(response))) return afterStepUp
+    if (afterStepUp !== response || !sentToken) return afterStepUp
+    const verdict = await unauthorized(response)
+    // A verdict that read the body hands on an unread copy of it: the body is read once.
+    const { unauthorized: rejected, response: answer } = typeof verdict === 'boolean' ? { unauthorized: verdict, response } : verdict
+    if (!rejected) return answer
     const fresh = await o.refreshRejected(sentToken).catch(() => null)
-    if (!fresh || fresh === sentToken) return response
+    if (!fresh || fresh === sentToken) return answer
     // Nobody reads the rejected body; free its connection.
-    response.body?.cancel().catch(() => {})
+    answer.body?.cancel().catch(() => {})
     return stepUp(await send())
   }
 }
