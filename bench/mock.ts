@@ -9,7 +9,8 @@
  * - revocation: session revocation and changePassword among 10,000 sessions (bench/mock/revocation.ts).
  *
  * Options: --only load,scaling,revocation  --seconds 5 (per autocannon run)
- *          --sizes 10,10000,50000  --rounds 7 (revocation medians)
+ *          --sizes 10,10000,50000  --scaling-iterations 100 (PBKDF2 cost while scaling)
+ *          --rounds 7 (revocation medians)
  * Servers listen on 127.0.0.1 only and are stopped at the end. Figures are for this machine and
  * its load at the time (printed first); the ratios to the bare server are what compare.
  */
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     sizes: { type: 'string', default: '10,10000,50000' },
     rounds: { type: 'string', default: '7' },
+    'scaling-iterations': { type: 'string', default: '100' },
   },
 })
 const only = new Set(values.only.split(','))
@@ -35,6 +37,6 @@ const rounds = Math.max(Number(values.rounds) || 7, 1)
 
 console.log(`Node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`)
 if (only.has('load')) await runLoad(seconds)
-if (only.has('scaling')) await runScaling(sizes, seconds)
+if (only.has('scaling')) await runScaling(sizes, seconds, Math.max(Math.floor(Number(values['scaling-iterations'])) || 100, 1))
 if (only.has('revocation')) await runRevocation(rounds)
 console.log(`\nLoad average at the end: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`)
