@@ -6,10 +6,9 @@
 import { performance } from 'node:perf_hooks'
 import { DEMO_PASSWORD } from '../../mocks/demo-users'
 import { hashPassword, PASSWORD_ITERATIONS } from '../../mocks/state/passwords'
-import { fixed, json, load, ratio, startBare, startMock, type BenchServer, type LoadFigures } from './http'
+import { fixed, json, liftCodeLimits, load, ratio, startBare, startMock, type BenchServer, type LoadFigures } from './http'
 
 const LOW_ITERATIONS = 1000
-const LOTS = 1_000_000
 const USER = { email: 'alice@example.com', password: DEMO_PASSWORD }
 const USER_PROFILE = JSON.stringify({ query: 'query UserProfile { userProfile { id username firstName lastName twoFactorAuth } }', operationName: 'UserProfile' })
 
@@ -23,11 +22,7 @@ interface Route {
 
 /** Lifts the throttles a load test would hit (a code request per user per window) and signs alice in on both surfaces. */
 async function prepare(mock: BenchServer): Promise<Route[]> {
-  const lots = { max: LOTS, windowSeconds: 3600 }
-  await json(`${mock.url}/__mock/config`, {
-    method: 'PUT',
-    body: JSON.stringify({ otp: { codeRequestsPerWindow: LOTS }, limits: { codeSends: { perAccount: lots, perClient: lots, perDestination: lots } } }),
-  })
+  await liftCodeLimits(mock)
   const { idToken } = await json<{ idToken: string }>(`${mock.url}/auth/login`, { method: 'POST', body: JSON.stringify(USER) })
   const login = await json<{ data: { login: { token: string } } }>(`${mock.url}/api/graphql`, {
     method: 'POST',

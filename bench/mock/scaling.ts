@@ -7,9 +7,8 @@
 import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import { DEMO_PASSWORD } from '../../mocks/demo-users'
-import { fixed, json, load, startMock, type BenchServer, type LoadFigures } from './http'
+import { fixed, json, liftCodeLimits, load, startMock, type BenchServer, type LoadFigures } from './http'
 
-const LOTS = 1_000_000
 
 /** Creates users `from` … `to - 1` (unique email, secondary email, username and phone); returns users per second. */
 async function createUsers(mock: BenchServer, from: number, to: number): Promise<{ perSecond: number; seconds: number; failures: number }> {
@@ -49,11 +48,7 @@ export async function runScaling(sizes: readonly number[], seconds: number, iter
   console.log(`\n## Scaling: users created through POST /__mock/users (c=10), then login and protected read (c=10, ${seconds} s) at --password-iterations ${iterations}`)
   const mock = await startMock(['--password-iterations', String(iterations)])
   try {
-    const lots = { max: LOTS, windowSeconds: 3600 }
-    await json(`${mock.url}/__mock/config`, {
-      method: 'PUT',
-      body: JSON.stringify({ otp: { codeRequestsPerWindow: LOTS }, limits: { codeSends: { perAccount: lots, perClient: lots, perDestination: lots } } }),
-    })
+    await liftCodeLimits(mock)
     const existing = (await json<{ users: unknown[] }>(`${mock.url}/__mock/users`)).users.length
     // Warm-up: the first size is measured on a server already past JIT compilation.
     await latencies(mock, 1)
