@@ -1,4 +1,12 @@
-export { AuthClient, type AuthClientOptions, type AuthEvents, type SignInResult, type SignOutReason } from './core/auth-client'
+export {
+  AuthClient,
+  type AuthClientOptions,
+  type AuthEvents,
+  type InitialSession,
+  type SignInResult,
+  type SignOutReason,
+  type SignOutResult,
+} from './core/auth-client'
 export type {
   AdapterContext,
   AdapterResult,
@@ -6,14 +14,16 @@ export type {
   ChallengeKind,
   ChallengeMethod,
   ChallengeState,
+  CredentialsOf,
   SessionUser,
   SignInCredentials,
   TokenSet,
 } from './core/adapter'
-export type { AuthResult, Challenge, ChallengeAnswer } from './core/challenge'
+export type { AuthResult, Challenge, ChallengeAnswer, ChallengeResults, StepUpChallenge, StepUpResult } from './core/challenge'
 export {
   AuthError,
   ChallengeRequiredError,
+  type AuthErrorCode,
   type AuthErrorDetails,
   type AuthErrorKind,
   type AuthErrorOptions,

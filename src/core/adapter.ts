@@ -3,17 +3,26 @@
  * that knows a wire protocol; AuthClient, the refresher and the challenge handoff only see these
  * types. Adapters are plain objects so a bundle carries only the surface it imports.
  */
+import type { createStepUp } from './step-up'
 import type { FetchLike } from './types'
 
-/** Tokens as the core keeps them. `expiresAt`/`refreshExpiresAt` are epoch ms in server time. */
 /** What `isUnauthorized` says: a boolean, or a boolean plus the response to hand on (when it read the original). */
 export type UnauthorizedVerdict = boolean | { unauthorized: boolean; response: Response }
 
+/**
+ * Tokens as the core keeps them. `expiresAt`/`refreshExpiresAt` are epoch ms in server time.
+ * The core checks every TokenSet an adapter returns before committing it (`accessToken` a
+ * non-empty string, the others strings/numbers or null): a malformed one is a `bad_response`.
+ */
 export interface TokenSet {
   accessToken: string
   refreshToken: string | null
   /** From the token's `exp` (or the API's stated lifetime); null when unknown. */
   expiresAt: number | null
+  /**
+   * When the refresh token stops working, when the API says or publishes it (otherwise null):
+   * past it the session ends with reason `session_expired` instead of a refresh that must fail.
+   */
   refreshExpiresAt?: number | null
   /** From the token's `iat`, used to estimate clock skew. */
   issuedAt?: number | null
@@ -26,6 +35,7 @@ export interface SessionUser {
   username?: string | null
 }
 
+/** The credentials most adapters take; an adapter may narrow them (`AuthAdapter<C>`). */
 export interface SignInCredentials {
   email?: string
   username?: string
@@ -72,9 +82,10 @@ export interface AdapterContext {
   now(): number
 }
 
-export interface AuthAdapter {
+/** `C`: what `auth.signIn()` accepts with this adapter (e.g. otp requires `email`). */
+export interface AuthAdapter<C extends object = SignInCredentials> {
   readonly name: string
-  signIn(context: AdapterContext, credentials: SignInCredentials): Promise<AdapterResult>
+  signIn(context: AdapterContext, credentials: C): Promise<AdapterResult>
   /**
    * `response` is a code (string) or a WebAuthn assertion (object). A wrong answer must reject
    * with an AuthError of kind `challenge` (code e.g. `invalid_code`), with `attemptsLeft` when the
@@ -84,10 +95,23 @@ export interface AuthAdapter {
   verifyChallenge(context: AdapterContext, challenge: ChallengeState, response: string | Record<string, unknown>): Promise<AdapterResult>
   /** Sends a new code; returns the updated state (the old code stops working). */
   resendChallenge(context: AdapterContext, challenge: ChallengeState): Promise<ChallengeState>
-  /** Must reject with AuthError: kind `auth` for a definitive failure (sign out), `network`/`server` for a transient one. */
+  /**
+   * Must reject with an AuthError. Only kind `auth` ends the session: the backend said the
+   * refresh token is unknown, expired, revoked or reused (codes `refresh_token_reused` and
+   * `refresh_token_expired` name the sign-out reason; any other `auth` code is `refresh_failed`).
+   * Anything else (a 400, 404, 408, an unknown GraphQL error, a timeout) is transient and keeps
+   * the session. Callers stop waiting after `refreshTimeoutMs`, but the call itself is left to
+   * finish (aborted only by `dispose()`). Return `refreshExpiresAt` when the API tells or
+   * publishes it.
+   */
   refresh(context: AdapterContext, tokens: TokenSet): Promise<TokenSet>
-  /** Best effort: the core clears the session whatever this does. */
-  signOut(context: AdapterContext, tokens: TokenSet): Promise<void>
+  /**
+   * Ends the session on the server, even when `tokens.accessToken` has expired (refresh first
+   * if the API needs a valid one). Resolves `false` when the API has no way to revoke (sign-out
+   * is local only); rejects when the server could not be told, so `auth.signOut()` can say so.
+   * The core has cleared the session locally before calling this, whatever it does.
+   */
+  signOut(context: AdapterContext, tokens: TokenSet): Promise<void | false>
   /**
    * Step-up: if `response` (only ever a non-2xx one) says the call needs a second factor,
    * return the challenge to show.
@@ -99,9 +123,18 @@ export interface AuthAdapter {
   detectStepUp?(context: AdapterContext, request: Request, response: Response): Promise<ChallengeState | null>
   stepUpHeaders?(challenge: ChallengeState, response: string): Record<string, string>
   /**
+   * Required with `detectStepUp`: `createStepUp` from `src/core/step-up` (the waiting call, its
+   * replay). The adapter brings it so that a bundle for a surface without step-ups never
+   * carries it; the client throws at construction when `detectStepUp` comes without it.
+   */
+  createStepUp?: typeof createStepUp
+  /**
    * Whether a response means "token rejected" (401, or a GraphQL UNAUTHENTICATED error); default
    * `status === 401`. Either leaves `response` unread (read a clone) and answers a boolean, or
    * reads its body once and answers `{ unauthorized, response }` with an unread copy for the caller.
    */
   isUnauthorized?(response: Response): Promise<UnauthorizedVerdict>
 }
+
+/** The credentials type of an adapter: what `auth.signIn()` takes. */
+export type CredentialsOf<A> = A extends AuthAdapter<infer C> ? C : SignInCredentials

@@ -3,18 +3,18 @@
  * refresh timer, cross-tab channel, challenge handoff, authenticated fetch) and turns what the
  * adapter returns into committed state and events; the pieces do the work.
  */
-import type { AdapterContext, AdapterResult, AuthAdapter, ChallengeState, SignInCredentials } from './adapter'
-import { createChallenge, parseChallengeState, type AuthResult, type Challenge } from './challenge'
+import { abortable, withDeadline } from './abort'
+import type { AdapterContext, AdapterResult, AuthAdapter, ChallengeState, CredentialsOf } from './adapter'
+import { cancelledError, createChallenge, parseChallengeState, type AuthResult, type Challenge } from './challenge'
 import { createClock, sleep, type Clock } from './clock'
 import { noLock, openChannel, webLock, type Channel, type ChannelMessage } from './cross-tab'
 import { createEmitter, type Emitter, type Listener } from './emitter'
-import { AuthError, toAuthError } from './errors'
+import { AuthError, badResponse, toAuthError } from './errors'
 import { createRefreshTimer, type RefreshTimer } from './refresh-timer'
 import { createRefresher, type RefreshOutcome, type SignOutReason } from './refresher'
 import { isDue, isExpired, refreshAt, sameTokens, toSession, type Session, type StoredSession } from './session'
-import { CORRUPT } from './session-codec'
+import { checkTokens, CORRUPT } from './session-codec'
 import { createSessionStore, type SessionStore } from './session-store'
-import { createStepUp } from './step-up'
 import type { Visibility } from './visibility'
 import { defaultStorage, type TokenStorage } from './storage'
 import type { FetchLike } from './types'
@@ -55,6 +55,29 @@ export interface AuthClientOptions<A extends AuthAdapter = AuthAdapter> {
   sleep?: (ms: number) => Promise<void>
   /** Tries per refresh on transient failures (network, server, rate limit). Default 3. */
   refreshAttempts?: number
+  /**
+   * How long a caller waits for a refresh before it gets a transient `timeout` error (the
+   * session is kept), so a stalled backend holds no `getAccessToken()` or `auth.fetch` for
+   * long. The refresh request itself goes on until it is answered: its refresh token may be
+   * spent on the server already, so only its answer can be trusted. Default 15 s.
+   */
+  refreshTimeoutMs?: number
+}
+
+/** What `auth.signOut()` achieved on the server (locally the session always ends). */
+export interface SignOutResult {
+  /**
+   * True when the backend ended the session (its refresh token no longer works); false when
+   * the API cannot revoke (otp: sign-out is local) or the backend could not be told (`error`).
+   */
+  revoked: boolean
+  error?: AuthError
+}
+
+/** How the stored session looked at start: `reason` says why there was none to use. */
+export interface InitialSession {
+  session: Session | null
+  reason?: 'storage_corrupt'
 }
 
 export type { SignOutReason }
@@ -88,12 +111,14 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
   readonly #store: SessionStore
   readonly #events: Emitter<AuthEvents> = createEmitter()
   readonly #context: AdapterContext
-  readonly #refresh: (rejected?: string) => Promise<{ accessToken: string } | null>
+  readonly #refresh: (rejected?: string, signal?: AbortSignal | null) => Promise<{ accessToken: string } | null>
   readonly #channel: Channel | null
   readonly #timer: RefreshTimer | null
   readonly #pending = new Set<Challenge>()
   readonly #marginMs: number
-  readonly #ready: Promise<void>
+  readonly #ready: Promise<InitialSession>
+  /** Aborted by dispose(): in-flight refreshes stop, and every call rejects with `client_disposed`. */
+  readonly #life = new AbortController()
 
   constructor(options: AuthClientOptions<A>) {
     const { baseUrl, api, storageKey = 'portcullis.session', crossTab = isBrowser() } = options
@@ -105,9 +130,11 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
     this.api = api
 
     const rawFetch: FetchLike = (input, init) => (options.fetch ?? globalThis.fetch)(input, init)
+    // Skew is measured only on the adapter's own calls to the backend (uncached POSTs): other
+    // APIs have their own clocks, and a cached answer (`Age`) has an old `Date`.
     const plainFetch: FetchLike = async (input, init) => {
       const response = await rawFetch(input, init)
-      clock.observeDate(response.headers.get('date'))
+      if (!response.headers.has('age')) clock.observeDate(response.headers.get('date'))
       return response
     }
     const context: AdapterContext = (this.#context = {
@@ -128,31 +155,39 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
         const timer = setTimeout(done, 1_000)
         storageWaiters.add(done)
       })
-    this.#refresh = createRefresher({
+    const life = this.#life.signal
+    const refresher = createRefresher({
       store,
       lock: crossTab ? webLock(shared) : noLock,
       now: clock.now,
       marginMs,
       tries: options.refreshAttempts ?? 3,
       sleep: options.sleep ?? sleep,
-      refresh: (tokens) => api.refresh(context, tokens),
+      // dispose() aborts a refresh in flight.
+      refresh: (tokens) => abortable(api.refresh({ ...context, fetch: (input, init) => plainFetch(input, { ...init, signal: life }) }, tokens), life).then(checkTokens),
       received: (tokens) => this.#received(tokens).tokens,
       announce: (outcomes) => this.#announce(outcomes),
       ...(crossTab && { settled }),
     })
+    // Callers wait at most refreshTimeoutMs (or until their signal fires). The request itself
+    // goes on, still under the lock: once sent, its refresh token may be spent on the server,
+    // so its answer must be kept, and no other refresh may replay that token meanwhile.
+    const timeoutMs = options.refreshTimeoutMs ?? 15_000
+    this.#refresh = (rejected, signal) => withDeadline(refresher(rejected), timeoutMs, signal)
 
     const detect = api.detectStepUp
+    const createStepUp = api.createStepUp
+    if (detect && !createStepUp) throw new TypeError('detectStepUp needs createStepUp')
     this.fetch = createAuthenticatedFetch({
       baseUrl,
-      fetch: plainFetch,
-      // Another origin's clock (its Date header) says nothing about the backend's.
-      passThrough: rawFetch,
+      fetch: rawFetch,
       authorize: tokenOrigins(baseUrl, options.tokenOrigins),
-      accessToken: () => this.getAccessToken(),
+      accessToken: (signal) => this.getAccessToken({ signal }),
+      session: () => store.lineage,
       refreshRejected: async (token) => (await this.#refresh(token))?.accessToken ?? null,
       ...(api.isUnauthorized && { isUnauthorized: (response: Response) => api.isUnauthorized!(response) }),
       ...(detect && {
-        stepUp: createStepUp({
+        stepUp: createStepUp!({
           detect: (request, response) => detect.call(api, context, request, response),
           verify: (state, answer) => api.verifyChallenge(context, state, answer),
           resend: (state) => api.resendChallenge(context, state),
@@ -184,7 +219,9 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
       (options.autoRefresh ?? isBrowser())
         ? createRefreshTimer(
             () => {
-              const at = store.current && refreshAt(store.current.tokens, marginMs)
+              const tokens = store.current?.tokens
+              // Without a refresh token there is nothing to do before the token expires.
+              const at = tokens && (tokens.refreshToken ? refreshAt(tokens, marginMs) : tokens.expiresAt)
               return at == null ? null : at - clock.now()
             },
             // Not getAccessToken(): that hides a failure while the old token still works.
@@ -195,22 +232,38 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
     this.#ready = this.#load()
   }
 
-  /** Signs in; a second factor comes back as `{ status: 'challenge', challenge }` (and a `challenge` event). */
-  async signIn(credentials: SignInCredentials): Promise<SignInResult> {
+  /**
+   * Signs in; a second factor comes back as `{ status: 'challenge', challenge }` (and a
+   * `challenge` event). The credentials are the adapter's (otp needs `email`).
+   */
+  async signIn(credentials: CredentialsOf<A>): Promise<SignInResult> {
     const result = await this.run((context) => this.api.signIn(context, credentials))
-    if (result.status === 'verified') throw new AuthError('The sign-in did not finish.', { code: 'bad_response', kind: 'server' })
+    if (result.status === 'verified') throw badResponse()
     return result
   }
 
-  /** Ends the session here at once (a refresh still in flight is discarded), then tells the server (best effort). */
-  async signOut(): Promise<void> {
-    await this.#ready
+  /**
+   * Ends the session here at once (a refresh still in flight is discarded), then on the server:
+   * resolves with whether the backend revoked it (see SignOutResult); never rejects for that.
+   */
+  async signOut(): Promise<SignOutResult> {
+    await this.#live()
     const previous = this.#store.current
-    if (!previous) return
+    if (!previous) return { revoked: false }
     await this.#commit(null, 'signedOut', { reason: 'user' })
-    await Promise.resolve()
-      .then(() => this.api.signOut(this.#context, previous.tokens))
-      .catch(() => {})
+    try {
+      return { revoked: (await this.api.signOut(this.#context, previous.tokens)) !== false }
+    } catch (error) {
+      return { revoked: false, error: toAuthError(error) }
+    }
+  }
+
+  /**
+   * The stored session as it was loaded at start, once: `reason: 'storage_corrupt'` when stored
+   * data was unusable (also sent as a `signedOut` event, which a listener attached later misses).
+   */
+  ready(): Promise<InitialSession> {
+    return this.#ready
   }
 
   /** The current session (no tokens in it), or null. Does not refresh. */
@@ -222,15 +275,17 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
   /**
    * A valid access token, refreshed first when due (one refresh for all concurrent callers), or
    * null when signed out (including after a definitive refresh failure: see `signedOut`).
-   * Rejects only when a transient failure left an expired token: the session is kept.
+   * Rejects only when a transient failure left an expired token: the session is kept. `signal`
+   * stops this caller's wait (with its reason); the shared refresh goes on for the others.
    */
-  async getAccessToken(): Promise<string | null> {
-    await this.#ready
+  async getAccessToken(options?: { signal?: AbortSignal | null | undefined }): Promise<string | null> {
+    await this.#live()
     const current = this.#store.current
     if (!current || !isDue(current.tokens, this.#marginMs, this.#clock.now())) return current?.tokens.accessToken ?? null
     try {
-      return (await this.#refresh())?.accessToken ?? null
+      return (await this.#refresh(undefined, options?.signal))?.accessToken ?? null
     } catch (error) {
+      if (options?.signal?.aborted) throw error
       // The refresh failed for now, but a token that has not expired yet still works.
       const still = this.#store.current
       if (still && !isExpired(still.tokens, this.#clock.now())) return still.tokens.accessToken
@@ -258,15 +313,17 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
    * `auth.run((ctx) => auth.api.changePassword(ctx, input))`.
    */
   async run(operation: (context: AdapterContext) => Promise<AdapterResult>): Promise<AuthResult> {
-    try {
-      return await this.#settle(await operation(this.#context))
-    } catch (error) {
-      throw toAuthError(error)
-    }
+    await this.#live()
+    return this.#settle(await operation(this.#context))
   }
 
-  /** Stops timers, listeners and the cross-tab channel, and cancels waiting step-ups. */
+  /**
+   * Stops timers, listeners and the cross-tab channel, cancels waiting step-ups, aborts a
+   * refresh in flight (its result is never stored); afterwards every call rejects with
+   * `client_disposed`.
+   */
   dispose(): void {
+    this.#life.abort(new AuthError('This client was disposed.', { code: 'client_disposed', kind: 'validation' }))
     this.#timer?.stop()
     this.#channel?.close()
     for (const challenge of this.#pending) challenge.cancel()
@@ -275,6 +332,12 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
 
   [Symbol.dispose](): void {
     this.dispose()
+  }
+
+  /** Loaded, and not disposed. */
+  async #live(): Promise<void> {
+    await this.#ready
+    this.#life.signal.throwIfAborted()
   }
 
   #public(stored: StoredSession): Session
@@ -291,7 +354,12 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
 
   #challenge(state: ChallengeState): Challenge {
     return createChallenge(state, {
-      answer: async (current, answer) => this.#settle(await this.api.verifyChallenge(this.#context, current, answer)),
+      answer: async (current, answer, open) => {
+        const result = await this.api.verifyChallenge(this.#context, current, answer)
+        // Cancelled (or disposed) meanwhile: nothing is committed.
+        if (!open()) throw cancelledError()
+        return this.#settle(result)
+      },
       resend: (current) => this.api.resendChallenge(this.#context, current),
       skew: () => this.#clock.skew,
     })
@@ -306,13 +374,13 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
       return { status: 'challenge', challenge }
     }
     if (result.type === 'session') {
-      const session = this.#received(result.tokens, result.user)
+      const session = this.#received(checkTokens(result.tokens), result.user)
       await this.#commit(session, 'signedIn', { session: this.#public(session) })
       return { status: 'signedIn', session: this.#public(session) }
     }
     // A confirmation that rotated the tokens (e.g. a password change) keeps the user.
     if (result.tokens && this.#store.current) {
-      const session = this.#received(result.tokens)
+      const session = this.#received(checkTokens(result.tokens))
       await this.#commit(session, 'tokenRefreshed', { session: this.#public(session) })
     }
     return { status: 'verified' }
@@ -320,6 +388,7 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
 
   /** Commits, persists, then announces here and to other tabs, unless something newer happened meanwhile. */
   async #commit<K extends ChannelMessage>(session: StoredSession | null, event: K, payload: AuthEvents[K]): Promise<void> {
+    this.#life.signal.throwIfAborted()
     const written = this.#store.set(session)
     const generation = this.#store.generation
     await written
@@ -345,15 +414,16 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
   }
 
   /** Reads the persisted session once at start; unreadable data means signed out, never a throw. */
-  async #load(): Promise<void> {
+  async #load(): Promise<InitialSession> {
     const stored = await this.#store.read()
     if (stored === CORRUPT) {
       await this.#store.set(null)
       this.#events.emit('signedOut', { reason: 'storage_corrupt' })
-    } else {
-      void this.#store.set(stored, false)
+      return { session: null, reason: 'storage_corrupt' }
     }
+    void this.#store.set(stored, false)
     this.#timer?.schedule()
+    return { session: this.#public(stored) }
   }
 
   /** Another tab changed the session: adopt what storage holds now. */

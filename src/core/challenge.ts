@@ -11,18 +11,32 @@ import type { Session } from './session'
 
 export type ChallengeAnswer = string | Record<string, unknown>
 
-/** What a sign-in or a challenge answer leads to. */
+/** What a sign-in or a challenge answer leads to (plain values: no transport objects). */
 export type AuthResult =
   | { status: 'signedIn'; session: Session }
   | { status: 'challenge'; challenge: Challenge }
-  /**
-   * A step-up or confirmation went through. `response` is the replayed request's response when
-   * no `auth.fetch` call is waiting for it (the caller answered a ChallengeRequiredError).
-   */
-  | { status: 'verified'; response?: Response }
+  /** A confirmation (e.g. a password change) went through. */
+  | { status: 'verified' }
 
-export interface Challenge {
-  readonly kind: ChallengeKind
+/**
+ * What answering a step-up leads to: the call went through. `response` is the replayed
+ * request's response when no `auth.fetch` call waits for it (the caller answered a
+ * ChallengeRequiredError); otherwise the waiting call resolves with it.
+ */
+export interface StepUpResult {
+  status: 'verified'
+  response?: Response
+}
+
+/** What `verify()` resolves to, per kind. */
+export interface ChallengeResults {
+  sign_in_2fa: Extract<AuthResult, { status: 'signedIn' | 'challenge' }>
+  step_up: StepUpResult
+  change_password_2fa: Extract<AuthResult, { status: 'verified' | 'challenge' }>
+}
+
+interface ChallengeOf<K extends ChallengeKind> {
+  readonly kind: K
   readonly methods: readonly ChallengeMethod[]
   /**
    * When the code stops working, epoch ms on this device's clock (like `Session.expiresAt`, so
@@ -34,26 +48,37 @@ export interface Challenge {
   /**
    * Answers with a code or a WebAuthn assertion. A wrong answer rejects with an AuthError of
    * kind `challenge` (code e.g. `invalid_code`, with `attemptsLeft`) and the challenge stays open.
+   * One answer at a time: a second `verify()` while one is in flight rejects with `challenge_busy`.
    */
-  verify(answer: ChallengeAnswer): Promise<AuthResult>
+  verify(answer: ChallengeAnswer): Promise<ChallengeResults[K]>
   /** Asks for a new code (the old one stops working). */
   resend(): Promise<void>
-  /** Gives up: a waiting `auth.fetch` rejects with code `challenge_cancelled`. */
+  /**
+   * Gives up: a waiting `auth.fetch` rejects with code `challenge_cancelled`, and an answer in
+   * flight does not send the call it guarded.
+   */
   cancel(): void
   /** The serializable state (no secrets), for `auth.resumeChallenge` (not for a `step_up`: make the call again). */
   toJSON(): ChallengeState
 }
 
+/** A second factor, discriminated by `kind`: finishing a sign-in, guarding one call, confirming a password change. */
+export type Challenge = { [K in ChallengeKind]: ChallengeOf<K> }[ChallengeKind]
+/** The challenge guarding one call (what a ChallengeRequiredError carries). */
+export type StepUpChallenge = ChallengeOf<'step_up'>
+
 /** What the owner of a challenge does with it. */
 export interface ChallengeDriver {
-  answer(state: ChallengeState, answer: ChallengeAnswer): Promise<AuthResult>
+  /** `open()` turns false once the challenge was cancelled: check it before acting on the answer. */
+  answer(state: ChallengeState, answer: ChallengeAnswer, open: () => boolean): Promise<AuthResult | StepUpResult>
   resend(state: ChallengeState): Promise<ChallengeState>
   cancelled?(): void
   /** Server minus local clock, ms: the state keeps server time, `expiresAt` shows local time. */
   skew?(): number
 }
 
-const closedError = (): AuthError => new AuthError('This challenge is over; start again.', { code: 'challenge_closed', kind: 'challenge' })
+const closedError = (): AuthError => new AuthError('The challenge is over.', { code: 'challenge_closed', kind: 'challenge' })
+export const cancelledError = (): AuthError => new AuthError('The second factor was cancelled.', { code: 'challenge_cancelled', kind: 'challenge' })
 
 /** Attempts left after `error`: what the server said, else one fewer after a wrong code. */
 function attemptsAfter(error: AuthError, known: number | null): number | null {
@@ -65,7 +90,8 @@ function attemptsAfter(error: AuthError, known: number | null): number | null {
 export function createChallenge(initial: ChallengeState, driver: ChallengeDriver): Challenge {
   let state = initial
   let open = true
-  return {
+  let busy = false
+  const challenge = {
     get kind() {
       return state.kind
     },
@@ -78,18 +104,24 @@ export function createChallenge(initial: ChallengeState, driver: ChallengeDriver
     get attemptsLeft() {
       return state.attemptsLeft
     },
-    async verify(answer) {
+    async verify(answer: ChallengeAnswer) {
       if (!open) throw closedError()
+      // A double click must not send the guarded call twice.
+      if (busy) throw new AuthError('An answer is in progress.', { code: 'challenge_busy', kind: 'validation' })
+      busy = true
       try {
-        const result = await driver.answer(state, answer)
+        const result = await driver.answer(state, answer, () => open)
+        if (!open) throw cancelledError()
         open = false
         return result
       } catch (caught) {
         const error = toAuthError(caught)
-        if (error.kind !== 'challenge') throw error
+        if (error.kind !== 'challenge' || !open) throw error
         const attemptsLeft = attemptsAfter(error, state.attemptsLeft)
         state = { ...state, attemptsLeft }
         throw attemptsLeft === null || attemptsLeft === error.attemptsLeft ? error : withAttemptsLeft(error, attemptsLeft)
+      } finally {
+        busy = false
       }
     },
     async resend() {
@@ -104,6 +136,7 @@ export function createChallenge(initial: ChallengeState, driver: ChallengeDriver
     },
     toJSON: () => ({ ...state, methods: [...state.methods], data: { ...state.data } }),
   }
+  return challenge as Challenge
 }
 
 /**
@@ -141,7 +174,7 @@ export function parseChallengeState(input: unknown, adapter: string): ChallengeS
     !Array.isArray(data) &&
     Object.values(data).every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
   if (!valid) {
-    throw new AuthError('This is not a saved challenge of this client.', { code: 'invalid_challenge', kind: 'validation' })
+    throw new AuthError('Not a saved challenge of this client.', { code: 'invalid_challenge', kind: 'validation' })
   }
   return { adapter, kind: s.kind!, methods: [...s.methods!], expiresAt: s.expiresAt!, attemptsLeft: s.attemptsLeft!, data: { ...data } }
 }

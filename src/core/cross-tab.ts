@@ -4,9 +4,14 @@
  * sign-out. Both are optional platform features; without them each client works alone.
  * Messages carry no tokens: a receiver re-reads storage.
  */
+import { timeoutError } from './errors'
 
-/** Give up waiting for a lock held this long (a frozen tab, a hung request) and go on without it. */
-const LOCK_WAIT_MS = 10_000
+/**
+ * Stop waiting for a lock held this long (a frozen tab) with a transient error. Never go on
+ * without it: the holder may be rotating the very refresh token this tab would send. A
+ * holder's refresh is bounded by its own timeout, so a live tab releases it much sooner.
+ */
+const LOCK_WAIT_MS = 120_000
 
 /** `contended`: another holder had the lock first (so it may just have written storage). */
 export type Lock = <T>(task: (contended: boolean) => Promise<T>) => Promise<T>
@@ -27,15 +32,18 @@ export function webLock(name: string): Lock {
       granted = true
       return work(contended)
     }
+    let signal: AbortSignal | undefined
     return locks
       .request<unknown>(name, { ifAvailable: true }, (lock) => (lock ? run(false, task) : TAKEN))
       .then((result) => {
         if (result !== TAKEN) return result as Awaited<ReturnType<typeof task>>
-        const signal = AbortSignal.timeout?.(LOCK_WAIT_MS)
+        signal = AbortSignal.timeout?.(LOCK_WAIT_MS)
         return locks.request(name, signal ? { signal } : {}, () => run(true, task))
       })
       .catch((error: unknown) => {
         if (granted) throw error
+        if (signal?.aborted) throw timeoutError()
+        // No usable lock manager (e.g. an opaque origin): work as a lone tab.
         return task(false)
       })
   }

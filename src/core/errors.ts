@@ -1,14 +1,76 @@
-import type { Challenge } from './challenge'
+import type { StepUpChallenge } from './challenge'
 
 /** What went wrong, in the terms a caller acts on (retry, re-authenticate, fix input, prompt). */
 export type AuthErrorKind = 'network' | 'auth' | 'validation' | 'challenge' | 'rate_limit' | 'server'
+
+/**
+ * Every `AuthError.code` Portcullis produces (the README lists what each means). Adapters pass a
+ * backend's deliberate codes on in lower case when they are listed here; any other refusal is
+ * `http_<status>` (or `graphql_error` for a GraphQL error in a 200).
+ */
+export type AuthErrorCode =
+  // the client itself
+  | 'network_error'
+  | 'timeout'
+  | 'client_disposed'
+  | 'session_changed'
+  | 'bad_response'
+  | 'email_required'
+  | 'invalid_options'
+  // challenges
+  | 'invalid_challenge'
+  | 'challenge_closed'
+  | 'challenge_busy'
+  | 'challenge_cancelled'
+  | 'step_up_required'
+  | 'invalid_code'
+  | 'code_expired'
+  | 'code_attempts_exhausted'
+  | 'otp_invalid'
+  | 'otp_attempts_exhausted'
+  | 'invalid_session'
+  | 'no_pending_challenge'
+  // credentials and tokens
+  | 'unauthenticated'
+  | 'authentication_error'
+  | 'invalid_credentials'
+  | 'account_disabled'
+  | 'invalid_refresh_token'
+  | 'refresh_token_expired'
+  | 'refresh_token_reused'
+  // portcullis/server
+  | 'token_expired'
+  | 'invalid_token'
+  | 'invalid_signature'
+  | 'invalid_claims'
+  | 'unknown_key'
+  | 'jwks_unavailable'
+  // input and the backend
+  | 'validation_error'
+  | 'bad_user_input'
+  | 'weak_password'
+  | 'email_in_use'
+  | 'username_in_use'
+  | 'method_not_allowed'
+  | 'channel_already_verified'
+  | 'channel_not_configured'
+  | 'sms_already_configured'
+  | 'totp_already_configured'
+  | 'totp_not_configured'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'email_delivery_failed'
+  | 'internal_error'
+  | 'internal_server_error'
+  | 'graphql_error'
+  | `http_${number}`
 
 /** Field-level problems, keyed by input field (`nonFieldErrors` for the rest). */
 export type AuthErrorDetails = Readonly<Record<string, readonly string[]>>
 
 export interface AuthErrorOptions {
   /** Stable, machine-readable code, e.g. `invalid_credentials`, `network_error`. */
-  code: string
+  code: AuthErrorCode
   kind: AuthErrorKind
   /** HTTP status when the error came from a response. */
   status?: number | undefined
@@ -29,7 +91,7 @@ export interface AuthErrorOptions {
  */
 export class AuthError extends Error {
   override readonly name: string = 'AuthError'
-  readonly code: string
+  readonly code: AuthErrorCode
   readonly kind: AuthErrorKind
   readonly status: number | undefined
   readonly retryable: boolean
@@ -53,28 +115,10 @@ export class AuthError extends Error {
     this.retryAfterMs = options.retryAfterMs
   }
 
-  toJSON(): {
-    name: string
-    message: string
-    code: string
-    kind: AuthErrorKind
-    status?: number
-    retryable: boolean
-    details?: AuthErrorDetails
-    attemptsLeft?: number
-    retryAfterMs?: number
-  } {
-    return {
-      name: this.name,
-      message: this.message,
-      code: this.code,
-      kind: this.kind,
-      ...(this.status === undefined ? {} : { status: this.status }),
-      retryable: this.retryable,
-      ...(this.details === undefined ? {} : { details: this.details }),
-      ...(this.attemptsLeft === undefined ? {} : { attemptsLeft: this.attemptsLeft }),
-      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
-    }
+  /** The safe fields (unset ones are left out of JSON). */
+  toJSON(): Pick<AuthError, 'name' | 'message' | 'code' | 'kind' | 'status' | 'retryable' | 'details' | 'attemptsLeft' | 'retryAfterMs'> {
+    const { name, message, code, kind, status, retryable, details, attemptsLeft, retryAfterMs } = this
+    return { name, message, code, kind, status, retryable, details, attemptsLeft, retryAfterMs }
   }
 }
 
@@ -84,25 +128,38 @@ export class AuthError extends Error {
  */
 export class ChallengeRequiredError extends AuthError {
   override readonly name: string = 'ChallengeRequiredError'
-  readonly challenge: Challenge
+  readonly challenge: StepUpChallenge
 
-  constructor(challenge: Challenge) {
+  constructor(challenge: StepUpChallenge) {
     super('This call needs a second factor.', { code: 'step_up_required', kind: 'challenge', status: 401 })
     this.challenge = challenge
   }
 }
 
+/** The backend answered 2xx with something unusable (retryable: the next answer may be fine). */
+export const badResponse = (): AuthError => new AuthError('The backend sent an unusable answer.', { code: 'bad_response', kind: 'server' })
+
+/** Nothing answered in time (a stalled request, a lock held too long): transient. */
+export const timeoutError = (): AuthError => new AuthError('No answer in time.', { code: 'timeout', kind: 'network' })
+
+const isAbort = (error: unknown): boolean => (error as { name?: unknown } | null)?.name === 'AbortError'
+
 /**
- * Anything an adapter or fetch threw, as an AuthError. An unknown error's message may quote
- * request data, so only a TypeError (how fetch reports a network failure) is kept as `cause`.
+ * What `fetch` itself threw, as an AuthError: only call it around the fetch call, where a
+ * TypeError means the network failed. An abort (the caller's `AbortSignal`) stays an abort.
+ */
+export function networkError(error: unknown): unknown {
+  if (error instanceof AuthError || isAbort(error)) return error
+  return new AuthError('The backend could not be reached.', { code: 'network_error', kind: 'network', cause: error instanceof TypeError ? error : undefined })
+}
+
+/**
+ * Passes an AuthError (or an abort) through and rethrows anything else: a TypeError or
+ * RangeError here is a bug, not a retryable network failure.
  */
 export function toAuthError(error: unknown): AuthError {
   if (error instanceof AuthError) return error
-  return new AuthError('The backend could not be reached.', {
-    code: 'network_error',
-    kind: 'network',
-    cause: error instanceof TypeError ? error : undefined,
-  })
+  throw error
 }
 
 /** An AuthError with the same safe fields and a known `attemptsLeft`. */

@@ -10,7 +10,7 @@ import { AuthError } from './errors'
 import type { Lock } from './cross-tab'
 import { withRetries } from './retry'
 import { CORRUPT } from './session-codec'
-import { isDue, sameTokens, type StoredSession } from './session'
+import { isDue, isExpired, sameTokens, type StoredSession } from './session'
 import type { SessionStore } from './session-store'
 
 export type SignOutReason = 'user' | 'refresh_failed' | 'token_reused' | 'session_expired' | 'storage_corrupt' | 'remote'
@@ -42,8 +42,9 @@ export interface RefresherOptions {
   settled?(): Promise<void>
 }
 
-/** A definitive refresh failure, as the reason the session ended. */
-const reasonFor = (error: AuthError): SignOutReason => (/reuse/i.test(error.code) ? 'token_reused' : 'refresh_failed')
+/** A definitive refresh failure, as the reason the session ended (by code, as adapters document). */
+const reasonFor = (error: AuthError, lapsed: boolean): SignOutReason =>
+  error.code === 'refresh_token_reused' ? 'token_reused' : lapsed || error.code === 'refresh_token_expired' ? 'session_expired' : 'refresh_failed'
 
 /**
  * Returns `refresh(rejected?)`: resolves the current valid tokens, or null once signed out;
@@ -91,18 +92,25 @@ export function createRefresher(o: RefresherOptions): (rejected?: string) => Pro
         }
       }
       const base = stored.tokens
-      const refreshExpired = base.refreshExpiresAt != null && o.now() >= base.refreshExpiresAt
-      if (!base.refreshToken || refreshExpired) return end('session_expired')
+      const lapsed = (): boolean => base.refreshExpiresAt != null && o.now() >= base.refreshExpiresAt
+      if (!base.refreshToken || lapsed()) {
+        // Nothing can renew it: it lasts until the access token itself expires (or is refused).
+        const alive = !lapsed() && base.accessToken !== rejected && !isExpired(base, o.now())
+        return alive ? base : end('session_expired')
+      }
 
       let tokens: TokenSet | null
       try {
         tokens = await withRetries(() => (store.generation === generation ? o.refresh(base) : Promise.resolve(null)), o)
       } catch (caught) {
-        const error = caught as AuthError
         if (store.generation !== generation) return store.current?.tokens ?? null
-        const definitive = !error.retryable
+        // A bug (or the caller's abort) is not the backend's answer.
+        if (!(caught instanceof AuthError)) throw caught
+        const error = caught
+        // Only the backend refusing the refresh token ends the session; a 400, 404, 408, timeout … is transient.
+        const definitive = error.kind === 'auth'
         outcomes.push({ type: 'failed', error, signedOut: definitive })
-        if (definitive) return end(reasonFor(error), error)
+        if (definitive) return end(reasonFor(error, lapsed()), error)
         throw error
       }
       // Signed out (here or, judging by storage, in another tab) while the request was out.

@@ -11,6 +11,11 @@ import type { TokenStorage } from './storage'
 export interface SessionStore {
   readonly current: StoredSession | null
   readonly generation: number
+  /**
+   * Grows when the session is replaced by another one (signed out, or someone else signed
+   * in), not on a refresh: a request may be retried or replayed only in the lineage it was sent in.
+   */
+  readonly lineage: number
   /** Commits `session` now; resolves once it is persisted (when `persist`). Never rejects. */
   set(session: StoredSession | null, persist?: boolean): Promise<void>
   /** What storage holds now (another tab may have written it), after this client's pending writes. */
@@ -20,6 +25,7 @@ export interface SessionStore {
 export function createSessionStore(storage: TokenStorage, key: string): SessionStore {
   let current: StoredSession | null = null
   let generation = 0
+  let lineage = 0
   let writes: Promise<void> = Promise.resolve()
   // After a failed write storage is stale, and reading it back would look like another tab's change.
   let writeFailed = false
@@ -31,7 +37,11 @@ export function createSessionStore(storage: TokenStorage, key: string): SessionS
     get generation() {
       return generation
     },
+    get lineage() {
+      return lineage
+    },
     set(session, persist = true) {
+      if (!session || !current || session.user.id !== current.user.id) lineage++
       current = session
       generation++
       if (!persist) return writes

@@ -5,7 +5,7 @@
  * ChallengeRequiredError so the caller can answer itself.
  */
 import type { AdapterResult, ChallengeState } from './adapter'
-import { createChallenge, type Challenge, type ChallengeAnswer } from './challenge'
+import { cancelledError, createChallenge, type Challenge, type ChallengeAnswer, type StepUpChallenge } from './challenge'
 import { AuthError, ChallengeRequiredError } from './errors'
 
 export type SendWithHeaders = (headers?: Record<string, string>) => Promise<Response>
@@ -47,11 +47,23 @@ export function createStepUp(o: StepUpOptions) {
         request.signal?.removeEventListener('abort', onAbort)
       }
       const challenge: Challenge = createChallenge(state, {
-        async answer(current, answer) {
+        async answer(current, answer, open) {
           const result = await o.verify(current, answer)
           // New tokens (or, oddly, a session) are committed before the replay uses them.
           if (result.type !== 'done' || result.tokens) await o.settle(result)
-          const replayed = await send(typeof answer === 'string' ? o.headers(current, answer) : {})
+          // Cancelled (or disposed) while verifying: the guarded call must not go out.
+          if (!open()) throw cancelledError()
+          let replayed: Response
+          try {
+            replayed = await send(typeof answer === 'string' ? o.headers(current, answer) : {})
+          } catch (error) {
+            // The session changed (or the network failed): the waiting call ends with that error.
+            if (waiting) {
+              finish()
+              reject(error)
+            }
+            throw error
+          }
           const again = await o.detect(request, replayed)
           if (again) throw invalidCode(again)
           if (!waiting) return { status: 'verified', response: replayed }
@@ -64,7 +76,7 @@ export function createStepUp(o: StepUpOptions) {
         cancelled() {
           if (!waiting) return
           finish()
-          reject(new AuthError('The second factor was cancelled.', { code: 'challenge_cancelled', kind: 'challenge' }))
+          reject(cancelledError())
         },
       })
       const onAbort = (): void => {
@@ -77,7 +89,7 @@ export function createStepUp(o: StepUpOptions) {
       o.pending.add(challenge)
       if (!o.offer(challenge)) {
         finish()
-        reject(new ChallengeRequiredError(challenge))
+        reject(new ChallengeRequiredError(challenge as StepUpChallenge))
       }
     })
   }

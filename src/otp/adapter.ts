@@ -6,7 +6,7 @@
  *   a replayed (already spent) token is 403 `refresh_token_reused`, passed on as the error's
  *   code, so the core ends the session with reason `token_reused` (not `refresh_failed`);
  * - sign-out: local only, the API has no logout (the refresh token stays valid on the server
- *   until it expires);
+ *   until it expires): `auth.signOut()` resolves `{ revoked: false }`;
  * - step-up: a call that needs an `x-otp` header (e.g. `DELETE /auth/otp/methods/totp`) is
  *   answered 400 `validation_error` on `header.x-otp` when it is missing, or 401 `otp_invalid`
  *   when it is wrong; both become a `step_up` challenge, and the call is replayed with
@@ -15,8 +15,9 @@
  * This file is the only code that knows the otp wire protocol. It uses plain fetch (no
  * openapi-fetch) to keep the sign-in bundle small; the generated types keep it honest.
  */
-import type { AdapterContext, AuthAdapter, ChallengeMethod, ChallengeState } from '../core/adapter'
-import { AuthError, kindForStatus, retryAfter, toAuthError, type AuthErrorKind } from '../core/errors'
+import type { AdapterContext, AuthAdapter, ChallengeMethod, ChallengeState, TokenSet } from '../core/adapter'
+import { AuthError, kindForStatus, networkError, retryAfter, type AuthErrorCode, type AuthErrorKind } from '../core/errors'
+import { createStepUp } from '../core/step-up'
 import type { FetchLike } from '../core/types'
 import type { components } from '../generated/otp/openapi'
 import { jwtTokenSet, readClaims } from '../transport/jwt-claims'
@@ -28,8 +29,9 @@ type ErrorBody = Partial<Schemas['ErrorBody']> & { code?: string }
 
 const NAME = 'otp'
 
-/** The backend's own codes: their kind (where the status alone would say otherwise) and, being deliberate, their fixed messages are passed on. */
+/** The backend's deliberate codes (passed on as the error's code) and the kind a caller acts on. */
 const KINDS: Record<string, AuthErrorKind> = {
+  validation_error: 'validation',
   unauthenticated: 'auth',
   authentication_error: 'auth',
   invalid_refresh_token: 'auth',
@@ -38,6 +40,12 @@ const KINDS: Record<string, AuthErrorKind> = {
   otp_attempts_exhausted: 'rate_limit',
   rate_limited: 'rate_limit',
   method_not_allowed: 'validation',
+  channel_already_verified: 'validation',
+  channel_not_configured: 'validation',
+  sms_already_configured: 'validation',
+  totp_already_configured: 'validation',
+  totp_not_configured: 'validation',
+  payload_too_large: 'validation',
   internal_error: 'server',
 }
 
@@ -45,7 +53,7 @@ async function send(fetchFn: FetchLike, url: string, init?: RequestInit): Promis
   try {
     return await fetchFn(url, init)
   } catch (cause) {
-    throw toAuthError(cause)
+    throw networkError(cause)
   }
 }
 
@@ -53,7 +61,7 @@ const post = (fetchFn: FetchLike, url: string, body: object): Promise<Response> 
   send(fetchFn, url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) })
 
 /** The JSON body of a 2xx answer, or the AuthError for any other. */
-async function read<T>(response: Response, code403?: string): Promise<T> {
+async function read<T>(response: Response, code403?: AuthErrorCode): Promise<T> {
   const body = (await response.json().catch(() => null)) as (T & ErrorBody) | null
   if (response.ok && body) return body
   const status = response.status
@@ -61,20 +69,15 @@ async function read<T>(response: Response, code403?: string): Promise<T> {
   const kind = wire ? KINDS[wire] : undefined
   const details: Record<string, string[]> = {}
   for (const issue of body?.details ?? []) (details[issue.path] ??= []).push(issue.message)
-  throw new AuthError(
-    kind && typeof body?.message === 'string'
-      ? body.message
-      : response.ok
-        ? 'The otp API sent an unexpected response.'
-        : `The otp API rejected the request (status ${status}).`,
-    {
-      code: (status === 403 && code403) || wire || (response.ok ? 'bad_response' : `http_${status}`),
-      kind: kind ?? (response.ok ? 'server' : kindForStatus(status)),
-      status,
-      details: body?.details ? details : undefined,
-      retryAfterMs: retryAfter(response.headers),
-    },
-  )
+  // The server's own message is not passed on (it could quote input); the code says it all.
+  const code = ((status === 403 && code403) || (kind && wire) || (response.ok ? 'bad_response' : `http_${status}`)) as AuthErrorCode
+  throw new AuthError(`The otp API refused the request (${code}).`, {
+    code,
+    kind: kind ?? (response.ok ? 'server' : kindForStatus(status)),
+    status,
+    details: body?.details ? details : undefined,
+    retryAfterMs: retryAfter(response.headers),
+  })
 }
 
 /** Which kind of code a call that lacks `x-otp` wants, from the request it answered. */
@@ -89,8 +92,27 @@ async function methodsFor(request: Request): Promise<ChallengeMethod[]> {
   return channel === 'TOTP' ? ['totp'] : channel === 'SMS' ? ['sms_code'] : ['totp', 'email_code', 'sms_code']
 }
 
-export function otpApi(): AuthAdapter {
+/** What `auth.signIn()` takes with the otp adapter: the API signs in by email only. */
+export interface OtpCredentials {
+  email: string
+  password: string
+}
+
+export interface OtpApiOptions {
+  /**
+   * Lifetime of a refresh token in ms. The API does not say, so without this the client learns
+   * that a session expired only when a refresh is refused (the reference mock uses 7 days).
+   */
+  refreshTtlMs?: number
+}
+
+export function otpApi(options: OtpApiOptions = {}): AuthAdapter<OtpCredentials> {
   const url = (context: AdapterContext, path: string): string => context.baseUrl.replace(/\/+$/, '') + path
+  /** Each new refresh token lives `refreshTtlMs` from now; an unrotated one keeps its expiry. */
+  const tokens = (context: AdapterContext, idToken: string, refreshToken: string | undefined, previous?: TokenSet): TokenSet => ({
+    ...jwtTokenSet(idToken, refreshToken ?? previous?.refreshToken ?? null),
+    refreshExpiresAt: refreshToken ? (options.refreshTtlMs ? context.now() + options.refreshTtlMs : null) : (previous?.refreshExpiresAt ?? null),
+  })
 
   return {
     name: NAME,
@@ -98,8 +120,7 @@ export function otpApi(): AuthAdapter {
     async signIn(context, { email, password }) {
       if (!email) throw new AuthError('The otp API signs in with an email address.', { code: 'email_required', kind: 'validation', details: { email: ['Required.'] } })
       const body = await read<Schemas['LoginResponse']>(await post(context.fetch, url(context, '/auth/login'), { email, password }), 'invalid_credentials')
-      const tokens = jwtTokenSet(body.idToken, body.refreshToken)
-      return { type: 'session', tokens, user: { id: readClaims(body.idToken)?.sub ?? null, email } }
+      return { type: 'session', tokens: tokens(context, body.idToken, body.refreshToken), user: { id: readClaims(body.idToken)?.sub ?? null, email } }
     },
 
     // A step-up code is checked by the replayed call itself (`stepUpHeaders`), not here.
@@ -118,14 +139,15 @@ export function otpApi(): AuthAdapter {
       return { ...state, expiresAt: Date.parse(body.validUntil) || null, attemptsLeft: null }
     },
 
-    async refresh(context, tokens) {
-      if (!tokens.refreshToken) throw new AuthError('There is no refresh token; sign in again.', { code: 'invalid_refresh_token', kind: 'auth' })
-      const body = await read<RefreshResponse>(await post(context.fetch, url(context, '/auth/login/refresh'), { refreshToken: tokens.refreshToken }))
-      return jwtTokenSet(body.idToken, body.refreshToken ?? tokens.refreshToken)
+    async refresh(context, previous) {
+      const body = await read<RefreshResponse>(await post(context.fetch, url(context, '/auth/login/refresh'), { refreshToken: previous.refreshToken }))
+      return tokens(context, body.idToken, body.refreshToken, previous)
     },
 
-    /** The otp API has no logout: signing out only forgets the tokens on this side. */
-    async signOut() {},
+    /** The otp API has no logout: signing out only forgets the tokens on this side (`revoked: false`). */
+    async signOut() {
+      return false
+    },
 
     async detectStepUp(_context, request, response) {
       if (response.status !== 400 && response.status !== 401) return null
@@ -144,6 +166,7 @@ export function otpApi(): AuthAdapter {
     },
 
     stepUpHeaders: (_state, code) => ({ 'x-otp': code }),
+    createStepUp,
 
     /** 401 means a rejected bearer token, except `otp_invalid` (a wrong step-up code). */
     async isUnauthorized(response) {

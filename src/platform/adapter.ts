@@ -18,7 +18,7 @@ import type {
 } from '../core/adapter'
 import type { AuthClient } from '../core/auth-client'
 import type { AuthResult } from '../core/challenge'
-import { AuthError, toAuthError } from '../core/errors'
+import { AuthError, badResponse, networkError } from '../core/errors'
 import type { FetchLike } from '../core/types'
 import type {
   ChangePasswordMutationVariables,
@@ -47,6 +47,11 @@ export interface PlatformApiOptions {
   codeTtlMs?: number
   /** Sent as `deviceInfo.deviceId` on login and logout when the credentials carry none. */
   deviceId?: string
+  /**
+   * Lifetime of a refresh token in ms, for `refreshExpiresAt` (so an expired session ends as
+   * `session_expired` without a doomed refresh). Default 24 h, as the backend publishes.
+   */
+  refreshTtlMs?: number
 }
 
 export interface ChangePasswordInput {
@@ -116,28 +121,30 @@ async function gql<R, V>(fetchFn: FetchLike, url: string, query: Operation<R, V>
       body: JSON.stringify({ query, operationName: /\w+\s+(\w+)/.exec(query)?.[1], variables }),
     })
   } catch (cause) {
-    throw toAuthError(cause)
+    throw networkError(cause)
   }
   const status = response.status
   const body = (await response.json().catch(() => null)) as { data?: Record<string, unknown> | null; errors?: WireGraphQLError[] } | null
   const error = body?.errors?.[0]
   if (error || !response.ok) throw graphqlError(error, status, response.headers, PLATFORM_ERROR_KINDS, NAME)
   const result = body?.data && Object.values(body.data)[0]
-  if (!result) throw new AuthError('The platform API sent an unexpected response.', { code: 'bad_response', kind: 'server', status })
+  if (!result) throw badResponse()
   return result as R
-}
-
-function tokenSet(result: LoginResult, previousRefreshToken: string | null = null): TokenSet {
-  if (!result.token) throw new AuthError('The platform API sent no token.', { code: 'bad_response', kind: 'server' })
-  return jwtTokenSet(result.token, result.refreshToken ?? previousRefreshToken)
-}
-
-function session(result: LoginResult, user: SessionUser): AdapterResult {
-  return { type: 'session', tokens: tokenSet(result), user: { ...user, id: result.userId ?? user.id } }
 }
 
 export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
   const path = options.path ?? '/api/graphql'
+  const ttl = options.refreshTtlMs ?? 86_400_000
+  /** The core checks the token's shape; a rotated refresh token lives `ttl` from now, a kept one keeps its expiry. */
+  const tokenSet = (context: AdapterContext, result: LoginResult, previous?: TokenSet): TokenSet => ({
+    ...jwtTokenSet(result.token!, result.refreshToken ?? previous?.refreshToken ?? null),
+    refreshExpiresAt: result.refreshToken ? context.now() + ttl : (previous?.refreshExpiresAt ?? null),
+  })
+  const session = (context: AdapterContext, result: LoginResult, user: SessionUser): AdapterResult => ({
+    type: 'session',
+    tokens: tokenSet(context, result),
+    user: { ...user, id: result.userId ?? user.id },
+  })
   const url = (context: AdapterContext): string => context.baseUrl.replace(/\/+$/, '') + path
   const challenge = (context: AdapterContext, kind: ChallengeKind, data: ChallengeState['data']): ChallengeState => ({
     adapter: NAME,
@@ -148,6 +155,8 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
     data,
   })
   const deviceInfo = (deviceId = options.deviceId) => (deviceId ? { deviceInfo: { deviceId } } : {})
+  const refresh = async (context: AdapterContext, previous: TokenSet): Promise<TokenSet> =>
+    tokenSet(context, await gql(context.fetch, url(context), OPERATIONS.NewToken, { refreshToken: previous.refreshToken! }), previous)
 
   return {
     name: NAME,
@@ -162,7 +171,7 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
           challenge: challenge(context, 'sign_in_2fa', { sessionId: result.sessionId ?? null, email: email ?? null, userId: result.userId ?? null }),
         }
       }
-      return session(result, { id: null, email: email ?? null, username: username ?? result.userProfile?.username ?? null })
+      return session(context, result, { id: null, email: email ?? null, username: username ?? result.userProfile?.username ?? null })
     },
 
     /**
@@ -171,17 +180,17 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
      */
     async verifyChallenge(context, state, response) {
       const { code, email = state.data['email'] } = typeof response === 'string' ? { code: response } : response
-      if (typeof code !== 'string') throw new AuthError('Enter the code that was emailed to you.', { code: 'invalid_code', kind: 'validation' })
+      if (typeof code !== 'string') throw new AuthError('A code is required.', { code: 'invalid_code', kind: 'validation' })
       if (state.kind === 'change_password_2fa') {
         const result = await gql(context.authorizedFetch, url(context), OPERATIONS.ConfirmChangePassword2Fa, { code })
-        return result.token ? { type: 'done', tokens: tokenSet(result) } : { type: 'done' }
+        return result.token ? { type: 'done', tokens: tokenSet(context, result) } : { type: 'done' }
       }
       if (typeof email !== 'string') {
-        throw new AuthError('Enter the email address of the account to finish signing in.', { code: 'email_required', kind: 'validation', details: { email: ['Required.'] } })
+        throw new AuthError('An email address is required.', { code: 'email_required', kind: 'validation', details: { email: ['Required.'] } })
       }
       const { sessionId, userId } = state.data
       const result = await gql(context.fetch, url(context), OPERATIONS.Confirm2Fa, { code, sessionId: `${sessionId ?? ''}`, email })
-      return session(result, { id: typeof userId === 'string' ? userId : null, email })
+      return session(context, result, { id: typeof userId === 'string' ? userId : null, email })
     },
 
     async resendChallenge(context, state) {
@@ -197,15 +206,22 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
       return next
     },
 
-    async refresh(context, tokens) {
-      if (!tokens.refreshToken) throw new AuthError('There is no refresh token; sign in again.', { code: 'invalid_refresh_token', kind: 'auth' })
-      const result = await gql(context.fetch, url(context), OPERATIONS.NewToken, { refreshToken: tokens.refreshToken })
-      return tokenSet(result, tokens.refreshToken)
-    },
+    refresh,
 
+    /**
+     * `logout` ends the session on the server, but only for a valid access token. One the
+     * server refuses (expired: a laptop closed for an hour) is traded for a fresh one, since the
+     * refresh token still names the session; if that is refused too, nothing is left to end.
+     */
     async signOut(context, tokens) {
-      // `logout` invalidates every token of the session on the server.
-      await gql(context.fetch, url(context), OPERATIONS.Logout, deviceInfo(), tokens.accessToken)
+      const logout = (token: string) => gql(context.fetch, url(context), OPERATIONS.Logout, deviceInfo(), token)
+      await logout(tokens.accessToken).catch(async (error: AuthError) => {
+        if (error.kind !== 'auth') throw error
+        const fresh = await refresh(context, tokens).catch((refused: AuthError) => {
+          if (refused.kind !== 'auth') throw refused
+        })
+        if (fresh) await logout(fresh.accessToken)
+      })
     },
 
     async isUnauthorized(response) {
@@ -233,7 +249,7 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
     async changePassword(context, { oldPassword, newPassword }) {
       const result = await gql(context.authorizedFetch, url(context), OPERATIONS.ChangePassword, { oldPassword, newPassword })
       if (result.promptTwoFactorAuth) return { type: 'challenge', challenge: challenge(context, 'change_password_2fa', {}) }
-      return result.token ? { type: 'done', tokens: tokenSet(result) } : { type: 'done' }
+      return result.token ? { type: 'done', tokens: tokenSet(context, result) } : { type: 'done' }
     },
   }
 }

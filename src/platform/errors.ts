@@ -13,6 +13,7 @@ export const PLATFORM_ERROR_KINDS: GraphQLErrorKinds = {
   INVALID_SESSION: 'challenge',
   NO_PENDING_CHALLENGE: 'challenge',
   WEAK_PASSWORD: 'validation',
+  BAD_USER_INPUT: 'validation',
   EMAIL_IN_USE: 'validation',
   USERNAME_IN_USE: 'validation',
   RATE_LIMITED: 'rate_limit',

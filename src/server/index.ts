@@ -7,4 +7,4 @@ export {
   verifyAccessToken,
   type AccessTokenClaims,
   type VerifyAccessTokenOptions,
-} from '../core/verify-token'
+} from './verify-token'

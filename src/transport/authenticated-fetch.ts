@@ -5,7 +5,9 @@
  * body is simply sent again. There is exactly one retry per reason, never a loop. The token only goes where `authorize`
  * allows (by default the backend's own origin): a request anywhere else is passed on untouched.
  */
+import { abortable } from '../core/abort'
 import type { UnauthorizedVerdict } from '../core/adapter'
+import { AuthError } from '../core/errors'
 import type { FetchLike } from '../core/types'
 
 export interface AuthenticatedFetchOptions {
@@ -15,8 +17,13 @@ export interface AuthenticatedFetchOptions {
   authorize(url: string): boolean
   /** For requests that are not ours (another origin): sent as they are. Default `fetch`. */
   passThrough?: FetchLike
-  /** A valid access token, or null when signed out. */
-  accessToken(): Promise<string | null>
+  /** A valid access token, or null when signed out; a wait for a refresh ends when `signal` aborts. */
+  accessToken(signal?: AbortSignal | null): Promise<string | null>
+  /**
+   * Which session a token belongs to (changes on sign-out or another user's sign-in, not on a
+   * refresh): a retry or a step-up replay is only sent in the session of the first send.
+   */
+  session?(): unknown
   /** After the server rejected `token`: a newer token, or null when there is none. */
   refreshRejected(token: string): Promise<string | null>
   /** Whether a response means "token rejected"; default: status 401. See `AuthApi.isUnauthorized`. */
@@ -30,14 +37,19 @@ export interface AuthenticatedFetchOptions {
  * a path prefix keeps it: `/users` under `https://x/api` is `https://x/api/users`).
  */
 export function toUrl(input: Request | string | URL, baseUrl: string): string {
-  // Not `instanceof Request`: a Request from another realm or a polyfill is still a Request.
-  const url = typeof input === 'object' && !(input instanceof URL) ? input.url : String(input)
+  const url = isRequest(input) ? input.url : String(input)
   return /^[a-z][a-z\d+.-]*:/i.test(url) ? url : new URL(url.replace(/^\/+/, ''), baseUrl.replace(/\/*$/, '/')).href
 }
 
+/**
+ * Not `instanceof`: a Request or URL from another realm or a polyfill is still one. A URL has
+ * no `method`.
+ */
+export const isRequest = (input: Request | string | URL): input is Request => typeof input === 'object' && 'method' in input
+
 /** A Request from fetch's arguments, relative URLs resolved as `toUrl` does. */
 export function toRequest(input: Request | string | URL, init: RequestInit | undefined, baseUrl: string): Request {
-  return typeof input === 'object' && !(input instanceof URL) ? new Request(input, init) : new Request(toUrl(input, baseUrl), init)
+  return isRequest(input) ? new Request(input, init) : new Request(toUrl(input, baseUrl), init)
 }
 
 /**
@@ -56,19 +68,30 @@ export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLik
   return async (input, init) => {
     const url = toUrl(input, o.baseUrl)
     // Never hand the token to a third party (an absolute URL elsewhere, a CDN, an analytics host).
-    if (!o.authorize(url)) return (o.passThrough ?? o.fetch)(input instanceof URL ? url : input, init)
+    const request = isRequest(input)
+    if (!o.authorize(url)) return (o.passThrough ?? o.fetch)(request ? input : url, init)
     // A string body (or none) can simply be sent again; anything else (a stream, a Request's
     // body) is replayed from a clone of the request taken before the first send.
     const body = init?.body
-    const resendable = (typeof input === 'string' || input instanceof URL) && (body == null || typeof body === 'string')
+    const resendable = !request && (body == null || typeof body === 'string')
     const template = resendable ? null : toRequest(input, init, o.baseUrl)
     const headers = template?.headers ?? new Headers(init?.headers)
     // The caller brought its own credentials: not ours to refresh.
     if (headers.has('authorization')) return o.fetch(template ?? url, template ? undefined : init)
 
+    // Every wait (a refresh, a step-up check) gives up when the caller aborts.
+    const signal = init?.signal ?? (request ? input.signal : undefined)
     let sentToken: string | null = null
+    let owner: unknown
+    let sends = 0
     const send = async (extra?: Record<string, string>): Promise<Response> => {
-      sentToken = await o.accessToken()
+      const token = await o.accessToken(signal)
+      const session = o.session?.()
+      if (sends++ && session !== owner) {
+        throw new AuthError('The session changed; the request was not sent again.', { code: 'session_changed', kind: 'auth' })
+      }
+      owner = session
+      sentToken = token
       // A fresh Headers object rather than mutating the clone's: under msw's Node interceptor a
       // cloned Request whose headers were set in place drops its original headers when copied.
       const merged = new Headers(headers)
@@ -78,7 +101,7 @@ export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLik
     }
     // A step-up is refused with an error status; only then is the request needed as an object.
     const stepUp = async (response: Response): Promise<Response> =>
-      (!response.ok && (await o.stepUp?.(template ?? toRequest(input, init, o.baseUrl), response, send))) || response
+      (!response.ok && o.stepUp && (await abortable(o.stepUp(template ?? toRequest(input, init, o.baseUrl), response, send), signal))) || response
 
     const response = await send()
     // Step-up first: a wrong step-up code can also be a 401 that no refresh would fix.
@@ -88,8 +111,12 @@ export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLik
     // A verdict that read the body hands on an unread copy of it: the body is read once.
     const { unauthorized: rejected, response: answer } = typeof verdict === 'boolean' ? { unauthorized: verdict, response } : verdict
     if (!rejected) return answer
-    const fresh = await o.refreshRejected(sentToken).catch(() => null)
-    if (!fresh || fresh === sentToken) return answer
+    const fresh = await abortable(o.refreshRejected(sentToken), signal).catch((error: unknown) => {
+      if (signal?.aborted) throw error
+      return null
+    })
+    // No newer token, or one of another session (signed out, someone else signed in): the caller gets the 401.
+    if (!fresh || fresh === sentToken || o.session?.() !== owner) return answer
     // Nobody reads the rejected body; free its connection.
     answer.body?.cancel().catch(() => {})
     return stepUp(await send())

@@ -1,6 +1,6 @@
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core'
 import { ClientError, GraphQLClient } from 'graphql-request'
-import { toAuthError as networkError, type AuthError } from '../core/errors'
+import { networkError } from '../core/errors'
 import type { ClientOptions, FetchLike } from '../core/types'
 import { graphqlError, type GraphQLErrorKinds, type WireGraphQLError } from './graphql-errors'
 
@@ -55,7 +55,7 @@ export function createTypedGraphQLClient(path: string, options: ClientOptions, e
  * message, so it is never passed on: the first GraphQL error is read as the adapters read it
  * (only deliberate codes keep their message). Anything else is a network error.
  */
-export function toAuthError(error: unknown, errors: GraphQLErrorOptions = GENERIC): AuthError {
+export function toAuthError(error: unknown, errors: GraphQLErrorOptions = GENERIC): unknown {
   if (error instanceof ClientError) {
     const first = (error.response.errors as WireGraphQLError[] | undefined)?.[0]
     return graphqlError(first, error.response.status, error.response.headers, errors.kinds, errors.api)

@@ -2,7 +2,7 @@
  * A GraphQL error as an AuthError, shared by the platform adapter (plain fetch) and the typed
  * GraphQL clients (graphql-request), so the same server error reads the same through either.
  */
-import { AuthError, kindForStatus, retryAfter, type AuthErrorKind } from '../core/errors'
+import { AuthError, kindForStatus, retryAfter, type AuthErrorCode, type AuthErrorKind } from '../core/errors'
 
 /** One entry of a GraphQL response's `errors`, as far as it is read. */
 export interface WireGraphQLError {
@@ -14,9 +14,10 @@ export interface WireGraphQLError {
 export type GraphQLErrorKinds = Readonly<Record<string, AuthErrorKind>>
 
 /**
- * Only the messages of the codes in `kinds` are passed on: the backend writes those for people
- * and they carry no input. Any other message (graphql-js variable errors quote the offending
- * value, a password included) is replaced. `code` is the wire code in lower case.
+ * A deliberate code (one in `kinds`) becomes the error's `code` in lower case; anything else is
+ * `http_<status>` (or `graphql_error` in a 200). The message is never the server's: even a
+ * deliberate error's text may quote input (graphql-js variable errors quote the offending
+ * value, a password included), so it names the API and the code only.
  */
 export function graphqlError(error: WireGraphQLError | undefined, status: number, headers: Headers, kinds: GraphQLErrorKinds, api: string): AuthError {
   const wireCode = error?.extensions?.code
@@ -24,8 +25,9 @@ export function graphqlError(error: WireGraphQLError | undefined, status: number
   const attempts = error?.extensions?.attemptsLeft
   // A throttled field says how long to wait in the error itself (the response may hold other results).
   const wait = error?.extensions?.retryAfterMs
-  return new AuthError(known && typeof error?.message === 'string' ? error.message : `The ${api} API rejected the request (status ${status}).`, {
-    code: typeof wireCode === 'string' ? wireCode.toLowerCase() : status >= 400 ? `http_${status}` : 'graphql_error',
+  const code = (known ? (wireCode as string).toLowerCase() : status >= 400 ? `http_${status}` : 'graphql_error') as AuthErrorCode
+  return new AuthError(`The ${api} API refused the request (${code}).`, {
+    code,
     kind: known ?? (status >= 400 ? kindForStatus(status) : 'validation'),
     status,
     attemptsLeft: typeof attempts === 'number' ? attempts : undefined,

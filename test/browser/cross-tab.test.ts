@@ -63,6 +63,17 @@ describe.skipIf(skipBrowserSuite('browser: cross-tab'))('browser: two tabs shari
     }
   }
 
+  type Tab = Awaited<ReturnType<typeof openTab>>
+  /** For failure messages: what the backend received and what each tab saw. */
+  const diagnosticsFor = async (a: Tab, b: Tab): Promise<string> =>
+    [
+      'backend requests: ' + (await requests()).map((r) => `${r.operationName ?? r.path} ${r.status} @${r.at}`).join(', '),
+      'tab A events: ' + JSON.stringify(await a.events()),
+      'tab B events: ' + JSON.stringify(await b.events()),
+      a.log.text(),
+      b.log.text(),
+    ].join('\n')
+
   it('sign-in reaches the other tab, one refresh serves both after expiry, sign-out reaches the other tab', async () => {
     context = await browser!.newContext()
     // The pages' clocks must move with the mock's: a client judges expiry on its own clock (plus
@@ -71,15 +82,7 @@ describe.skipIf(skipBrowserSuite('browser: cross-tab'))('browser: two tabs shari
     await context.clock.install()
     const a = await openTab('tab A')
     const b = await openTab('tab B')
-    /** For failure messages: what the backend received and what each tab saw. */
-    const diagnostics = async (): Promise<string> =>
-      [
-        'backend requests: ' + (await requests()).map((r) => `${r.operationName ?? r.path} ${r.status} @${r.at}`).join(', '),
-        'tab A events: ' + JSON.stringify(await a.events()),
-        'tab B events: ' + JSON.stringify(await b.events()),
-        a.log.text(),
-        b.log.text(),
-      ].join('\n')
+    const diagnostics = () => diagnosticsFor(a, b)
     /** Waits for an event in a tab; on a time-out, says what both tabs and the backend saw. */
     const expectEvent = async (tab: typeof a, name: TabEvent['name'], from: number): Promise<TabEvent> => {
       try {
@@ -136,4 +139,39 @@ describe.skipIf(skipBrowserSuite('browser: cross-tab'))('browser: two tabs shari
     expect(await operations('Logout')).toBe(1)
     expect(await operations('NewToken')).toBe(1)
   }, 60_000)
+
+  it("a refresh that outlasts the old 10 s lock timeout: the waiting tab never replays the holder's refresh token", async () => {
+    await context?.close()
+    context = await browser!.newContext()
+    await context.clock.install()
+    const a = await openTab('tab A')
+    const b = await openTab('tab B')
+    const diagnostics = () => diagnosticsFor(a, b)
+    const bBeforeSignIn = await b.mark()
+    expect(await a.signIn('alice@example.com')).toBe('signedIn')
+    await b.waitForEvent('signedIn', bBeforeSignIn)
+    const first = await a.getAccessToken()
+    const refreshesBefore = await operations('NewToken')
+
+    // Past expiry in both tabs; the holder's refresh takes 11 s (longer than the lock wait that
+    // used to send the waiting tab off without the lock), less than the 15 s refresh timeout.
+    const epochMs = await control().advanceClock(PAST_EXPIRY_MS)
+    await context.clock.setSystemTime(epochMs)
+    await control().fault({ path: '/api/graphql', operationName: 'NewToken', delayMs: 11_000 })
+    const holder = a.page.evaluate(() => window.portcullisTab!.getAccessToken())
+    // Tab A holds the lock before tab B asks.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const waiter = b.page.evaluate(() => window.portcullisTab!.getAccessToken())
+    const [fromA, fromB] = await within(Promise.all([holder, waiter]), 40_000, 'both tabs get a token', a.log.text)
+    expect(fromA, await diagnostics()).toMatch(/^eyJ/)
+    expect(fromA, await diagnostics()).not.toBe(first)
+    expect(fromB, await diagnostics()).toBe(fromA)
+    expect((await operations('NewToken')) - refreshesBefore, `exactly one refresh reached the backend\n${await diagnostics()}`).toBe(1)
+    for (const tab of [a, b]) {
+      expect((await tab.events()).filter((e) => e.name === 'refreshFailed' || e.name === 'signedOut'), await diagnostics()).toEqual([])
+    }
+    // Neither tab is signed out, and the session is alive on the server.
+    expect(await a.profile(), await diagnostics()).toEqual({ username: 'alice' })
+    expect(await b.profile(), await diagnostics()).toEqual({ username: 'alice' })
+  }, 90_000)
 })

@@ -3,7 +3,7 @@
  * 2FA, refresh and sign-out flows of both adapters, scripted through the /__mock control API.
  */
 import { Secret, TOTP } from 'otpauth'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AuthClient, ChallengeRequiredError } from '../../src/index'
 import { createOtpClient, otpApi } from '../../src/otp'
 import { createPlatformClient, platformApi, UserProfileDocument } from '../../src/platform'
@@ -44,6 +44,36 @@ const wrong = (code: string) => (code === '000000' ? '111111' : '000000')
 const DEMO_PASSWORD = 'portcullis-demo'
 
 describe('e2e: AuthClient + platformApi over HTTP', () => {
+  it('signOut() after the access token expired still revokes the session on the server, and a stalled refresh holds no caller', async () => {
+    const storage = new Map<string, string>()
+    const auth = new AuthClient({
+      baseUrl: mock.url,
+      api: platformApi(),
+      storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) },
+      refreshTimeoutMs: 300,
+    })
+    await auth.signIn({ email: 'alice@example.com', password: DEMO_PASSWORD })
+    const refreshToken = (JSON.parse(storage.get('portcullis.session')!) as { tokens: { refreshToken: string } }).tokens.refreshToken
+    const epochMs = (await advance(2 * 3_600_000)).epochMs
+    // The client runs on the real clock: it learns the server's from the next answer. A slow
+    // refresh first: the caller gets a transient timeout, the session stays.
+    await control('POST', '/faults', { path: '/api/graphql', operationName: 'NewToken', delayMs: 1_000 })
+    await auth.fetch('/api/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: String(UserProfileDocument) }) })
+    expect(await auth.getSession()).not.toBeNull()
+    // Signed out with the (now known to be) expired token: the server session ends all the same.
+    expect(await auth.signOut()).toEqual({ revoked: true })
+    const minted = await fetch(`${mock.url}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation NewToken($r:String!){newToken(refreshToken:$r){token}}', variables: { r: refreshToken } }),
+    })
+    const body = (await minted.json()) as { data?: { newToken: { token: string } | null } | null }
+    expect(body.data?.newToken ?? null).toBeNull()
+    expect(epochMs).toBeGreaterThan(0)
+    // The slow refresh is answered before the next test resets the mock (the log shows it then).
+    await vi.waitFor(async () => expect(await refreshes((r) => r.operationName === 'NewToken')).toBeGreaterThanOrEqual(3), { timeout: 5_000, interval: 100 })
+  })
+
   it('signs in, refreshes once after expiry, calls the typed client, signs out', async () => {
     const auth = new AuthClient({ baseUrl: mock.url, api: platformApi() })
     const result = await auth.signIn({ email: 'alice@example.com', password: DEMO_PASSWORD })

@@ -43,7 +43,7 @@ window.portcullisTab = {
       return { error: error instanceof AuthError ? error.code : String(error) }
     }
   },
-  signOut: () => auth.signOut(),
+  signOut: async () => void (await auth.signOut()),
   events: () => events.slice(),
   waitForEvent(name, from) {
     return new Promise((resolve) => {

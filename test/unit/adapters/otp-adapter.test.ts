@@ -6,7 +6,7 @@ import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { AuthError } from '../../../src/core/errors'
-import { otpApi } from '../../../src/otp'
+import { otpApi, type OtpCredentials } from '../../../src/otp'
 import { baseUrl, context, fakeJwt } from './support'
 
 const server = setupServer()
@@ -31,18 +31,25 @@ describe('otpApi()', () => {
     expect(sent).toEqual({ email: 'ada@example.com', password: 'pw-secret-1' })
     expect(result).toEqual({
       type: 'session',
-      tokens: { accessToken: idToken, refreshToken: 'rt-1', expiresAt: exp * 1000, issuedAt: (exp - 900) * 1000 },
+      tokens: { accessToken: idToken, refreshToken: 'rt-1', expiresAt: exp * 1000, issuedAt: (exp - 900) * 1000, refreshExpiresAt: null },
       user: { id: 'u-9', email: 'ada@example.com' },
     })
+  })
+
+  it('never repeats the message of a known code: a server that quotes a secret there leaks nothing', async () => {
+    server.use(http.post(`${baseUrl}/auth/login/refresh`, () => HttpResponse.json({ message: 'Refresh token rt-secret-9 was already used', code: 'refresh_token_reused' }, { status: 403 })))
+    const error = await otpApi().refresh(context(), { accessToken: 'a', refreshToken: 'rt-secret-9', expiresAt: 0 }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ kind: 'auth', code: 'refresh_token_reused' })
+    expect(secretsIn(error)).not.toContain('rt-secret-9')
   })
 
   it('rejects wrong credentials as invalid_credentials (kind auth) and a username-only sign-in as validation', async () => {
     server.use(http.post(`${baseUrl}/auth/login`, () => HttpResponse.json({ message: 'Authentication error', code: 'authentication_error' }, { status: 403 })))
     const error = await otpApi().signIn(context(), { email: 'ada@example.com', password: 'pw-secret-1' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AuthError)
-    expect(error).toMatchObject({ kind: 'auth', code: 'invalid_credentials', status: 403, message: 'Authentication error' })
+    expect(error).toMatchObject({ kind: 'auth', code: 'invalid_credentials', status: 403 })
     expect(secretsIn(error)).not.toContain('pw-secret-1')
-    await expect(otpApi().signIn(context(), { username: 'ada', password: 'x' })).rejects.toMatchObject({ kind: 'validation', code: 'email_required' })
+    await expect(otpApi().signIn(context(), { username: 'ada', password: 'x' } as unknown as OtpCredentials)).rejects.toMatchObject({ kind: 'validation', code: 'email_required' })
   })
 
   it('refreshes, storing a rotated refresh token when the answer has one', async () => {
@@ -67,7 +74,7 @@ describe('otpApi()', () => {
     expect(secretsIn(auth)).not.toContain('rt-secret')
     // A replay keeps its own code: the core reads it as a `token_reused` sign-out.
     server.use(http.post(`${baseUrl}/auth/login/refresh`, () => HttpResponse.json({ message: 'Invalid refresh token', code: 'refresh_token_reused' }, { status: 403 })))
-    await expect(adapter.refresh(context(), tokens)).rejects.toMatchObject({ kind: 'auth', code: 'refresh_token_reused', message: 'Invalid refresh token', retryable: false })
+    await expect(adapter.refresh(context(), tokens)).rejects.toMatchObject({ kind: 'auth', code: 'refresh_token_reused', message: 'The otp API refused the request (refresh_token_reused).', retryable: false })
     server.use(http.post(`${baseUrl}/auth/login/refresh`, () => HttpResponse.json({ message: 'Internal error', code: 'internal_error' }, { status: 500 })))
     await expect(adapter.refresh(context(), tokens)).rejects.toMatchObject({ kind: 'server', retryable: true })
     server.use(http.post(`${baseUrl}/auth/login/refresh`, () => HttpResponse.error()))
@@ -75,7 +82,7 @@ describe('otpApi()', () => {
   })
 
   it('signs out locally without a request (the API has no logout)', async () => {
-    await expect(otpApi().signOut(context(), { accessToken: 'a', refreshToken: 'r', expiresAt: null })).resolves.toBeUndefined()
+    await expect(otpApi().signOut(context(), { accessToken: 'a', refreshToken: 'r', expiresAt: null })).resolves.toBe(false)
   })
 
   describe('step-up', () => {

@@ -46,7 +46,7 @@ describe('platformApi()', () => {
     const result = await platformApi({ deviceId: 'dev-1' }).signIn(context(), { email: 'ada@example.com', password: 'pw-secret-1' })
     expect(result).toEqual({
       type: 'session',
-      tokens: { accessToken: token, refreshToken: 'r-1', expiresAt: exp * 1000, issuedAt: (exp - 3600) * 1000 },
+      tokens: { accessToken: token, refreshToken: 'r-1', expiresAt: exp * 1000, issuedAt: (exp - 3600) * 1000, refreshExpiresAt: expect.any(Number) },
       user: { id: 'u-1', email: 'ada@example.com', username: null },
     })
     expect(seen[0]).toMatchObject({ operationName: 'Login', query: expect.stringMatching(/^mutation Login\(\$credentials:LoginCredentials!\)/) })
@@ -81,7 +81,7 @@ describe('platformApi()', () => {
     const adapter = platformApi()
     const error = await adapter.verifyChallenge(context(), state, '000000').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AuthError)
-    expect(error).toMatchObject({ kind: 'challenge', code: 'invalid_code', attemptsLeft: 4, message: 'The code is incorrect.' })
+    expect(error).toMatchObject({ kind: 'challenge', code: 'invalid_code', attemptsLeft: 4, message: 'The platform API refused the request (invalid_code).' })
     expect(secretsIn(error)).not.toContain('000000')
     const ok = await adapter.verifyChallenge(context(), state, '123456')
     expect(ok).toMatchObject({ type: 'session', tokens: { accessToken: token, refreshToken: 'r-1' }, user: { id: 'u-1', email: 'ada@example.com' } })
@@ -101,7 +101,7 @@ describe('platformApi()', () => {
   it('refreshes with newToken, keeping the old refresh token when none comes back', async () => {
     const seen = graphql({ NewToken: () => ({ data: { newToken: { token, refreshToken: null } } }) })
     const tokens = await platformApi().refresh(context(), { accessToken: 'old', refreshToken: 'r-1', expiresAt: 0 })
-    expect(tokens).toEqual({ accessToken: token, refreshToken: 'r-1', expiresAt: exp * 1000, issuedAt: (exp - 3600) * 1000 })
+    expect(tokens).toEqual({ accessToken: token, refreshToken: 'r-1', expiresAt: exp * 1000, issuedAt: (exp - 3600) * 1000, refreshExpiresAt: null })
     expect(seen[0]?.variables).toEqual({ refreshToken: 'r-1' })
   })
 
@@ -143,6 +143,15 @@ describe('platformApi()', () => {
     })
     const error = await platformApi().signIn(context(), { email: 'ada@example.com', password: 'pw-secret-1' }).catch((e: unknown) => e)
     expect(error).toMatchObject({ kind: 'validation', code: 'bad_user_input' })
+    expect(secretsIn(error)).not.toContain('pw-secret-1')
+  })
+
+  it('never repeats the message of a known code either: a server that quotes a secret there leaks nothing', async () => {
+    graphql({
+      Login: () => ({ errors: [{ message: 'Wrong password pw-secret-1 for ada@example.com', extensions: { code: 'INVALID_CREDENTIALS' } }] }),
+    })
+    const error = await platformApi().signIn(context(), { email: 'ada@example.com', password: 'pw-secret-1' }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ kind: 'auth', code: 'invalid_credentials' })
     expect(secretsIn(error)).not.toContain('pw-secret-1')
   })
 

@@ -110,7 +110,7 @@ export function resourceServer(): (request: Request) => Promise<{ sub: string } 
   const verify = createAccessTokenVerifier({
     jwksUrl: 'https://auth.example.com/.well-known/jwks.json',
     issuer: 'https://auth.example.com',
-    audience: 'portcullis',
+    audience: process.env['TOKEN_AUDIENCE']!,
     clockTolerance: '5s',
   })
   return async function authenticate(request: Request) {

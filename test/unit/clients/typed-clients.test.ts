@@ -53,7 +53,7 @@ describe('createPlatformClient', () => {
     const error = await client.request(LoginDocument, { credentials: { email: 'a@example.com', password: 'secret-pw-42' } }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AuthError)
     // The same code, kind and message as the platform adapter gives for this error.
-    expect(error).toMatchObject({ code: 'invalid_credentials', kind: 'auth', message: 'Invalid credentials.' })
+    expect(error).toMatchObject({ code: 'invalid_credentials', kind: 'auth', message: 'The platform API refused the request (invalid_credentials).' })
     expect(JSON.stringify(error) + String((error as Error).message)).not.toContain('secret-pw-42')
   })
 

@@ -221,6 +221,23 @@ describe('auth.fetch: where the token may go', () => {
     expect(requests[0]!.authorization).toBeNull()
   })
 
+  it('takes a URL object from a polyfill or another realm (not instanceof URL) like any URL', async () => {
+    /** What a URL polyfill gives: an object with href and toString, and no `url`. */
+    class PolyfillURL {
+      constructor(readonly href: string) {}
+      toString(): string {
+        return this.href
+      }
+    }
+    const { auth, requests } = await client(ok)
+    expect((await auth.fetch(new PolyfillURL('https://auth.test/me?x=1') as unknown as URL)).status).toBe(200)
+    expect((await auth.fetch(new PolyfillURL('https://cdn.example.com/lib.js') as unknown as URL)).status).toBe(200)
+    expect(requests.map((r) => [r.url, r.authorization])).toEqual([
+      ['https://auth.test/me?x=1', 'Bearer access-secret-1'],
+      ['https://cdn.example.com/lib.js', null],
+    ])
+  })
+
   it('does not refresh, retry or step up for a 401 from elsewhere, and ignores its Date header', async () => {
     const clock = fakeClock()
     const backend = fakeAdapter({ serverNow: clock.now })

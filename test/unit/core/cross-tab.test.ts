@@ -8,6 +8,7 @@ const disposers: Array<() => void> = []
 afterEach(() => {
   disposers.splice(0).forEach((dispose) => dispose())
   vi.unstubAllGlobals()
+  vi.restoreAllMocks()
 })
 
 /** Two "tabs": two clients over one localStorage-like storage, one backend, one lock manager. */
@@ -93,6 +94,32 @@ describe('cross-tab', () => {
     expect(local.items.size).toBe(0)
     expect(await a.getSession()).toBeNull()
     expect(await b.getSession()).toBeNull()
+  })
+
+  it('a tab that waits too long for the lock gives up with a transient timeout; it never refreshes without the lock', async () => {
+    const { a, b, clock, backend, local } = twoTabs()
+    // The lock wait's deadline, under the test's control.
+    const deadline = new AbortController()
+    vi.spyOn(AbortSignal, 'timeout').mockReturnValue(deadline.signal)
+    await a.signIn({ email: 'ada@example.com', password: PASSWORD })
+    await settle()
+    clock.advance(LIFETIME + 1)
+    const gate = deferred()
+    backend.refreshPlan.push(gate) // tab A's refresh is slow (a slow network, a Retry-After slept through)
+    const holder = a.getAccessToken()
+    await settle()
+    const waiter = b.getAccessToken()
+    await settle()
+    deadline.abort(new DOMException('timed out', 'TimeoutError'))
+    await expect(waiter).rejects.toMatchObject({ code: 'timeout', kind: 'network', retryable: true })
+    // B did not send the refresh token A is rotating.
+    expect(backend.calls.refresh).toBe(1)
+    gate.resolve()
+    expect(await holder).toBe('access-secret-2')
+    await settle()
+    expect(await b.getAccessToken()).toBe('access-secret-2')
+    expect(backend.calls.refresh).toBe(1)
+    expect(JSON.parse(local.items.values().next().value!).tokens.accessToken).toBe('access-secret-2')
   })
 
   it('derives the channel name from the storage key and sends no tokens over it', async () => {

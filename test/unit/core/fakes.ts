@@ -2,6 +2,7 @@
 import { vi } from 'vitest'
 import type { AdapterContext, AdapterResult, AuthAdapter, ChallengeState, TokenSet } from '../../../src/core/adapter'
 import { AuthError } from '../../../src/core/errors'
+import { createStepUp } from '../../../src/core/step-up'
 import type { TokenStorage } from '../../../src/core/storage'
 
 export const PASSWORD = 'correct horse battery staple'
@@ -115,6 +116,7 @@ export function fakeAdapter(options: FakeAdapterOptions) {
       return { adapter: 'fake', kind: 'step_up', methods: ['totp'], expiresAt: null, attemptsLeft: null, data: { path: new URL(request.url).pathname } }
     },
     stepUpHeaders: (_state, code) => ({ 'x-otp': code }),
+    createStepUp,
   }
 
   return {
@@ -128,6 +130,12 @@ export function fakeAdapter(options: FakeAdapterOptions) {
     },
   }
 }
+
+/** A backend call guarded by a step-up: it needs `x-otp: CODE`, otherwise a 401 with the fake adapter's step-up marker. */
+export const guarded = (request: Request): Response =>
+  request.headers.get('x-otp') === CODE
+    ? Response.json({ deleted: true })
+    : new Response('{"code":"otp_invalid"}', { status: 401, headers: { 'x-needs-otp': '1' } })
 
 export const transient = (): AuthError => new AuthError('The backend is unavailable.', { code: 'http_503', kind: 'server', status: 503 })
 
@@ -204,6 +212,7 @@ export function fakeLocks() {
         return Promise.resolve().then(() => task(null))
       }
       requests++
+      const signal = typeof optionsOrTask === 'object' ? (optionsOrTask as { signal?: AbortSignal }).signal : undefined
       return new Promise<T>((resolve, reject) => {
         const run = (): void => {
           held.add(name)
@@ -212,8 +221,14 @@ export function fakeLocks() {
             .then(resolve, reject)
             .finally(() => release(name))
         }
-        if (!held.has(name)) run()
-        else (queues.get(name) ?? queues.set(name, []).get(name)!).push(run)
+        if (!held.has(name)) return run()
+        const queue = queues.get(name) ?? queues.set(name, []).get(name)!
+        queue.push(run)
+        // Like the Web Locks API: an aborted request leaves the queue and rejects with the reason.
+        signal?.addEventListener('abort', () => {
+          const at = queue.indexOf(run)
+          if (at >= 0) queue.splice(at, 1), reject(signal.reason)
+        })
       })
     },
   }

@@ -3,7 +3,7 @@
  * `toJSON()` or `JSON.stringify`. This drives every error path of the core and greps them all.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { AuthError } from '../../../src/core/errors'
+import { AuthError, networkError } from '../../../src/core/errors'
 import { CODE, fakeFetch, makeClient, PASSWORD } from './fakes'
 
 const disposers: Array<() => void> = []
@@ -29,17 +29,17 @@ async function collectErrors(): Promise<unknown[]> {
   const errors: unknown[] = []
   const catching = async (promise: Promise<unknown>) => promise.then(() => errors.push(new Error('expected a rejection')), (e: unknown) => void errors.push(e))
 
-  // Sign-in: wrong password; an adapter that throws a raw error quoting the request; a network TypeError.
+  // Sign-in: wrong password; a fetch failure quoting the request; a network TypeError (both as adapters report them).
   const basic = makeClient()
   disposers.push(() => basic.auth.dispose())
   await catching(basic.auth.signIn({ email: 'ada@example.com', password: 'wrong ' + PASSWORD }))
   const original = basic.backend.adapter.signIn
   basic.backend.adapter.signIn = async (_context, credentials) => {
-    throw new Error(`POST /login failed: {"password":"${credentials.password}"}`)
+    throw networkError(new Error(`POST /login failed: {"password":"${credentials.password}"}`))
   }
   await catching(basic.auth.signIn({ email: 'ada@example.com', password: PASSWORD }))
   basic.backend.adapter.signIn = async () => {
-    throw new TypeError('fetch failed')
+    throw networkError(new TypeError('fetch failed'))
   }
   await catching(basic.auth.signIn({ email: 'ada@example.com', password: PASSWORD }))
   basic.backend.adapter.signIn = original
@@ -101,9 +101,9 @@ describe('error redaction', () => {
   })
 
   it('keeps cause out of enumeration and JSON, and drops an unknown cause that may quote the request', () => {
-    const error = new AuthError('Safe message.', { code: 'x', kind: 'server', cause: new Error('secret') })
+    const error = new AuthError('Safe message.', { code: 'internal_error', kind: 'server', cause: new Error('secret') })
     expect(Object.keys(error)).not.toContain('cause')
     expect(JSON.stringify(error)).not.toContain('secret')
-    expect(JSON.parse(JSON.stringify(error))).toEqual({ name: 'AuthError', message: 'Safe message.', code: 'x', kind: 'server', retryable: true })
+    expect(JSON.parse(JSON.stringify(error))).toEqual({ name: 'AuthError', message: 'Safe message.', code: 'internal_error', kind: 'server', retryable: true })
   })
 })

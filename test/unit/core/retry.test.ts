@@ -46,18 +46,16 @@ describe('withRetries', () => {
     expect(calls).toBe(1)
   })
 
-  it('treats an unknown throw (fetch TypeError) as a network error', async () => {
-    let calls = 0
-    await expect(
-      withRetries(
-        async () => {
-          calls++
-          throw new TypeError('fetch failed')
-        },
-        { tries: 2, sleep: async () => {} },
-      ),
-    ).rejects.toMatchObject({ kind: 'network', code: 'network_error' })
-    expect(calls).toBe(2)
+  it('rethrows a non-AuthError at once: a TypeError or RangeError here is a bug, not a network failure to retry', async () => {
+    for (const bug of [new TypeError("Cannot read properties of undefined (reading 'url')"), new RangeError('Invalid time value')]) {
+      let calls = 0
+      const attempt = async () => {
+        calls++
+        throw bug
+      }
+      await expect(withRetries(attempt, { tries: 3, sleep: async () => {} })).rejects.toBe(bug)
+      expect(calls).toBe(1)
+    }
   })
 
   it('waits at least as long as the server asked (Retry-After), never less than the backoff', async () => {

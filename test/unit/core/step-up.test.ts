@@ -1,17 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Challenge } from '../../../src/core/challenge'
 import { AuthError, ChallengeRequiredError } from '../../../src/core/errors'
-import { CODE, fakeFetch, makeClient, PASSWORD } from './fakes'
+import { CODE, fakeFetch, guarded, makeClient, PASSWORD } from './fakes'
 
 const disposers: Array<() => void> = []
 afterEach(() => disposers.splice(0).forEach((dispose) => dispose()))
 
-/** A backend call that needs `x-otp: CODE`; otherwise it answers 401 with a step-up marker. */
-const guarded = (request: Request) =>
-  request.headers.get('x-otp') === CODE
-    ? Response.json({ deleted: true })
-    : new Response('{"code":"otp_invalid"}', { status: 401, headers: { 'x-needs-otp': '1' } })
-
+/** A signed-in client whose backend guards calls with a step-up (`guarded`). */
 async function client() {
   const { fetch, requests } = fakeFetch(guarded)
   const env = makeClient({ options: { fetch } })
@@ -74,7 +69,7 @@ describe('step-up through auth.fetch', () => {
     // The caller answers itself and gets the replayed response.
     const result = await required.challenge.verify(CODE)
     expect(result.status).toBe('verified')
-    const response = (result as { response: Response }).response
+    const response = result.response!
     expect(await response.json()).toEqual({ deleted: true })
     expect(requests).toHaveLength(2)
   })

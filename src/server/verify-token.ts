@@ -5,16 +5,19 @@
  * reads `exp` from a token, never carries jose.
  */
 import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
-import { AuthError, type AuthErrorKind } from './errors'
-import type { FetchLike } from './types'
+import { AuthError, type AuthErrorCode, type AuthErrorKind } from '../core/errors'
+import type { FetchLike } from '../core/types'
 
 export interface VerifyAccessTokenOptions {
   /** Where the backend publishes its public keys, e.g. `https://auth.example.com/.well-known/jwks.json`. */
   jwksUrl: string | URL
-  /** Expected `iss`; checked when given. */
-  issuer?: string | string[] | undefined
-  /** Expected `aud`; checked when given. */
-  audience?: string | string[] | undefined
+  /** Expected `iss`. Required: `false` opts out explicitly (any issuer the keys signed for). */
+  issuer: string | string[] | false
+  /**
+   * Expected `aud` (the reference backend gives each surface its own, e.g. `portcullis:otp`).
+   * Required: `false` opts out explicitly, accepting tokens minted for any other service.
+   */
+  audience: string | string[] | false
   /** Accepted signature algorithms. Default: whatever the published keys say (ES256 for the reference backend). */
   algorithms?: string[] | undefined
   /** Leeway for `exp`/`nbf`/`iat` checks, seconds or a jose time span (`'30s'`). Default 0. */
@@ -49,32 +52,40 @@ function keySetFor(url: string, fetchImpl: FetchLike | undefined): JWTVerifyGetK
   return entry.keys
 }
 
-const REASONS: Record<string, [code: string, kind: AuthErrorKind, message: string]> = {
-  ERR_JWT_EXPIRED: ['token_expired', 'auth', 'The access token has expired.'],
-  ERR_JWT_CLAIM_VALIDATION_FAILED: ['invalid_claims', 'auth', 'The access token was not issued for this service.'],
-  ERR_JWS_SIGNATURE_VERIFICATION_FAILED: ['invalid_signature', 'auth', 'The access token signature is invalid.'],
-  ERR_JWKS_NO_MATCHING_KEY: ['unknown_key', 'auth', 'The access token was signed with an unknown key.'],
-  ERR_JOSE_ALG_NOT_ALLOWED: ['invalid_token', 'auth', 'The access token uses an algorithm that is not accepted.'],
-  ERR_JWS_INVALID: ['invalid_token', 'auth', 'The access token is malformed.'],
-  ERR_JWT_INVALID: ['invalid_token', 'auth', 'The access token is malformed.'],
-  ERR_JWKS_TIMEOUT: ['jwks_unavailable', 'network', 'The signing keys could not be downloaded in time.'],
-  ERR_JOSE_GENERIC: ['jwks_unavailable', 'server', 'The signing keys could not be downloaded.'],
-  ERR_JWKS_INVALID: ['jwks_unavailable', 'server', 'The published signing keys are invalid.'],
+/** jose's failures that mean the keys could not be had: the server's problem, not the caller's. */
+const UNAVAILABLE: Record<string, [kind: AuthErrorKind, message: string]> = {
+  ERR_JWKS_TIMEOUT: ['network', 'The signing keys could not be downloaded in time.'],
+  ERR_JOSE_GENERIC: ['server', 'The signing keys could not be downloaded.'],
+  ERR_JWKS_INVALID: ['server', 'The published signing keys are invalid.'],
 }
 
+/** Every other jose failure is the token's fault (401), a forged header (`alg: none`, HS256, `crit`) included. */
+const REJECTED: Record<string, [code: AuthErrorCode, message: string]> = {
+  ERR_JWT_EXPIRED: ['token_expired', 'The access token has expired.'],
+  ERR_JWT_CLAIM_VALIDATION_FAILED: ['invalid_claims', 'The access token was not issued for this service.'],
+  ERR_JWS_SIGNATURE_VERIFICATION_FAILED: ['invalid_signature', 'The access token signature is invalid.'],
+  ERR_JWKS_NO_MATCHING_KEY: ['unknown_key', 'The access token was signed with an unknown key.'],
+}
+
+/**
+ * jose's error as an AuthError. Never with jose's error as `cause`: it carries the token's
+ * claims (`sub`, `sid`, `jti`), which `util.inspect` would print.
+ */
 function toAuthError(error: unknown): AuthError {
   const joseCode = (error as { code?: unknown } | null)?.code
-  const reason = typeof joseCode === 'string' ? REASONS[joseCode] : undefined
-  if (!reason) return new AuthError('The signing keys could not be downloaded.', { code: 'jwks_unavailable', kind: 'network', cause: error })
-  const [code, kind, message] = reason
+  if (typeof joseCode !== 'string' || UNAVAILABLE[joseCode]) {
+    // Not jose's: the key download itself failed (fetch's TypeError).
+    const [kind, message] = UNAVAILABLE[joseCode as string] ?? ['network', 'The signing keys could not be downloaded.']
+    return new AuthError(message, { code: 'jwks_unavailable', kind })
+  }
+  const [code, message] = REJECTED[joseCode] ?? ['invalid_token', 'The access token is malformed or uses an algorithm that is not accepted.']
   // jose names the failed claim (`exp`, `aud` ...) but never the token itself.
   const claim = (error as { claim?: unknown }).claim
   return new AuthError(message, {
     code,
-    kind,
-    status: kind === 'auth' ? 401 : undefined,
+    kind: 'auth',
+    status: 401,
     details: typeof claim === 'string' ? { [claim]: [String((error as { reason?: unknown }).reason ?? 'check_failed')] } : undefined,
-    cause: error,
   })
 }
 
@@ -82,18 +93,22 @@ function toAuthError(error: unknown): AuthError {
  * A reusable verifier: `const verify = createAccessTokenVerifier({ jwksUrl, issuer, audience })`,
  * then `await verify(token)` per request. Rejects with AuthError (kind `auth`, status 401, code
  * `token_expired` / `invalid_signature` / `invalid_claims` / `unknown_key` / `invalid_token`),
- * or kind `network`/`server` (code `jwks_unavailable`) when the keys cannot be fetched.
+ * or kind `network`/`server` (code `jwks_unavailable`) only when the keys cannot be fetched.
+ * Verification is stateless: a token revoked by sign-out stays valid here until its `exp`.
  */
 export function createAccessTokenVerifier(options: VerifyAccessTokenOptions): Verifier {
   const url = String(options.jwksUrl)
+  if (options.issuer === undefined || options.audience === undefined) {
+    throw new AuthError('Pass the expected `issuer` and `audience` (or `false` to opt out of a check).', { code: 'invalid_options', kind: 'validation' })
+  }
   return async (token) => {
     if (typeof token !== 'string' || token.split('.').length !== 3) {
       throw new AuthError('The access token is malformed.', { code: 'invalid_token', kind: 'auth', status: 401 })
     }
     try {
       const { payload } = await jwtVerify(token, keySetFor(url, options.fetch), {
-        issuer: options.issuer,
-        audience: options.audience,
+        issuer: options.issuer || undefined,
+        audience: options.audience || undefined,
         algorithms: options.algorithms,
         clockTolerance: options.clockTolerance,
         currentDate: options.currentDate,
