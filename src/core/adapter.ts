@@ -6,9 +6,6 @@
 import type { createStepUp } from './step-up'
 import type { FetchLike } from './types'
 
-/** What `isUnauthorized` says: a boolean, or a boolean plus the response to hand on (when it read the original). */
-export type UnauthorizedVerdict = boolean | { unauthorized: boolean; response: Response }
-
 /**
  * Tokens as the core keeps them. `expiresAt`/`refreshExpiresAt` are epoch ms in server time.
  * The core checks every TokenSet an adapter returns before committing it (`accessToken` a
@@ -130,10 +127,10 @@ export interface AuthAdapter<C extends object = SignInCredentials> {
   createStepUp?: typeof createStepUp
   /**
    * Whether a response means "token rejected" (401, or a GraphQL UNAUTHENTICATED error); default
-   * `status === 401`. Either leaves `response` unread (read a clone) and answers a boolean, or
-   * reads its body once and answers `{ unauthorized, response }` with an unread copy for the caller.
+   * `status === 401`. Either leaves `response` unread (read a clone), or reads its body once and
+   * passes an unread copy to `handOn`: the caller then gets the copy.
    */
-  isUnauthorized?(response: Response): Promise<UnauthorizedVerdict>
+  isUnauthorized?(response: Response, handOn: (copy: Response) => void): Promise<boolean>
 }
 
 /** The credentials type of an adapter: what `auth.signIn()` takes. */

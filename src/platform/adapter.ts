@@ -224,26 +224,16 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
       })
     },
 
-    async isUnauthorized(response) {
+    async isUnauthorized(response, handOn) {
       if (response.status === 401) return true
       // GraphQL reports a rejected token as a 200 with an UNAUTHENTICATED error; only bodies of
       // this endpoint are read, so other APIs called through auth.fetch pay nothing.
       if ((response.url && !response.url.includes(path)) || !/json/.test(response.headers.get('content-type') ?? '')) return false
-      // Read once, not cloned: the caller gets a copy of the text, and it is parsed here only
-      // when it names the code at all (the common answer is parsed once, by the caller).
+      // Read once, not cloned: the caller gets an unread copy, and the text is only searched for
+      // an error code of UNAUTHENTICATED (the caller parses it, once).
       const text = await response.text()
-      const copy = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers })
-      Object.defineProperty(copy, 'url', { value: response.url })
-      let unauthorized = false
-      if (text.includes('UNAUTHENTICATED')) {
-        try {
-          const body = JSON.parse(text) as { errors?: WireGraphQLError[] } | null
-          unauthorized = body?.errors?.some((error) => error?.extensions?.code === 'UNAUTHENTICATED') ?? false
-        } catch {
-          // not JSON after all: the caller will say so
-        }
-      }
-      return { unauthorized, response: copy }
+      handOn(new Response(text, response))
+      return /"code": *"UNAUTHENTICATED"/.test(text)
     },
 
     async changePassword(context, { oldPassword, newPassword }) {

@@ -6,7 +6,6 @@
  * allows (by default the backend's own origin): a request anywhere else is passed on untouched.
  */
 import { abortable } from '../core/abort'
-import type { UnauthorizedVerdict } from '../core/adapter'
 import { AuthError } from '../core/errors'
 import type { FetchLike } from '../core/types'
 
@@ -27,7 +26,7 @@ export interface AuthenticatedFetchOptions {
   /** After the server rejected `token`: a newer token, or null when there is none. */
   refreshRejected(token: string): Promise<string | null>
   /** Whether a response means "token rejected"; default: status 401. See `AuthApi.isUnauthorized`. */
-  isUnauthorized?(response: Response): Promise<UnauthorizedVerdict>
+  isUnauthorized?(response: Response, handOn: (copy: Response) => void): Promise<boolean>
   /** Step-up: the response to return instead, or null when `response` is not a step-up. */
   stepUp?(request: Request, response: Response, send: (headers?: Record<string, string>) => Promise<Response>): Promise<Response | null>
 }
@@ -103,22 +102,20 @@ export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLik
     const stepUp = async (response: Response): Promise<Response> =>
       (!response.ok && o.stepUp && (await abortable(o.stepUp(template ?? toRequest(input, init, o.baseUrl), response, send), signal))) || response
 
-    const response = await send()
+    let response = await send()
     // Step-up first: a wrong step-up code can also be a 401 that no refresh would fix.
     const afterStepUp = await stepUp(response)
     if (afterStepUp !== response || !sentToken) return afterStepUp
-    const verdict = await unauthorized(response)
-    // A verdict that read the body hands on an unread copy of it: the body is read once.
-    const { unauthorized: rejected, response: answer } = typeof verdict === 'boolean' ? { unauthorized: verdict, response } : verdict
-    if (!rejected) return answer
+    // A check that read the body hands on an unread copy of it: the body is read once.
+    if (!(await unauthorized(response, (copy) => (response = copy)))) return response
     const fresh = await abortable(o.refreshRejected(sentToken), signal).catch((error: unknown) => {
       if (signal?.aborted) throw error
       return null
     })
     // No newer token, or one of another session (signed out, someone else signed in): the caller gets the 401.
-    if (!fresh || fresh === sentToken || o.session?.() !== owner) return answer
+    if (!fresh || fresh === sentToken || o.session?.() !== owner) return response
     // Nobody reads the rejected body; free its connection.
-    answer.body?.cancel().catch(() => {})
+    response.body?.cancel().catch(() => {})
     return stepUp(await send())
   }
 }

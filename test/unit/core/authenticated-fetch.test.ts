@@ -138,7 +138,7 @@ describe('auth.fetch', () => {
     expect(requests.map((r) => r.body)).toEqual(['{"query":"{ me { id } }"}', '{"query":"{ me { id } }"}'])
   })
 
-  it('hands the caller the copy a verdict that read the body returns (the body is read once)', async () => {
+  it('hands the caller the copy a check that read the body passed on (the body is read once)', async () => {
     const respond = (request: Request) =>
       request.headers.get('authorization') === 'Bearer access-secret-2'
         ? Response.json({ data: { me: { id: 2 } } })
@@ -146,10 +146,11 @@ describe('auth.fetch', () => {
     const clock = fakeClock()
     const backend = fakeAdapter({ serverNow: clock.now })
     const read: Response[] = []
-    backend.adapter.isUnauthorized = async (response) => {
+    backend.adapter.isUnauthorized = async (response, handOn) => {
       read.push(response)
       const text = await response.text()
-      return { unauthorized: text.includes('UNAUTHENTICATED'), response: new Response(text, response) }
+      handOn(new Response(text, response))
+      return text.includes('UNAUTHENTICATED')
     }
     const { auth } = await client(respond, { clock, backend })
     const response = await auth.fetch('/graphql', { method: 'POST', body: '{"query":"{ me { id } }"}' })
