@@ -6,6 +6,7 @@
  * - `auth.fetch` vs plain `fetch`
  * - `createOtpClient(auth)` vs a bare openapi-fetch client
  * - `createPlatformClient(auth)` vs a bare graphql-request client
+ * - `createAccountsClient(auth)` (`Authorization: JWT …`) vs a bare graphql-request client
  * - 200 concurrent calls with an expired token (one shared refresh) vs one call that refreshes,
  *   and vs 200 concurrent calls with a valid token (what the single-flight refresh adds)
  *
@@ -20,6 +21,7 @@ import { setupServer } from 'msw/node'
 import createClient from 'openapi-fetch'
 import { AuthClient } from '../src/index'
 import { createOtpClient, otpApi, type paths } from '../src/otp'
+import { accountsApi, createAccountsClient, MeDocument } from '../src/accounts'
 import { createPlatformClient, platformApi, UserProfileDocument } from '../src/platform'
 
 const args = process.argv.slice(2)
@@ -46,6 +48,8 @@ let liveToken = jwt(inAnHour())
 
 const profile = { accountId: 'u-1', address1: null, address2: null, city: null, country: null, dateOfBirth: null, firstName: 'Ada', id: 'u-1', industry: null, jobTitle: null, lastName: 'L', optInMarketing: null, phoneNumber: null, ssn: null, state: null, twoFactorAuth: false, twoFactorAuthPerDevice: false, username: 'ada', zipCode: null }
 
+const accountsUser = { id: 'VXNlck5vZGU6MQ==', lastLogin: null, username: 'ada', firstName: 'Ada', lastName: 'L', email: 'ada@example.com', isStaff: false, isActive: true, dateJoined: '2030-01-01T00:00:00.000Z', pk: 1, archived: false, verified: true, secondaryEmail: null }
+
 const server = setupServer(
   http.get(`${BASE}/bench/echo`, () => HttpResponse.json({ ok: true })),
   http.post(`${BASE}/auth/login`, () => {
@@ -65,6 +69,11 @@ const server = setupServer(
     const body = (await request.json()) as { operationName?: string }
     if (body.operationName === 'Login') return HttpResponse.json({ data: { login: { token: jwt(inAnHour()), refreshToken: 'rt', promptTwoFactorAuth: false, userId: 'u-1' } } })
     return HttpResponse.json({ data: { userProfile: profile } })
+  }),
+  http.post(`${BASE}/graphql`, async ({ request }) => {
+    const body = (await request.json()) as { operationName?: string }
+    if (body.operationName === 'TokenAuth') return HttpResponse.json({ data: { tokenAuth: { success: true, errors: null, token: jwt(inAnHour()), refreshToken: 'f'.repeat(40), user: { id: 'VXNlck5vZGU6MQ==', username: 'ada', email: 'ada@example.com' } } } })
+    return HttpResponse.json({ data: { me: accountsUser } })
   }),
 )
 
@@ -159,6 +168,18 @@ await compare(
   () => platformClient.request(UserProfileDocument),
 )
 
+const accountsAuth = new AuthClient({ baseUrl: BASE, api: accountsApi(), autoRefresh: false, crossTab: false })
+await accountsAuth.signIn({ username: 'ada', password: 'bench-password' })
+const bareAccounts = new GraphQLClient(`${BASE}/graphql`, { headers: { authorization: `JWT ${await accountsAuth.getAccessToken()}` } })
+const accountsClient = createAccountsClient(accountsAuth)
+const me = String(MeDocument)
+await compare(
+  'createAccountsClient(auth) vs graphql-request',
+  'graphql-request',
+  () => bareAccounts.request(me),
+  () => accountsClient.request(MeDocument),
+)
+
 for (let i = 0; i < 3; i++) {
   await storm(1)
   await storm(STORM_SIZE)
@@ -187,6 +208,7 @@ rows.push({ scenario: `refresh storm vs ${STORM_SIZE} callers, valid token`, bas
 server.close()
 otpAuth.dispose()
 platformAuth.dispose()
+accountsAuth.dispose()
 
 console.log()
 console.table(rows)

@@ -5,15 +5,16 @@ import { demoSeed } from './demo-users'
 import { createBackendState, type BackendStateInternals, type BackendStateOptions } from './state'
 import type { ActiveFault, NewUser, RequestContext, Surface } from './state/types'
 import { printError, type ErrorSite } from './redact'
+import { accountsSurface } from './surfaces/accounts'
 import { otpSurface } from './surfaces/otp'
 import { platformSurface } from './surfaces/platform'
 
 /**
  * Every surface the backend serves by default, asked in order whether it owns a request path.
- * The accounts (/graphql, /graphql/relay) and experience (/api/experience*, /oidc/*) surfaces
- * register here too when they are built; their routes are already in MOCK_ROUTE_PATTERNS.
+ * The experience (/api/experience*, /oidc/*) surface registers here too when it is built; its
+ * routes are already in MOCK_ROUTE_PATTERNS.
  */
-export const defaultSurfaces: readonly Surface[] = [platformSurface, otpSurface]
+export const defaultSurfaces: readonly Surface[] = [platformSurface, otpSurface, accountsSurface]
 
 export const JWKS_PATH = '/.well-known/jwks.json'
 

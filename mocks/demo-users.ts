@@ -69,6 +69,17 @@ export const demoUsers: readonly DemoUser[] = Object.freeze([
     verified: false,
     description: 'unverified (accounts activation flows)',
   },
+  {
+    id: '00000000-0000-4000-8000-00000000a7ac',
+    email: 'grace@example.com',
+    username: 'grace',
+    password: DEMO_PASSWORD,
+    firstName: 'Grace',
+    lastName: 'Gale',
+    verified: true,
+    secondaryEmail: 'grace.backup@example.org',
+    description: 'secondary email grace.backup@example.org (accounts: sign in by it, swapEmails, password reset to it)',
+  },
 ])
 
 /** The demo users as a seed (without the banner descriptions). */

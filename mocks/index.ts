@@ -22,3 +22,4 @@ export { createHandlers, MOCK_ROUTE_PATTERNS, type MockHandler } from './handler
 export { DEMO_BACKUP_CODES, DEMO_PASSWORD, DEMO_TOTP_SECRET, demoSeed, demoUsers, type DemoUser } from './demo-users'
 export { createBackendState, createClock, defaultConfig, MockInputError, type BackendStateInternals, type BackendStateOptions, type MockClock } from './state'
 export type * from './state/types'
+export { ACTIONS as ACCOUNTS_ACTIONS, createActionToken, type Action as AccountsAction } from './surfaces/accounts'

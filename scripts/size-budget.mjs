@@ -54,12 +54,22 @@ const cases = [
     budget: 8 * KB,
     signInOnly: true,
   },
+  {
+    name: 'AuthClient + accountsApi',
+    code: `import { AuthClient } from 'portcullis'\nimport { accountsApi } from 'portcullis/accounts'\nexport { AuthClient, accountsApi }`,
+    budget: 8 * KB,
+    signInOnly: true,
+  },
   // For information only (no budget): what the typed clients and server-side verification add.
   { name: 'AuthClient (core alone)', code: `export { AuthClient } from 'portcullis'` },
   { name: 'AuthClient + otpApi + createOtpClient', code: `export { AuthClient } from 'portcullis'\nexport { otpApi, createOtpClient } from 'portcullis/otp'` },
   {
     name: 'AuthClient + platformApi + createPlatformClient',
     code: `export { AuthClient } from 'portcullis'\nexport { platformApi, createPlatformClient } from 'portcullis/platform'`,
+  },
+  {
+    name: 'AuthClient + accountsApi + every account flow',
+    code: `export { AuthClient } from 'portcullis'\nexport { accountsApi, register, verifyAccount, resendActivationEmail, sendPasswordResetEmail, resetPassword, setPassword, changePassword, updateAccount, archiveAccount, deleteAccount, sendSecondaryEmailActivation, verifySecondaryEmail, swapEmails, removeSecondaryEmail } from 'portcullis/accounts'`,
   },
   { name: 'verifyAccessToken (portcullis/server)', code: `export { verifyAccessToken } from 'portcullis/server'` },
 ]

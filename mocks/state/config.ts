@@ -8,7 +8,9 @@ import { isPlainObject } from './plain-object'
  * - otp: code 6 digits / 5 min (the facts say "about 5 minutes"); 5 attempts and 5 code requests
  *   per 15-minute window, then 429 (chosen); access 15 min, refresh 7 days (chosen).
  * - accounts: settings defaults as published (login when not verified, secondary email login,
- *   no hard delete); JWT 5 min and refresh 7 days (published).
+ *   no hard delete, activation mail on); JWT 5 min, refresh 7 days, activation link 7 days, reset /
+ *   secondary-email / password-set links 1 h, link paths `activate` / `password-reset` /
+ *   `password-set` (published).
  * - experience: MFA `UserControlled` with TOTP and WebAuthn enabled (chosen so the TOTP demo user
  *   gets a second-factor challenge while nobody is forced to bind one); sign-in and registration
  *   both allowed; email and SMS connectors on, social connectors `google` and `github` (mock);
@@ -39,6 +41,15 @@ export function defaultConfig(): BackendConfig {
       allowDeleteAccount: false,
       jwtTtlSeconds: 300,
       refreshTokenTtlSeconds: 604_800,
+      activationTokenTtlSeconds: 604_800,
+      passwordResetTokenTtlSeconds: 3600,
+      secondaryEmailTokenTtlSeconds: 3600,
+      passwordSetTokenTtlSeconds: 3600,
+      sendActivationEmail: true,
+      activationPath: 'activate',
+      secondaryEmailPath: 'activate',
+      passwordResetPath: 'password-reset',
+      passwordSetPath: 'password-set',
     },
     experience: {
       mfa: { policy: 'UserControlled', factors: ['Totp', 'WebAuthn'] },
@@ -102,7 +113,22 @@ const CONFIG_SPEC = obj({
   issuer: str,
   platform: obj({ accessTokenTtlSeconds: seconds, refreshTokenTtlSeconds: seconds, twoFactorCodeTtlSeconds: seconds, twoFactorMaxAttempts: count, resetCodeTtlSeconds: seconds }),
   otp: obj({ accessTokenTtlSeconds: seconds, refreshTokenTtlSeconds: seconds, codeTtlSeconds: seconds, codeMaxAttempts: count, codeRequestsPerWindow: count, codeRequestWindowSeconds: seconds }),
-  accounts: obj({ allowLoginNotVerified: bool, allowLoginWithSecondaryEmail: bool, allowDeleteAccount: bool, jwtTtlSeconds: seconds, refreshTokenTtlSeconds: seconds }),
+  accounts: obj({
+    allowLoginNotVerified: bool,
+    allowLoginWithSecondaryEmail: bool,
+    allowDeleteAccount: bool,
+    jwtTtlSeconds: seconds,
+    refreshTokenTtlSeconds: seconds,
+    activationTokenTtlSeconds: seconds,
+    passwordResetTokenTtlSeconds: seconds,
+    secondaryEmailTokenTtlSeconds: seconds,
+    passwordSetTokenTtlSeconds: seconds,
+    sendActivationEmail: bool,
+    activationPath: str,
+    secondaryEmailPath: str,
+    passwordResetPath: str,
+    passwordSetPath: str,
+  }),
   experience: obj({
     mfa: obj({ policy: { kind: 'enum', values: ['UserControlled', 'Mandatory'] }, factors: { kind: 'array', of: { kind: 'enum', values: ['Totp', 'WebAuthn', 'BackupCode'] } } }),
     signInMode: { kind: 'enum', values: ['SignIn', 'Register', 'SignInAndRegister'] },

@@ -1,5 +1,5 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from 'jose'
-import { randomBase64Url, uuid } from './random'
+import { randomBase64Url, randomHex, uuid } from './random'
 import type {
   AccessClaims,
   BackendConfig,
@@ -7,6 +7,7 @@ import type {
   Millis,
   RefreshInspection,
   RefreshOutcome,
+  RefreshTokenFormat,
   RevokedSessions,
   SessionRecord,
   SurfaceName,
@@ -215,8 +216,9 @@ export class MemoryTokenService implements TokenService {
     return { ok: true, claims: payload as AccessClaims, session }
   }
 
-  issueRefreshToken(session: SessionRecord, ttlSeconds: number): { token: string; expiresAt: Millis } {
-    const token = randomBase64Url(32)
+  issueRefreshToken(session: SessionRecord, ttlSeconds: number, format: RefreshTokenFormat = 'base64url'): { token: string; expiresAt: Millis } {
+    // accounts (graphql-jwt) refresh tokens are 40 lowercase hex characters (20 random bytes).
+    const token = format === 'hex40' ? randomHex(20) : randomBase64Url(32)
     const expiresAt = this.clock.now() + ttlSeconds * 1000
     const revokedAt = this.sessions.get(session.id)?.revokedAt ?? null
     this.refreshTokens.set(token, { sessionId: session.id, userId: session.userId, expiresAt, spentAt: null, revokedAt })

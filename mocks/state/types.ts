@@ -194,6 +194,9 @@ export interface SessionRecord {
   revokedAt: Millis | null
 }
 
+/** `base64url`: 32 random bytes (default); `hex40`: 20 random bytes as lowercase hex (graphql-jwt's format). */
+export type RefreshTokenFormat = 'base64url' | 'hex40'
+
 /** Result of presenting a refresh token. `reused` means it had already been rotated: its family is revoked. */
 export type RefreshOutcome =
   | { ok: true; session: SessionRecord; userId: string; refreshToken: string; refreshExpiresAt: Millis }
@@ -224,7 +227,7 @@ export interface TokenService {
   /** Verifies signature, expiry (mock clock), the audience of `surface` and that the session is live and of that surface. */
   verifyAccessToken(token: string, surface: SurfaceName): Promise<{ ok: true; claims: AccessClaims; session: SessionRecord } | { ok: false; reason: TokenFailure }>
   /** A new opaque refresh token for the session (first of a new family, or the next in one). */
-  issueRefreshToken(session: SessionRecord, ttlSeconds: number): { token: string; expiresAt: Millis }
+  issueRefreshToken(session: SessionRecord, ttlSeconds: number, format?: RefreshTokenFormat): { token: string; expiresAt: Millis }
   /** Rotates: the presented token is spent; presenting a spent one revokes the whole family. Another surface's token is `invalid` and left untouched. */
   rotateRefreshToken(token: string, surface: SurfaceName, ttlSeconds: number): RefreshOutcome
   /** Revokes just this token (accounts `revokeToken`); `ok: false` when unknown, another surface's or already revoked. */
@@ -266,7 +269,25 @@ export interface BackendConfig {
   issuer: string
   platform: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; twoFactorCodeTtlSeconds: number; twoFactorMaxAttempts: number; resetCodeTtlSeconds: number }
   otp: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; codeTtlSeconds: number; codeMaxAttempts: number; codeRequestsPerWindow: number; codeRequestWindowSeconds: number }
-  accounts: { allowLoginNotVerified: boolean; allowLoginWithSecondaryEmail: boolean; allowDeleteAccount: boolean; jwtTtlSeconds: number; refreshTokenTtlSeconds: number }
+  accounts: {
+    allowLoginNotVerified: boolean
+    allowLoginWithSecondaryEmail: boolean
+    allowDeleteAccount: boolean
+    jwtTtlSeconds: number
+    refreshTokenTtlSeconds: number
+    /** Lifetimes of the mailed action tokens (django-graphql-auth EXPIRATION_*_TOKEN). */
+    activationTokenTtlSeconds: number
+    passwordResetTokenTtlSeconds: number
+    secondaryEmailTokenTtlSeconds: number
+    passwordSetTokenTtlSeconds: number
+    /** SEND_ACTIVATION_EMAIL: register mails the activation link. */
+    sendActivationEmail: boolean
+    /** *_PATH_ON_EMAIL: the path before the token in each mailed link (`<origin>/<path>/<token>`). */
+    activationPath: string
+    secondaryEmailPath: string
+    passwordResetPath: string
+    passwordSetPath: string
+  }
   experience: {
     mfa: { policy: 'UserControlled' | 'Mandatory'; factors: Array<'Totp' | 'WebAuthn' | 'BackupCode'> }
     signInMode: 'SignIn' | 'Register' | 'SignInAndRegister'

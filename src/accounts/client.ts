@@ -1,17 +1,27 @@
 import type { ClientOptions } from '../core/types'
-import { createTypedGraphQLClient, type TypedGraphQLClient } from '../transport/graphql-client'
+import { createTypedGraphQLClient, type GraphQLErrorOptions, type TypedGraphQLClient } from '../transport/graphql-client'
 
 /** Classic-argument endpoint (`tokenAuth(email:, password:)`). */
 export const ACCOUNTS_GRAPHQL_PATH = '/graphql'
 /** Relay endpoint (`tokenAuth(input: {...})`, with `clientMutationId`). */
 export const ACCOUNTS_RELAY_GRAPHQL_PATH = '/graphql/relay'
 
-/** A typed client for the accounts API in its classic form. */
+/**
+ * Top-level errors the mock marks with a code: a JWT that could not authenticate the call. (The
+ * accounts API reports everything else in each mutation's `errors` output, which is data.)
+ */
+const ERRORS: GraphQLErrorOptions = { api: 'accounts', kinds: { TOKEN_EXPIRED: 'auth', TOKEN_INVALID: 'auth' } }
+
+/**
+ * A typed client for the accounts API in its classic form. Given an AuthClient with
+ * `accountsApi()` (`createAccountsClient(auth)`) it runs on `auth.fetch`: `Authorization: JWT …`,
+ * one refresh and retry when the token has expired.
+ */
 export function createAccountsClient(options: ClientOptions): TypedGraphQLClient {
-  return createTypedGraphQLClient(ACCOUNTS_GRAPHQL_PATH, options)
+  return createTypedGraphQLClient(ACCOUNTS_GRAPHQL_PATH, options, ERRORS)
 }
 
-/** A typed client for the accounts API in its relay (`input:`) form; use the `relay.*` documents. */
+/** The same for the relay (`input:`) form; use the `relay.*` documents (with `accountsApi({ relay: true })`). */
 export function createAccountsRelayClient(options: ClientOptions): TypedGraphQLClient {
-  return createTypedGraphQLClient(ACCOUNTS_RELAY_GRAPHQL_PATH, options)
+  return createTypedGraphQLClient(ACCOUNTS_RELAY_GRAPHQL_PATH, options, ERRORS)
 }

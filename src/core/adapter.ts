@@ -82,6 +82,8 @@ export interface AdapterContext {
 /** `C`: what `auth.signIn()` accepts with this adapter (e.g. otp requires `email`). */
 export interface AuthAdapter<C extends object = SignInCredentials> {
   readonly name: string
+  /** The `Authorization` scheme `auth.fetch` puts before the access token; default `Bearer` (accounts: `JWT`). */
+  readonly scheme?: string
   signIn(context: AdapterContext, credentials: C): Promise<AdapterResult>
   /**
    * `response` is a code (string) or a WebAuthn assertion (object). A wrong answer must reject

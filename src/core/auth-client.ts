@@ -185,7 +185,8 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
       accessToken: (signal) => this.getAccessToken({ signal }),
       session: () => store.lineage,
       refreshRejected: async (token) => (await this.#refresh(token))?.accessToken ?? null,
-      ...(api.isUnauthorized && { isUnauthorized: (response: Response, handOn: (copy: Response) => void) => api.isUnauthorized!(response, handOn) }),
+      scheme: api.scheme,
+      isUnauthorized: api.isUnauthorized && ((response: Response, handOn: (copy: Response) => void) => api.isUnauthorized!(response, handOn)),
       ...(detect && {
         stepUp: createStepUp!({
           detect: (request, response) => detect.call(api, context, request, response),

@@ -63,6 +63,27 @@ export type AuthErrorCode =
   | 'internal_error'
   | 'internal_server_error'
   | 'graphql_error'
+  // accounts (django-graphql-auth outputs, graphql-jwt, Django form and validator codes)
+  | 'not_verified'
+  | 'invalid_password'
+  | 'expired_token'
+  | 'already_verified'
+  | 'email_fail'
+  | 'password_already_set'
+  | 'secondary_email_required'
+  | 'throttled'
+  | 'identifier_required'
+  | 'no_challenge'
+  | 'request_failed'
+  | 'unique'
+  | 'invalid'
+  | 'required'
+  | 'max_length'
+  | 'password_mismatch'
+  | 'password_too_similar'
+  | 'password_too_short'
+  | 'password_too_common'
+  | 'password_entirely_numeric'
   | `http_${number}`
 
 /** Field-level problems, keyed by input field (`nonFieldErrors` for the rest). */

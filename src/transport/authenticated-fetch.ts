@@ -25,8 +25,10 @@ export interface AuthenticatedFetchOptions {
   session?(): unknown
   /** After the server rejected `token`: a newer token, or null when there is none. */
   refreshRejected(token: string): Promise<string | null>
+  /** The `Authorization` scheme before the token; default `Bearer`. */
+  scheme?: string | undefined
   /** Whether a response means "token rejected"; default: status 401. See `AuthApi.isUnauthorized`. */
-  isUnauthorized?(response: Response, handOn: (copy: Response) => void): Promise<boolean>
+  isUnauthorized?: ((response: Response, handOn: (copy: Response) => void) => Promise<boolean>) | undefined
   /** Step-up: the response to return instead, or null when `response` is not a step-up. */
   stepUp?(request: Request, response: Response, send: (headers?: Record<string, string>) => Promise<Response>): Promise<Response | null>
 }
@@ -94,7 +96,7 @@ export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLik
       // A fresh Headers object rather than mutating the clone's: under msw's Node interceptor a
       // cloned Request whose headers were set in place drops its original headers when copied.
       const merged = new Headers(headers)
-      if (sentToken) merged.set('authorization', `Bearer ${sentToken}`)
+      if (sentToken) merged.set('authorization', `${o.scheme ?? 'Bearer'} ${sentToken}`)
       for (const [name, value] of Object.entries(extra ?? {})) merged.set(name, value)
       return o.fetch(template ? new Request(template.body ? template.clone() : template, { headers: merged }) : url, template ? undefined : { ...init, headers: merged })
     }

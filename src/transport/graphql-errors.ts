@@ -20,11 +20,9 @@ export type GraphQLErrorKinds = Readonly<Record<string, AuthErrorKind>>
  * value, a password included), so it names the API and the code only.
  */
 export function graphqlError(error: WireGraphQLError | undefined, status: number, headers: Headers, kinds: GraphQLErrorKinds, api: string): AuthError {
-  const wireCode = error?.extensions?.code
-  const known = typeof wireCode === 'string' ? kinds[wireCode] : undefined
-  const attempts = error?.extensions?.attemptsLeft
   // A throttled field says how long to wait in the error itself (the response may hold other results).
-  const wait = error?.extensions?.retryAfterMs
+  const { code: wireCode, attemptsLeft: attempts, retryAfterMs: wait } = error?.extensions ?? {}
+  const known = typeof wireCode === 'string' ? kinds[wireCode] : undefined
   const code = (known ? (wireCode as string).toLowerCase() : status >= 400 ? `http_${status}` : 'graphql_error') as AuthErrorCode
   return new AuthError(`The ${api} API refused the request (${code}).`, {
     code,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoUsers } from '../../mocks/demo-users'
 import { runCli, spawnMock, type SpawnedMock } from '../support/spawn-mock'
 
 let mock: SpawnedMock | undefined
@@ -35,7 +36,7 @@ describe('portcullis-mock CLI (child process)', () => {
   })
 
   it('drives the control API over real HTTP', async () => {
-    expect((await json('GET', '/__mock/users')).body.users).toHaveLength(4)
+    expect((await json('GET', '/__mock/users')).body.users).toHaveLength(demoUsers.length)
     expect(await json('POST', '/__mock/users', { email: 'e2e@example.com', password: 'e2e-password' })).toMatchObject({ status: 201, body: { email: 'e2e@example.com' } })
     expect((await json('POST', '/__mock/users', { email: 'e2e@example.com', password: 'x' })).status).toBe(409)
     const clock = await json('POST', '/__mock/clock', { now: '2030-01-01T00:00:00Z' })
@@ -47,7 +48,7 @@ describe('portcullis-mock CLI (child process)', () => {
     expect((await json('GET', '/__mock/requests?path=/.well-known/jwks.json')).body.requests).toEqual([expect.objectContaining({ status: 503 })])
     expect((await json('GET', '/__mock/outbox')).body.messages).toEqual([])
     expect(await json('POST', '/__mock/reset')).toEqual({ status: 200, body: { ok: true } })
-    expect((await json('GET', '/__mock/users')).body.users).toHaveLength(4)
+    expect((await json('GET', '/__mock/users')).body.users).toHaveLength(demoUsers.length)
     expect((await json('GET', '/__mock/requests')).body.requests).toEqual([])
   })
 

@@ -1,11 +1,12 @@
 /**
- * The refresh, sign-out, storage and tab flows every adapter must get right, run for BOTH
- * adapters against the in-process mock backend (msw), with refreshes counted from
+ * The refresh, sign-out, storage and tab flows every adapter must get right, run for EVERY
+ * adapter (platform, otp, accounts classic and relay) against the in-process mock backend (msw), with refreshes counted from
  * `/__mock/requests` filtered to the surface's refresh operation. Surface-specific flows
  * (2FA, step-up, password change, typed clients) are in platform.test.ts and otp.test.ts.
  */
 import { describe, expect, it, vi } from 'vitest'
 import { AuthClient, type AuthAdapter, type AuthClientOptions, type AuthError, type SignOutReason } from '../../../src/index'
+import { accountsApi } from '../../../src/accounts'
 import { otpApi } from '../../../src/otp'
 import { platformApi, UserProfileDocument } from '../../../src/platform'
 import { advanceClock, BASE, createUser, injectFault, installWebLocks, refreshCount, refreshRequests, requests, sharedStorage, useMockBackend } from './support'
@@ -13,7 +14,7 @@ import { advanceClock, BASE, createUser, injectFault, installWebLocks, refreshCo
 const mock = useMockBackend()
 
 interface Surface {
-  name: 'platform' | 'otp'
+  name: 'platform' | 'otp' | 'accounts' | 'accounts-relay'
   api(): AuthAdapter
   /** Access token lifetime on the mock. */
   lifetimeMs: number
@@ -21,8 +22,19 @@ interface Surface {
   call(auth: AuthClient): Promise<boolean>
   /** The fault rule that hits only the refresh operation. */
   refreshFault: { path: string; operationName?: string }
-  /** How a replayed (spent) refresh token ends the session. */
-  reuse: { reason: SignOutReason; code: string }
+  /**
+   * How a replayed (spent) refresh token ends the session, and whether the reuse also revokes the
+   * honest holder's tokens (a rotating backend kills the whole family; the accounts API does not
+   * rotate, its adapter revokes the replaced token after each refresh, so only the stale copy dies).
+   */
+  reuse: { reason: SignOutReason; code: string; revokesFamily: boolean }
+}
+
+/** `me` through auth.fetch (Authorization: JWT …); true when the backend knew the caller. */
+const accountsCall = (path: string) => async (auth: AuthClient) => {
+  const response = await auth.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { username } }' }) })
+  const body = (await response.json()) as { data?: { me: { username: string } | null } | null; errors?: unknown[] }
+  return !body.errors?.length && !!body.data?.me?.username
 }
 
 const surfaces: Surface[] = [
@@ -40,7 +52,7 @@ const surfaces: Surface[] = [
       return !body.errors?.length && !!body.data?.userProfile?.username
     },
     refreshFault: { path: '/api/graphql', operationName: 'NewToken' },
-    reuse: { reason: 'token_reused', code: 'refresh_token_reused' },
+    reuse: { reason: 'token_reused', code: 'refresh_token_reused', revokesFamily: true },
   },
   {
     name: 'otp',
@@ -53,7 +65,23 @@ const surfaces: Surface[] = [
     },
     refreshFault: { path: '/auth/login/refresh' },
     // Same 'Invalid refresh token' message as any invalid token, but its own code.
-    reuse: { reason: 'token_reused', code: 'refresh_token_reused' },
+    reuse: { reason: 'token_reused', code: 'refresh_token_reused', revokesFamily: true },
+  },
+  {
+    name: 'accounts',
+    api: () => accountsApi(),
+    lifetimeMs: 5 * 60_000,
+    call: accountsCall('/graphql'),
+    refreshFault: { path: '/graphql', operationName: 'RefreshToken' },
+    reuse: { reason: 'refresh_failed', code: 'invalid_token', revokesFamily: false },
+  },
+  {
+    name: 'accounts-relay',
+    api: () => accountsApi({ relay: true }),
+    lifetimeMs: 5 * 60_000,
+    call: accountsCall('/graphql/relay'),
+    refreshFault: { path: '/graphql/relay', operationName: 'RefreshTokenRelay' },
+    reuse: { reason: 'refresh_failed', code: 'invalid_token', revokesFamily: false },
   },
 ]
 
@@ -148,12 +176,19 @@ describe.each(surfaces)('AuthClient + $name adapter: shared flows', (surface) =>
     expect(await stale.getSession()).toBeNull()
     expect(staleStorage.items.size).toBe(0)
 
-    // The reuse revoked the family: the honest client is signed out at its next refresh.
     const honestOut = vi.fn()
     auth.on('signedOut', honestOut)
     await expired()
-    expect(await auth.getAccessToken()).toBeNull()
-    expect(honestOut).toHaveBeenCalledWith(expect.objectContaining({ reason: expect.stringMatching(/^(refresh_failed|token_reused)$/) }))
+    if (surface.reuse.revokesFamily) {
+      // The reuse revoked the family: the honest client is signed out at its next refresh.
+      expect(await auth.getAccessToken()).toBeNull()
+      expect(honestOut).toHaveBeenCalledWith(expect.objectContaining({ reason: expect.stringMatching(/^(refresh_failed|token_reused)$/) }))
+    } else {
+      // Only the stale copy died: the honest client refreshes on.
+      expect(await auth.getAccessToken()).toBeTruthy()
+      expect(honestOut).not.toHaveBeenCalled()
+      expect(await surface.call(auth)).toBe(true)
+    }
     expect(await refreshCount(surface.name)).toBe(3)
   })
 
@@ -272,7 +307,7 @@ describe.each(surfaces)('AuthClient + $name adapter: shared flows', (surface) =>
       await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('deadlock: listeners still pending')), 3_000))])
       expect(seen).toEqual(['call:true', 'token:string', 'signedOut:user:null'])
       // The server side of the sign-out finishes before the next test resets the mock.
-      expect(await signingOut).toEqual({ revoked: surface.name === 'platform' })
+      expect(await signingOut).toEqual({ revoked: surface.name !== 'otp' })
       expect(await refreshCount(surface.name)).toBe(1)
     } finally {
       auth.dispose()

@@ -45,16 +45,22 @@ export type LoggedRequest = RequestLogEntry
 
 export const requests = (): Promise<LoggedRequest[]> => control.requests()
 
+export type SurfaceName = 'platform' | 'otp' | 'accounts' | 'accounts-relay'
+
+const REFRESH_CALLS: Record<SurfaceName, (r: LoggedRequest) => boolean> = {
+  platform: (r) => r.path === '/api/graphql' && r.operationName === 'NewToken',
+  otp: (r) => r.method === 'POST' && r.path === '/auth/login/refresh',
+  accounts: (r) => r.path === '/graphql' && r.operationName === 'RefreshToken',
+  'accounts-relay': (r) => r.path === '/graphql/relay' && r.operationName === 'RefreshTokenRelay',
+}
+
 /** The refresh calls the backend received (status 0: failed at the network by a fault), per surface. */
-export async function refreshRequests(surface: 'platform' | 'otp'): Promise<LoggedRequest[]> {
-  const log = await requests()
-  return surface === 'otp'
-    ? log.filter((r) => r.method === 'POST' && r.path === '/auth/login/refresh')
-    : log.filter((r) => r.path === '/api/graphql' && r.operationName === 'NewToken')
+export async function refreshRequests(surface: SurfaceName): Promise<LoggedRequest[]> {
+  return (await requests()).filter(REFRESH_CALLS[surface])
 }
 
 /** How many refresh calls the backend received, per surface. */
-export const refreshCount = async (surface: 'platform' | 'otp'): Promise<number> => (await refreshRequests(surface)).length
+export const refreshCount = async (surface: SurfaceName): Promise<number> => (await refreshRequests(surface)).length
 
 /** A Storage-like object two clients can share (what `localStorage` is to two tabs). */
 export function sharedStorage(): { getItem(k: string): string | null; setItem(k: string, v: string): void; removeItem(k: string): void; items: Map<string, string> } {

@@ -2,6 +2,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createMockBackend, DEMO_PASSWORD } from '../../../mocks/index'
+import { demoUsers } from '../../../mocks/demo-users'
 
 const BASE = 'http://mock.test'
 const mock = createMockBackend({ now: Date.UTC(2030, 0, 1), frozenClock: true })
@@ -54,12 +55,12 @@ describe('/__mock/users', () => {
   it('creates a user: 201 with public fields, never the hash', async () => {
     const created = await call('POST', '/__mock/users', { email: 'erin@example.com', username: 'erin', password: 'erin-password', twoFactor: true, phone: '+34600000009' })
     expect(created.status).toBe(201)
-    expect(created.body).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), pk: 5, email: 'erin@example.com', username: 'erin', verified: true, twoFactor: true, hasPassword: true, phone: '+34600000009' })
+    expect(created.body).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), pk: demoUsers.length + 1, email: 'erin@example.com', username: 'erin', verified: true, twoFactor: true, hasPassword: true, phone: '+34600000009' })
     expect(JSON.stringify(created.body)).not.toMatch(/pbkdf2|passwordHash|erin-password/)
     const user = mock.users.findByEmail('erin@example.com')!
     expect(await mock.users.checkPassword(user, 'erin-password')).toBe(true)
     const list = await call('GET', '/__mock/users')
-    expect(list.body?.users.map((u: { username: string }) => u.username)).toEqual(['alice', 'bob', 'carol', 'dave', 'erin'])
+    expect(list.body?.users.map((u: { username: string }) => u.username)).toEqual([...demoUsers.map((u) => u.username), 'erin'])
   })
 
   it('accepts password null for a user without one', async () => {
@@ -75,7 +76,7 @@ describe('/__mock/users', () => {
     const username = await call('POST', '/__mock/users', { email: 'new@example.com', username: 'alice', password: 'x' })
     expect(username.status).toBe(409)
     expect(username.body?.code).toBe('username_in_use')
-    expect(mock.users.all()).toHaveLength(4)
+    expect(mock.users.all()).toHaveLength(demoUsers.length)
   })
 
   it.each([
@@ -92,7 +93,7 @@ describe('/__mock/users', () => {
     const response = await call('POST', '/__mock/users', body, raw)
     expect(response.status).toBe(400)
     expect(response.body).toMatchObject({ code: expect.any(String), message: expect.any(String) })
-    expect(mock.users.all()).toHaveLength(4)
+    expect(mock.users.all()).toHaveLength(demoUsers.length)
   })
 })
 
@@ -233,7 +234,7 @@ describe('control API bodies', () => {
     const response = await call('POST', '/__mock/users', undefined, bytes)
     expect(response.status).toBe(400)
     expect(response.body).toMatchObject({ code: 'invalid_body', message: expect.stringContaining('UTF-8') })
-    expect(mock.users.all()).toHaveLength(4)
+    expect(mock.users.all()).toHaveLength(demoUsers.length)
   })
 
   it.each([

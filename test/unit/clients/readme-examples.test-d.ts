@@ -8,6 +8,7 @@ import { AuthClient, AuthError, appStateVisibility, type Challenge, type TokenSt
 import { createOtpClient, otpApi } from '../../../src/otp'
 import { createPlatformClient, platformApi, UserProfileDocument } from '../../../src/platform'
 import { createAccessTokenVerifier } from '../../../src/server'
+import * as accounts from '../../../src/accounts'
 
 /* ── the app's own helpers ─────────────────────────────────────────────────────────────────── */
 declare function askForCode(prompt: { methods: readonly string[]; attemptsLeft: number | null; resend(): Promise<void> }): Promise<string | null>
@@ -151,4 +152,36 @@ export function reactNative(): AuthClient[] {
     visibility: appStateVisibility(AppState),
   })
   return [auth, secure]
+}
+
+declare const username: string
+declare const token: string
+declare const newPassword1: string
+declare const newPassword2: string
+declare const secondEmail: string
+declare function showResendLink(): void
+
+/** README § Quickstart: the accounts API. */
+export async function accountsQuickstart(): Promise<unknown> {
+  const auth = new AuthClient({ baseUrl: 'https://auth.example.com', api: accounts.accountsApi() }) // { relay: true }: /graphql/relay
+
+  await accounts.register(auth, { email, username, password1: password, password2: password }) // signed in while unverified logins are allowed
+  await accounts.verifyAccount(auth, { token }) // the token of the activation link …/activate/<token>
+  await accounts.resendActivationEmail(auth, { email })
+  try {
+    await auth.signIn({ username, password }) // or { email, password }: a primary or secondary address
+  } catch (error) {
+    if (error instanceof AuthError && error.code === 'not_verified') showResendLink() // 'invalid_credentials', 'throttled' …
+  }
+  await accounts.sendPasswordResetEmail(auth, { email }) // the link goes to the address given
+  await accounts.resetPassword(auth, { token, newPassword1, newPassword2 }) // …/password-reset/<token>
+  await accounts.changePassword(auth, { oldPassword: password, newPassword1, newPassword2 }) // the client keeps the new token pair
+  await accounts.updateAccount(auth, { firstName: 'Ada' })
+  await accounts.sendSecondaryEmailActivation(auth, { email: secondEmail, password }) // mails the new address
+  await accounts.verifySecondaryEmail(auth, { token })
+  await accounts.swapEmails(auth, { password }) // or removeSecondaryEmail(auth, { password })
+  const { me } = await accounts.createAccountsClient(auth).request(accounts.MeDocument) // on "Signature has expired": one refresh, one retry
+  await accounts.archiveAccount(auth, { password }) // signs out; the next sign-in unarchives (deleteAccount deactivates)
+  await auth.signOut() // revokeToken
+  return me
 }

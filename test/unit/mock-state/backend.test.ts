@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createBackend, peekOperationName, redact } from '../../../mocks/backend'
+import { demoUsers } from '../../../mocks/demo-users'
 import type { RequestContext, Surface } from '../../../mocks/state/types'
 import { otpSurface } from '../../../mocks/surfaces/otp'
 import { platformSurface } from '../../../mocks/surfaces/platform'
@@ -187,7 +188,7 @@ describe('backend seeding', () => {
   it('seeds the demo users by default', async () => {
     const backend = createBackend({ surfaces: [] })
     await backend.ready()
-    expect(backend.state.users.all().map((u) => u.username)).toEqual(['alice', 'bob', 'carol', 'dave'])
+    expect(backend.state.users.all().map((u) => u.username)).toEqual(demoUsers.map((u) => u.username))
   })
 
   it('an invalid seed answers 500 instead of hanging or crashing', async () => {

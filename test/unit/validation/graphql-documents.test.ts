@@ -6,6 +6,7 @@
 import { buildSchema } from 'graphql'
 import { describe, expect, it } from 'vitest'
 import { cachedDocumentCount, checkedDocument, DOCUMENT_CACHE_ENTRIES, MAX_CACHED_QUERY_LENGTH } from '../../../mocks/surfaces/graphql-documents'
+import { accountsSchema } from '../../../mocks/surfaces/accounts/schema'
 import { platformSchema } from '../../../mocks/surfaces/platform/schema'
 
 const schemaOf = () => buildSchema('type Query { a(n: Int): Int, b: String }')
@@ -91,5 +92,22 @@ describe('checkedDocument', () => {
     const still = checkedDocument(platformSchema(), query, limits)
     expect(cached.ok && still.ok && still.document === cached.document).toBe(true)
     expect(cachedDocumentCount(platformSchema())).toBe(before + 1)
+  })
+
+  it.each([
+    ['/graphql', 'classic'],
+    ['/graphql/relay', 'relay'],
+  ] as const)('is what the accounts surface uses at %s, one cache per schema', async (path, flavour) => {
+    const { createMockBackend } = await import('../../../mocks/index')
+    const mock = createMockBackend({ onError: () => {} })
+    const query = `query AccountsCacheProbe${flavour} { __typename }`
+    const before = cachedDocumentCount(accountsSchema(flavour))
+    const ask = () =>
+      mock.backend.handle(
+        new Request(`http://mock.test${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }),
+      )
+    expect((await ask())?.status).toBe(200)
+    expect((await ask())?.status).toBe(200)
+    expect(cachedDocumentCount(accountsSchema(flavour))).toBe(before + 1)
   })
 })
