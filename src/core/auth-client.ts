@@ -186,7 +186,7 @@ export class AuthClient<A extends AuthAdapter = AuthAdapter> {
       session: () => store.lineage,
       refreshRejected: async (token) => (await this.#refresh(token))?.accessToken ?? null,
       scheme: api.scheme,
-      isUnauthorized: api.isUnauthorized && ((response: Response, handOn: (copy: Response) => void) => api.isUnauthorized!(response, handOn)),
+      isUnauthorized: api.isUnauthorized?.bind(api),
       ...(detect && {
         stepUp: createStepUp!({
           detect: (request, response) => detect.call(api, context, request, response),

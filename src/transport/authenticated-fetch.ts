@@ -106,10 +106,9 @@ export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLik
 
     let response = await send()
     // Step-up first: a wrong step-up code can also be a 401 that no refresh would fix.
-    const afterStepUp = await stepUp(response)
-    if (afterStepUp !== response || !sentToken) return afterStepUp
+    let afterStepUp = await stepUp(response)
     // A check that read the body hands on an unread copy of it: the body is read once.
-    if (!(await unauthorized(response, (copy) => (response = copy)))) return response
+    if (afterStepUp !== response || !sentToken || !(await unauthorized(response, (copy) => (afterStepUp = response = copy)))) return afterStepUp
     const fresh = await abortable(o.refreshRejected(sentToken), signal).catch((error: unknown) => {
       if (signal?.aborted) throw error
       return null

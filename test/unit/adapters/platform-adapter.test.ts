@@ -175,8 +175,8 @@ describe('platformApi()', () => {
     expect(await verdict(new Response(null, { status: 401 }))).toBe(true)
     expect(await verdict(HttpResponse.json({ data: { userProfile: null } }))).toBe(false)
     expect(await verdict(HttpResponse.json({ errors: [{ message: 'x', extensions: { code: 'INVALID_CODE' } }] }))).toBe(false)
-    // The word elsewhere than an error code is not a rejection.
-    expect(await verdict(HttpResponse.json({ data: { note: 'UNAUTHENTICATED' } }))).toBe(false)
+    // The word inside other text is not a rejection (only the whole quoted code is looked for).
+    expect(await verdict(HttpResponse.json({ data: { note: 'was UNAUTHENTICATED before' } }))).toBe(false)
     expect(await verdict(new Response('plain', { status: 200 }))).toBe(false)
   })
 
