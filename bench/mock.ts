@@ -1,80 +1,42 @@
 /**
- * `npm run bench:mock`: what the mock's security bookkeeping costs, at the sizes the issue names.
+ * `npm run bench:mock`: the mock's speed.
  *
- * - Revoking one user's sessions (what a password change or reset does) with 10,000 sessions in
- *   the token service: 10,000 of that user's own (cap raised) and 10,000 of other users around.
- *   The revocation walks the user's index, so its time follows the user's own sessions, not the
- *   service's; "visited" is the entry count the security suite asserts.
- * - A full changePassword over GraphQL for a user with 100 sessions (the default cap) while
- *   10,000 other sessions exist.
+ * - load: autocannon against the standalone mock and a bare node:http server started in the
+ *   same run (protected REST read, GraphQL userProfile, JWKS, login): req/s, p99 and server CPU
+ *   µs per request, as ratios to the bare server (bench/mock/load.ts).
+ * - scaling: 10, 10,000 and 50,000 users created through the control API, with login and
+ *   protected-call latency at each size (bench/mock/scaling.ts).
+ * - revocation: session revocation and changePassword among 10,000 sessions (bench/mock/revocation.ts).
  *
- * Median of `--rounds` (default 7). Times are for this machine; the visited counts are exact.
+ * Options: --only load,scaling,revocation  --seconds 5 (per autocannon run)
+ *          --sizes 10,10000,50000  --scaling-iterations 100 (PBKDF2 cost while scaling)
+ *          --rounds 7 (revocation medians)
+ * Servers listen on 127.0.0.1 only and are stopped at the end. Figures are for this machine and
+ * its load at the time (printed first); the ratios to the bare server are what compare.
  */
-import { performance } from 'node:perf_hooks'
-import { setupServer } from 'msw/node'
-import { createBackend, createMockBackend, DEMO_PASSWORD } from '../mocks'
-import { createBackendState } from '../mocks/state'
+import { loadavg, cpus } from 'node:os'
+import { parseArgs } from 'node:util'
+import { runLoad } from './mock/load'
+import { runRevocation } from './mock/revocation'
+import { runScaling } from './mock/scaling'
 
-const args = process.argv.slice(2)
-const at = args.indexOf('--rounds')
-const ROUNDS = at >= 0 ? Number(args[at + 1]) : 7
-const SESSIONS = 10_000
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string', default: 'load,scaling,revocation' },
+    seconds: { type: 'string', default: '5' },
+    sizes: { type: 'string', default: '10,10000,50000' },
+    rounds: { type: 'string', default: '7' },
+    'scaling-iterations': { type: 'string', default: '100' },
+  },
+})
+const only = new Set(values.only.split(','))
+const seconds = Math.min(Math.max(Number(values.seconds) || 5, 1), 60)
+// Bounded: at most 200,000 users.
+const sizes = values.sizes.split(',').map((size) => Math.min(Math.max(Math.floor(Number(size)) || 0, 1), 200_000))
+const rounds = Math.max(Number(values.rounds) || 7, 1)
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
-const ms = (value: number) => `${value.toFixed(2)} ms`
-
-function revocation(ownSessions: number): { ms: number; visited: number; revoked: number } {
-  const times: number[] = []
-  let last = { visited: 0, revoked: 0 }
-  for (let round = 0; round < ROUNDS; round++) {
-    const state = createBackendState({ config: { limits: { sessionsPerUser: Math.max(ownSessions, 1) } } })
-    for (let i = 0; i < SESSIONS; i++) state.tokens.startSession({ userId: `other-${i}`, surface: 'otp', amr: ['pwd'] })
-    for (let i = 0; i < ownSessions; i++) {
-      const session = state.tokens.startSession({ userId: 'target', surface: i % 2 ? 'platform' : 'otp', amr: ['pwd'] })
-      state.tokens.issueRefreshToken(session, 3600)
-    }
-    const start = performance.now()
-    const result = state.tokens.revokeUserSessions('target')
-    times.push(performance.now() - start)
-    last = { visited: result.visited, revoked: result.revoked.length }
-  }
-  return { ms: median(times), ...last }
-}
-
-async function changePassword(): Promise<number> {
-  const mock = createMockBackend({ backend: createBackend({ passwordIterations: 1000, onError: () => {} }) })
-  const server = setupServer(...mock.handlers)
-  server.listen({ onUnhandledRequest: 'error' })
-  const gql = async (query: string, token?: string) => {
-    const response = await fetch('http://bench.test/api/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query }),
-    })
-    return (await response.json()) as { data?: Record<string, { token?: string } | null> }
-  }
-  const times: number[] = []
-  try {
-    for (let round = 0; round < ROUNDS; round++) {
-      await mock.reset()
-      for (let i = 0; i < SESSIONS; i++) mock.state.tokens.startSession({ userId: `other-${i}`, surface: 'otp', amr: ['pwd'] })
-      let token = ''
-      for (let i = 0; i < 100; i++) {
-        token = (await gql(`mutation{login(credentials:{email:"alice@example.com",password:"${DEMO_PASSWORD}"}){token}}`)).data?.['login']?.token ?? ''
-      }
-      const start = performance.now()
-      const reply = await gql(`mutation{changePassword(oldPassword:"${DEMO_PASSWORD}",newPassword:"bench-new-password"){token}}`, token)
-      times.push(performance.now() - start)
-      if (!reply.data?.['changePassword']?.token) throw new Error('changePassword failed')
-    }
-  } finally {
-    server.close()
-  }
-  return median(times)
-}
-
-const own = revocation(SESSIONS)
-const few = revocation(3)
-console.log(`revokeUserSessions, ${SESSIONS} sessions of the user + ${SESSIONS} of others: ${ms(own.ms)} (visited ${own.visited}, revoked ${own.revoked})`)
-console.log(`revokeUserSessions, 3 sessions of the user + ${SESSIONS} of others:        ${ms(few.ms)} (visited ${few.visited}, revoked ${few.revoked})`)
-console.log(`changePassword over GraphQL, 100 sessions of the user + ${SESSIONS} of others: ${ms(await changePassword())}`)
+console.log(`Node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`)
+if (only.has('load')) await runLoad(seconds)
+if (only.has('scaling')) await runScaling(sizes, seconds, Math.max(Math.floor(Number(values['scaling-iterations'])) || 100, 1))
+if (only.has('revocation')) await runRevocation(rounds)
+console.log(`\nLoad average at the end: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`)

@@ -20,6 +20,9 @@ const USAGE = `Usage: portcullis-mock [--port 4010] [--host 127.0.0.1] [--seed u
                          each as POST /__mock/users accepts: { email, username, password, ... }
   --cors-origin <url>    a browser origin besides loopback ones that may call the mock (repeatable)
   --allowed-host <name>  a Host name besides loopback ones and --host that requests may use (repeatable)
+  --password-iterations <n>
+                         PBKDF2 iterations per password hash (default 20000, ~5-10 ms a sign-in);
+                         lower it (say 1000) for load tests, where it caps sign-ins per second
   -h, --help             show this help
 `
 
@@ -48,6 +51,9 @@ const CONTROL_ENDPOINTS = [
   'GET|DELETE /__mock/requests[?path=]        what the backend received',
   'GET        /.well-known/jwks.json          token signing keys',
 ]
+
+/** Far above any real setting (OWASP's 600,000): a typo here would stall every sign-in. */
+const MAX_PASSWORD_ITERATIONS = 10_000_000
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`portcullis-mock: ${message}\n`)
@@ -90,7 +96,15 @@ function banner(url: string, surfaceNames: string[], seed: NewUser[] | undefined
 }
 
 async function main(): Promise<void> {
-  let values: { port?: string; host?: string; seed?: string; 'cors-origin'?: string[]; 'allowed-host'?: string[]; help?: boolean }
+  let values: {
+    port?: string
+    host?: string
+    seed?: string
+    'cors-origin'?: string[]
+    'allowed-host'?: string[]
+    'password-iterations'?: string
+    help?: boolean
+  }
   try {
     ;({ values } = parseArgs({
       options: {
@@ -99,6 +113,7 @@ async function main(): Promise<void> {
         seed: { type: 'string' },
         'cors-origin': { type: 'string', multiple: true },
         'allowed-host': { type: 'string', multiple: true },
+        'password-iterations': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -113,6 +128,10 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port ?? 4010)
   if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be an integer from 0 to 65535\n\n${USAGE}`)
+  const iterations = values['password-iterations'] === undefined ? undefined : Number(values['password-iterations'])
+  if (iterations !== undefined && !(Number.isInteger(iterations) && iterations >= 1 && iterations <= MAX_PASSWORD_ITERATIONS)) {
+    fail(`--password-iterations must be an integer from 1 to ${MAX_PASSWORD_ITERATIONS}\n\n${USAGE}`)
+  }
   const seed = values.seed ? await loadSeed(values.seed) : undefined
   const corsOrigins = (values['cors-origin'] ?? []).map((origin) => {
     try {
@@ -147,6 +166,7 @@ async function main(): Promise<void> {
       corsOrigins,
       allowedHosts: values['allowed-host'] ?? [],
       ...(seed ? { seed } : {}),
+      ...(iterations !== undefined ? { passwordIterations: iterations } : {}),
     })
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error), 1)

@@ -26,19 +26,21 @@ export const MOCK_ROUTE_PATTERNS = [
 export type MockHandler = ReturnType<typeof http.all>
 
 /**
- * A route pattern as the RegExp msw is given. msw matches string patterns with path-to-regexp,
- * which URI-decodes what each `*` captured and throws `URIError` on a malformed escape such as
- * `/auth/%ZZ`: a 500 under `setupServer`, a dropped connection in the standalone server. The same
- * pattern as a RegExp without capture groups matches the same URLs (any origin, case-insensitive,
- * optional trailing slash, like path-to-regexp) and decodes nothing; the backend then answers the
- * path itself (a 404 for `/auth/%ZZ`).
+ * The route patterns as one RegExp msw is given. msw matches string patterns with
+ * path-to-regexp, which URI-decodes what each `*` captured and throws `URIError` on a malformed
+ * escape such as `/auth/%ZZ`: a 500 under `setupServer`. The same patterns as a RegExp without
+ * capture groups match the same URLs (any origin, case-insensitive, optional trailing slash, like
+ * path-to-regexp) and decode nothing; the backend then answers the path itself (a 404 for
+ * `/auth/%ZZ`).
  */
-export function routeRegExp(pattern: string): RegExp {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
-    .join('.*')
-  return new RegExp(`^${source}\\/?$`, 'i')
+export function routeRegExp(patterns: readonly string[]): RegExp {
+  const sources = patterns.map((pattern) =>
+    pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('.*'),
+  )
+  return new RegExp(`^(?:${sources.join('|')})\\/?$`, 'i')
 }
 
 /**
@@ -54,13 +56,17 @@ function withPageCookies(request: Request, cookies: Record<string, string>): Req
   return new Request(request, { headers })
 }
 
-/** msw `http` handlers delegating to the backend; a network-error fault becomes `HttpResponse.error()`. */
+/**
+ * One msw handler for the whole backend, delegating to it; a network-error fault becomes
+ * `HttpResponse.error()`. One rather than one per route: msw prepares each handler it tries
+ * (cookies, URL matching) per request, so a route matched last paid that once per handler.
+ */
 export function createHandlers(backend: Backend): MockHandler[] {
-  return MOCK_ROUTE_PATTERNS.map((pattern) =>
-    http.all(routeRegExp(pattern), async ({ request, cookies }) => {
+  return [
+    http.all(routeRegExp(MOCK_ROUTE_PATTERNS), async ({ request, cookies }) => {
       const response = await backend.handle(withPageCookies(request, cookies))
       if (!response) return undefined
       return response.type === 'error' ? HttpResponse.error() : response
     }),
-  )
+  ]
 }

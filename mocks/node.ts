@@ -1,13 +1,14 @@
 /**
- * `portcullis/mock/node`: the mock backend as a standalone HTTP server (node:http, no framework),
- * serving the very msw handlers the in-process mock uses, through msw's `getResponse`.
+ * `portcullis/mock/node`: the mock backend as a standalone HTTP server (node:http, no framework)
+ * calling the backend's own `handle(request)`, the function the in-process msw handler wraps.
+ * msw is not on this path (nor imported): its per-request matching and cookie handling cost more
+ * CPU than the backend itself, and the server needs none of it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { getResponse } from 'msw'
 import { isAllowedOrigin, isLoopbackHost } from './control/guard'
-import { createMockBackend, type MockBackend, type MockBackendOptions } from './index'
+import { createMockCore, type MockBackendCore, type MockBackendOptions } from './mock-backend'
 import { printError } from './redact'
 import { CLIENT_HEADER } from './state/limits'
 
@@ -37,8 +38,8 @@ export interface MockServerOptions extends MockBackendOptions {
   bodyTimeoutMs?: number
   /** Where the non-loopback warning goes (default stderr). */
   warn?: (message: string) => void
-  /** Use an existing in-process mock instead of creating one from the options above. */
-  mock?: MockBackend
+  /** Use an existing in-process mock (a `createMockBackend()` result will do) instead of creating one from the options above. */
+  mock?: MockBackendCore
 }
 
 export interface MockServer {
@@ -46,7 +47,7 @@ export interface MockServer {
   url: string
   port: number
   host: string
-  mock: MockBackend
+  mock: MockBackendCore
   /** Stops listening and drops open connections. */
   close(): Promise<void>
 }
@@ -110,6 +111,8 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
   })
 }
 
+const NO_BODY: BodyRead = { body: undefined, complete: true, length: 0 }
+
 /** CORS grant for an allowed origin only (loopback, or listed); `Vary: Origin` either way. */
 function corsHeaders(req: IncomingMessage, base: URL, extra: readonly string[]): Record<string, string> {
   const origin = req.headers.origin
@@ -161,7 +164,7 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
 
 /** Starts the standalone mock; resolves once it listens and the seed users exist. */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const mock = options.mock ?? createMockBackend(options)
+  const mock = options.mock ?? createMockCore(options)
   const host = options.host ?? '127.0.0.1'
   const cors = options.cors ?? true
   const corsOrigins = options.corsOrigins ?? []
@@ -206,7 +209,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       res.end()
       return
     }
-    const read = await readBody(req, MAX_BODY_BYTES, bodyTimeoutMs)
+    // Most requests (GET, HEAD) announce no body: nothing to wait for.
+    const bodiless = req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined
+    const read = bodiless ? NO_BODY : await readBody(req, MAX_BODY_BYTES, bodyTimeoutMs)
     if (read === 'timeout') {
       res.shouldKeepAlive = false
       mock.requests.record({ method, path: new URL(req.url ?? '/', base).pathname, operationName: null, status: 408 })
@@ -218,7 +223,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if (!read.complete) res.shouldKeepAlive = false
 
     const controller = new AbortController()
-    res.once('close', () => controller.abort())
+    // The client gave up before the answer was written (an AbortError costs a stack trace: only then).
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort()
+    })
     let request: Request
     try {
       request = toRequest(req, base.origin, read, controller.signal, req.socket.remoteAddress ?? 'unknown')
@@ -227,9 +235,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
     let response: Response | undefined
     try {
-      response = await getResponse(mock.handlers, request)
+      response = await mock.backend.handle(request)
     } catch (caught) {
-      // The backend answers its own exceptions; this is msw (or a handler) failing around it.
+      // The backend answers its own exceptions; this is a failure around them (a broken surface).
       printError(caught, { method, path: new URL(request.url).pathname, surface: 'server' })
       return sendJson(res, 500, { code: 'internal_error', message: 'The mock backend failed to handle this request.' }, allow)
     }
@@ -276,4 +284,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   }
 }
 
-export { createMockBackend, type MockBackend, type MockBackendOptions } from './index'
+// No runtime export from './index': it would pull msw into the server.
+export { createMockCore, type MockBackendCore, type MockBackendOptions } from './mock-backend'
+export type { MockBackend } from './index'

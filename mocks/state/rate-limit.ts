@@ -53,8 +53,25 @@ export class RateLimiter {
     this.hits.clear()
   }
 
+  /**
+   * The key's hits inside the window, oldest first. Hits are appended in clock order, so the
+   * window's start is found by binary search and older hits are dropped in place: O(log n) per
+   * call even for a limit raised into the millions (a load test). Only after the clock was set
+   * back (hits "in the future") is the list filtered into a new one.
+   */
   private recent(key: string, windowMs: number, now: number): number[] {
-    return (this.hits.get(key)?.times ?? []).filter((at) => at > now - windowMs && at <= now)
+    const times = this.hits.get(key)?.times
+    if (!times) return []
+    if (times.length > 0 && times[times.length - 1]! > now) return times.filter((at) => at > now - windowMs && at <= now)
+    let low = 0
+    let high = times.length
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (times[middle]! > now - windowMs) high = middle
+      else low = middle + 1
+    }
+    if (low > 0) times.splice(0, low)
+    return times
   }
 
   /** Drops keys with no hit left in their window, then the oldest keys over the cap. */

@@ -28,6 +28,13 @@ export const SURFACE_AUDIENCES: Readonly<Record<SurfaceName, string>> = {
   otp: 'portcullis:otp',
 }
 
+/**
+ * Access tokens this service signed, remembered (oldest forgotten first) so verifying one of them
+ * again skips the ECDSA signature check: the exact token string was produced here with the key.
+ * Any other string, forged or altered, goes through the full check.
+ */
+export const SIGNED_TOKENS_KEPT = 10_000
+
 /** Spent refresh tokens kept per session for reuse detection; older ones are forgotten (then `invalid`). */
 export const SPENT_REFRESH_TOKENS_KEPT = 20
 
@@ -60,6 +67,7 @@ export class MemoryTokenService implements TokenService {
   private readonly refreshTokens = new Map<string, RefreshRecord>()
   private readonly sessionsByUser = new Map<string, Set<string>>()
   private readonly tokensBySession = new Map<string, Set<string>>()
+  private readonly signed = new Map<string, AccessClaims>()
 
   constructor(
     private readonly clock: Clock,
@@ -157,7 +165,13 @@ export class MemoryTokenService implements TokenService {
       amr: [...session.amr],
       jti: uuid(),
     }
-    return new SignJWT(claims).setProtectedHeader({ alg: ALG, kid, typ: 'JWT' }).sign(privateKey)
+    const token = await new SignJWT(claims).setProtectedHeader({ alg: ALG, kid, typ: 'JWT' }).sign(privateKey)
+    this.signed.set(token, Object.freeze(claims))
+    for (const oldest of this.signed.keys()) {
+      if (this.signed.size <= SIGNED_TOKENS_KEPT) break
+      this.signed.delete(oldest)
+    }
+    return token
   }
 
   /** Signs any claim set with the service's key (OIDC id tokens, whose `iss`/`aud` are the provider's). */
@@ -166,24 +180,41 @@ export class MemoryTokenService implements TokenService {
     return new SignJWT(claims).setProtectedHeader({ alg: ALG, kid, typ: type }).sign(privateKey)
   }
 
-  async verifyAccessToken(token: string, surface: SurfaceName): Promise<{ ok: true; claims: AccessClaims; session: SessionRecord } | { ok: false; reason: TokenFailure }> {
-    if (typeof token !== 'string' || token.split('.').length !== 3) return { ok: false, reason: 'invalid' }
+  /** The token's claims once its signature, issuer, audience and expiry check out. */
+  private async verifiedPayload(token: string, surface: SurfaceName): Promise<{ ok: true; payload: Record<string, unknown> } | { ok: false; reason: TokenFailure }> {
+    const known = this.signed.get(token)
+    if (known) {
+      const failure = this.checkSignedClaims(known, surface)
+      return failure ? { ok: false, reason: failure } : { ok: true, payload: { ...known } }
+    }
     const { publicKey } = await this.key()
-    const { issuer } = this.config()
-    let payload: Record<string, unknown>
     try {
-      ;({ payload } = await jwtVerify(token, publicKey, {
+      const { payload } = await jwtVerify(token, publicKey, {
         algorithms: [ALG],
-        issuer,
+        issuer: this.config().issuer,
         // Another surface's token is well signed but not meant for this one.
         audience: SURFACE_AUDIENCES[surface],
         currentDate: new Date(this.clock.now()),
         requiredClaims: ['sub', 'sid', 'iat', 'exp', 'jti', 'amr'],
-      }))
+      })
+      return { ok: true, payload }
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code
       return { ok: false, reason: code === 'ERR_JWT_EXPIRED' ? 'expired' : 'invalid' }
     }
+  }
+
+  /** The checks `jwtVerify` makes after the signature, in its order, for a token signed here. */
+  private checkSignedClaims(claims: AccessClaims, surface: SurfaceName): TokenFailure | null {
+    if (claims.iss !== this.config().issuer || claims.aud !== SURFACE_AUDIENCES[surface]) return 'invalid'
+    return claims.exp <= Math.floor(this.clock.now() / 1000) ? 'expired' : null
+  }
+
+  async verifyAccessToken(token: string, surface: SurfaceName): Promise<{ ok: true; claims: AccessClaims; session: SessionRecord } | { ok: false; reason: TokenFailure }> {
+    if (typeof token !== 'string' || token.split('.').length !== 3) return { ok: false, reason: 'invalid' }
+    const verified = await this.verifiedPayload(token, surface)
+    if (!verified.ok) return verified
+    const { payload } = verified
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return { ok: false, reason: 'invalid' }
     const session = this.sessions.get(payload.sid)
     if (!session || session.revokedAt !== null || session.userId !== payload.sub) return { ok: false, reason: 'revoked' }
@@ -249,6 +280,7 @@ export class MemoryTokenService implements TokenService {
     this.refreshTokens.clear()
     this.sessionsByUser.clear()
     this.tokensBySession.clear()
+    this.signed.clear()
   }
 
   /** Drops a session and its refresh family entirely (cap eviction). */

@@ -60,9 +60,19 @@ export interface UserStoreSnapshot {
  * The one identity store every surface shares. Records are deep-frozen: a surface that wants to
  * change a user calls `update` (which re-checks uniqueness), and a stray `user.x = y` throws
  * instead of silently bypassing the checks.
+ *
+ * Every lookup key has its own index (pk, email and secondary email case-insensitively, username,
+ * normalized phone), so finding a user, checking uniqueness and updating are O(1) in the number
+ * of users: only listing (`all`) and `restore` walk them.
  */
 export class MemoryUserStore implements UserStore {
   private readonly byId = new Map<string, User>()
+  private readonly byPk = new Map<number, string>()
+  /** Primary and secondary emails share one namespace (each unique across both), lower-cased. */
+  private readonly byEmail = new Map<string, string>()
+  private readonly byUsername = new Map<string, string>()
+  /** Phones as `normalizePhone` gives them. */
+  private readonly byPhone = new Map<string, string>()
   private nextPk = 1
 
   constructor(
@@ -79,7 +89,7 @@ export class MemoryUserStore implements UserStore {
     // Another create may have taken the email while we were hashing.
     this.assertUnique(draft)
     const user = deepFreeze({ ...draft, pk: this.nextPk++, passwordHash, backupCodes })
-    this.byId.set(user.id, user)
+    this.put(user)
     return user
   }
 
@@ -88,32 +98,25 @@ export class MemoryUserStore implements UserStore {
   }
 
   getByPk(pk: number): User | undefined {
-    for (const user of this.byId.values()) if (user.pk === pk) return user
-    return undefined
+    const id = this.byPk.get(pk)
+    return id === undefined ? undefined : this.byId.get(id)
   }
 
   findByEmail(email: string, options: { includeSecondary?: boolean } = {}): User | undefined {
     const wanted = email.trim().toLowerCase()
     if (!wanted) return undefined
-    for (const user of this.byId.values()) {
-      if (lower(user.email) === wanted) return user
-    }
-    if (options.includeSecondary) {
-      for (const user of this.byId.values()) if (lower(user.secondaryEmail) === wanted) return user
-    }
-    return undefined
+    const user = this.ownerOf(this.byEmail, wanted)
+    if (!user) return undefined
+    return lower(user.email) === wanted || options.includeSecondary ? user : undefined
   }
 
   findByUsername(username: string): User | undefined {
-    for (const user of this.byId.values()) if (user.username !== null && user.username === username) return user
-    return undefined
+    return this.ownerOf(this.byUsername, username)
   }
 
   findByPhone(phone: string): User | undefined {
     const wanted = normalizePhone(phone)
-    if (!wanted) return undefined
-    for (const user of this.byId.values()) if (user.phone !== null && normalizePhone(user.phone) === wanted) return user
-    return undefined
+    return wanted ? this.ownerOf(this.byPhone, wanted) : undefined
   }
 
   all(): User[] {
@@ -132,12 +135,14 @@ export class MemoryUserStore implements UserStore {
     checkEmail(next.secondaryEmail, 'secondaryEmail')
     this.assertUnique(next, id)
     const frozen = deepFreeze(next)
-    this.byId.set(id, frozen)
+    this.unindex(current)
+    this.put(frozen)
     return frozen
   }
 
   delete(id: string): void {
-    this.byId.delete(id)
+    const user = this.byId.get(id)
+    if (user) this.unindex(user)
   }
 
   async setPassword(id: string, password: string): Promise<User> {
@@ -160,9 +165,36 @@ export class MemoryUserStore implements UserStore {
   }
 
   restore(snapshot: UserStoreSnapshot): void {
-    this.byId.clear()
-    for (const user of snapshot.users) this.byId.set(user.id, user)
+    for (const index of [this.byId, this.byPk, this.byEmail, this.byUsername, this.byPhone]) index.clear()
+    for (const user of snapshot.users) this.put(user)
     this.nextPk = snapshot.nextPk
+  }
+
+  /** Stores a record and its index entries (the caller has checked uniqueness). */
+  private put(user: User): void {
+    this.byId.set(user.id, user)
+    this.byPk.set(user.pk, user.id)
+    for (const [index, key] of this.keysOf(user)) index.set(key, user.id)
+  }
+
+  private unindex(user: User): void {
+    this.byId.delete(user.id)
+    this.byPk.delete(user.pk)
+    for (const [index, key] of this.keysOf(user)) if (index.get(key) === user.id) index.delete(key)
+  }
+
+  private keysOf(user: Pick<User, 'email' | 'secondaryEmail' | 'username' | 'phone'>): Array<[Map<string, string>, string]> {
+    const keys: Array<[Map<string, string>, string]> = []
+    for (const email of [lower(user.email), lower(user.secondaryEmail)]) if (email) keys.push([this.byEmail, email])
+    if (user.username !== null) keys.push([this.byUsername, user.username])
+    const phone = user.phone ? normalizePhone(user.phone) : ''
+    if (phone) keys.push([this.byPhone, phone])
+    return keys
+  }
+
+  private ownerOf(index: Map<string, string>, key: string): User | undefined {
+    const id = index.get(key)
+    return id === undefined ? undefined : this.byId.get(id)
   }
 
   /** Validates and fills defaults; throws before anything is stored. */
@@ -221,24 +253,21 @@ export class MemoryUserStore implements UserStore {
 
   /** Email (primary and secondary, case-insensitive), username and phone are each unique. */
   private assertUnique(candidate: Pick<User, 'id' | 'email' | 'secondaryEmail' | 'username' | 'phone'>, selfId?: string): void {
-    const emails = [lower(candidate.email), lower(candidate.secondaryEmail)].filter((e): e is string => e !== null)
-    const phone = candidate.phone ? normalizePhone(candidate.phone) : null
-    for (const other of this.byId.values()) {
-      if (other.id === selfId) continue
-      if (selfId === undefined && other.id === candidate.id) {
-        throw new MockInputError('id_in_use', `A user with id ${candidate.id} already exists.`, 'id')
-      }
-      const taken = [lower(other.email), lower(other.secondaryEmail)]
-      if (emails.some((email) => taken.includes(email))) {
-        const field = taken.includes(lower(candidate.email)) && candidate.email ? 'email' : 'secondaryEmail'
-        throw new MockInputError('email_in_use', 'A user with that email already exists.', field)
-      }
-      if (candidate.username !== null && other.username === candidate.username) {
-        throw new MockInputError('username_in_use', 'A user with that username already exists.', 'username')
-      }
-      if (phone !== null && other.phone !== null && normalizePhone(other.phone) === phone) {
-        throw new MockInputError('phone_in_use', 'A user with that phone already exists.', 'phone')
-      }
+    const takenBy = (index: Map<string, string>, key: string | null) => {
+      const owner = key ? index.get(key) : undefined
+      return owner !== undefined && owner !== selfId
+    }
+    if (selfId === undefined && this.byId.has(candidate.id)) {
+      throw new MockInputError('id_in_use', `A user with id ${candidate.id} already exists.`, 'id')
+    }
+    for (const field of ['email', 'secondaryEmail'] as const) {
+      if (takenBy(this.byEmail, lower(candidate[field]))) throw new MockInputError('email_in_use', 'A user with that email already exists.', field)
+    }
+    if (takenBy(this.byUsername, candidate.username)) {
+      throw new MockInputError('username_in_use', 'A user with that username already exists.', 'username')
+    }
+    if (takenBy(this.byPhone, candidate.phone ? normalizePhone(candidate.phone) || null : null)) {
+      throw new MockInputError('phone_in_use', 'A user with that phone already exists.', 'phone')
     }
   }
 }

@@ -21,21 +21,12 @@
  *   INTERNAL_SERVER_ERROR (the original goes, redacted, to the backend's `onError`, never to
  *   the client). A document nested too deeply for graphql-js's recursive parser is a syntax error.
  */
-import {
-  execute,
-  getOperationAST,
-  GraphQLError,
-  parse,
-  specifiedRules,
-  validate,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLSchema,
-} from 'graphql'
+import { execute, getOperationAST, GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql'
 import { createHandler } from 'graphql-http/lib/use/fetch'
 import { reportError } from '../redact'
 import { readBodyText } from '../validation/body'
 import { countRootFields } from '../validation/graphql-root-fields'
+import { checkedDocument } from './graphql-documents'
 import type { RequestContext } from '../state/types'
 import { PLATFORM_ERROR_CODES, REQUEST_ERROR_CODES } from './platform/errors'
 
@@ -230,24 +221,10 @@ export async function serveGraphQL(ctx: RequestContext, endpoint: GraphQLEndpoin
     execute,
     formatError: format,
     onSubscribe: (_req, params) => {
-      let document: DocumentNode
-      try {
-        document = parse(params.query, { maxTokens: GRAPHQL_MAX_TOKENS })
-      } catch (error) {
-        // graphql-js parses recursively: a document nested thousands deep overflows the stack.
-        const parseError =
-          error instanceof GraphQLError
-            ? error
-            : new GraphQLError('Syntax Error: the document is nested too deeply.', { extensions: { code: REQUEST_ERROR_CODES.GRAPHQL_PARSE_FAILED } })
-        return requestErrors([parseError])
-      }
-      let validationErrors: readonly GraphQLError[]
-      try {
-        validationErrors = validate(schema, document, specifiedRules)
-      } catch {
-        validationErrors = [new GraphQLError('The document is too complex to validate.', { extensions: { code: REQUEST_ERROR_CODES.GRAPHQL_VALIDATION_FAILED } })]
-      }
-      if (validationErrors.length > 0) return requestErrors(validationErrors)
+      // Parsed and validated once per query text and schema (graphql-documents.ts).
+      const checked = checkedDocument(schema, params.query, { maxTokens: GRAPHQL_MAX_TOKENS })
+      if (!checked.ok) return requestErrors(checked.errors)
+      const { document } = checked
 
       const operationName = params.operationName ?? undefined
       const operation = getOperationAST(document, operationName)

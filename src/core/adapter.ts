@@ -133,9 +133,10 @@ export interface AuthAdapter<C extends object = SignInCredentials> {
   createStepUp?: typeof createStepUp
   /**
    * Whether a response means "token rejected" (401, or a GraphQL UNAUTHENTICATED error); default
-   * `status === 401`. Must not consume `response` (read a clone).
+   * `status === 401`. Either leaves `response` unread (read a clone), or reads its body once and
+   * passes an unread copy to `handOn`: the caller then gets the copy.
    */
-  isUnauthorized?(response: Response): Promise<boolean>
+  isUnauthorized?(response: Response, handOn: (copy: Response) => void): Promise<boolean>
 }
 
 /** The credentials type of an adapter: what `auth.signIn()` takes. */

@@ -187,7 +187,7 @@ export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
       session: () => store.lineage,
       refreshRejected: async (token) => (await this.#refresh(token))?.accessToken ?? null,
       scheme: api.scheme,
-      isUnauthorized: api.isUnauthorized && ((response: Response) => api.isUnauthorized!(response)),
+      isUnauthorized: api.isUnauthorized?.bind(api),
       ...(detect && {
         stepUp: createStepUp!({
           detect: (request, response) => detect.call(api, context, request, response),

@@ -224,13 +224,17 @@ export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
       })
     },
 
-    async isUnauthorized(response) {
+    async isUnauthorized(response, handOn) {
       if (response.status === 401) return true
       // GraphQL reports a rejected token as a 200 with an UNAUTHENTICATED error; only bodies of
       // this endpoint are read, so other APIs called through auth.fetch pay nothing.
       if ((response.url && !response.url.includes(path)) || !/json/.test(response.headers.get('content-type') ?? '')) return false
-      const body = (await response.clone().json().catch(() => null)) as { errors?: WireGraphQLError[] } | null
-      return body?.errors?.some((error) => error?.extensions?.code === 'UNAUTHENTICATED') ?? false
+      // Read once, not cloned: the caller gets an unread copy and parses it, once. Here the text is
+      // only searched for a string starting with the code: the platform schema has no such value,
+      // and a user's text starting with it would cost one refresh and retry (the bundle budget).
+      const text = await response.text()
+      handOn(new Response(text, response))
+      return /"UNAUTHENTICATED/.test(text)
     },
 
     async changePassword(context, { oldPassword, newPassword }) {

@@ -27,8 +27,8 @@ export interface AuthenticatedFetchOptions {
   refreshRejected(token: string): Promise<string | null>
   /** The `Authorization` scheme before the token; default `Bearer`. */
   scheme?: string | undefined
-  /** Whether a response means "token rejected"; default: status 401. */
-  isUnauthorized?: ((response: Response) => Promise<boolean>) | undefined
+  /** Whether a response means "token rejected"; default: status 401. See `AuthApi.isUnauthorized`. */
+  isUnauthorized?: ((response: Response, handOn: (copy: Response) => void) => Promise<boolean>) | undefined
   /** Step-up: the response to return instead, or null when `response` is not a step-up. */
   stepUp?(request: Request, response: Response, send: (headers?: Record<string, string>) => Promise<Response>): Promise<Response | null>
 }
@@ -104,10 +104,11 @@ export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLik
     const stepUp = async (response: Response): Promise<Response> =>
       (!response.ok && o.stepUp && (await abortable(o.stepUp(template ?? toRequest(input, init, o.baseUrl), response, send), signal))) || response
 
-    const response = await send()
+    let response = await send()
     // Step-up first: a wrong step-up code can also be a 401 that no refresh would fix.
-    const afterStepUp = await stepUp(response)
-    if (afterStepUp !== response || !sentToken || !(await unauthorized(response))) return afterStepUp
+    let afterStepUp = await stepUp(response)
+    // A check that read the body hands on an unread copy of it: the body is read once.
+    if (afterStepUp !== response || !sentToken || !(await unauthorized(response, (copy) => (afterStepUp = response = copy)))) return afterStepUp
     const fresh = await abortable(o.refreshRejected(sentToken), signal).catch((error: unknown) => {
       if (signal?.aborted) throw error
       return null

@@ -2,6 +2,7 @@
  * The seven operations of `schema/openapi/otp.yaml`. Each handler receives a request that has
  * already passed validation (and, unless the operation's security is optional, bearer auth).
  */
+import { checkPasswordThrottled } from '../../state/password-attempts'
 import type { components, operations } from '../../../src/generated/otp/openapi'
 import { json } from '../../control/json'
 import { MockInputError, type BackendState, type RequestContext, type SessionRecord, type User } from '../../state/types'
@@ -116,10 +117,9 @@ export const otpHandlers: Record<string, OtpHandler> = {
     const body = input.body as Schemas['LoginRequest']
     const user = state.users.findByEmail(body.email)
     // Throttled per account (the user, or the address as typed) and client; a right password is not counted.
-    const taken = take(call, 'passwordFailures', { account: user?.id ?? body.email.trim().toLowerCase() })
-    if (taken instanceof Response) return taken
-    const passwordOk = await state.users.checkPassword(user, body.password)
-    if (passwordOk) taken.release()
+    const checked = await checkPasswordThrottled(state, context.request, user?.id ?? body.email.trim().toLowerCase(), user, body.password)
+    if (!checked.ok) return tooManyRequests('rate_limited', checked.retryAfterMs)
+    const passwordOk = checked.matches
     if (!user || !passwordOk || effectiveStatus(user) !== 'ACTIVE') {
       return errorResponse(403, 'authentication_error', OTP_MESSAGES.authenticationError)
     }

@@ -162,9 +162,9 @@ describe('otpApi()', () => {
 
   it('treats 401 as a rejected token unless it is a wrong step-up code', async () => {
     const adapter = otpApi()
-    expect(await adapter.isUnauthorized!(HttpResponse.json({ message: 'x', code: 'unauthenticated' }, { status: 401 }))).toBe(true)
-    expect(await adapter.isUnauthorized!(new Response(null, { status: 401 }))).toBe(true)
-    expect(await adapter.isUnauthorized!(HttpResponse.json({ message: 'OTP is not valid', code: 'otp_invalid' }, { status: 401 }))).toBe(false)
-    expect(await adapter.isUnauthorized!(HttpResponse.json({ message: 'Authentication error', code: 'authentication_error' }, { status: 403 }))).toBe(false)
+    expect(await adapter.isUnauthorized!(HttpResponse.json({ message: 'x', code: 'unauthenticated' }, { status: 401 }), () => {})).toBe(true)
+    expect(await adapter.isUnauthorized!(new Response(null, { status: 401 }), () => {})).toBe(true)
+    expect(await adapter.isUnauthorized!(HttpResponse.json({ message: 'OTP is not valid', code: 'otp_invalid' }, { status: 401 }), () => {})).toBe(false)
+    expect(await adapter.isUnauthorized!(HttpResponse.json({ message: 'Authentication error', code: 'authentication_error' }, { status: 403 }), () => {})).toBe(false)
   })
 })

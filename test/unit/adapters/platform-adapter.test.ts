@@ -4,7 +4,7 @@
  */
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AuthError } from '../../../src/core/errors'
 import { platformApi } from '../../../src/platform'
 import { baseUrl, context, fakeJwt } from './support'
@@ -169,12 +169,32 @@ describe('platformApi()', () => {
 
   it('recognises a rejected token: 401, or a GraphQL UNAUTHENTICATED error', async () => {
     const adapter = platformApi()
+    const verdict = (response: Response) => adapter.isUnauthorized!(response, () => {})
     const unauthorized = HttpResponse.json({ data: null, errors: [{ message: 'x', extensions: { code: 'UNAUTHENTICATED' } }] })
-    expect(await adapter.isUnauthorized!(unauthorized)).toBe(true)
-    expect(await adapter.isUnauthorized!(new Response(null, { status: 401 }))).toBe(true)
-    expect(await adapter.isUnauthorized!(HttpResponse.json({ data: { userProfile: null } }))).toBe(false)
-    expect(await adapter.isUnauthorized!(HttpResponse.json({ errors: [{ message: 'x', extensions: { code: 'INVALID_CODE' } }] }))).toBe(false)
-    expect(await adapter.isUnauthorized!(new Response('plain', { status: 200 }))).toBe(false)
+    expect(await verdict(unauthorized)).toBe(true)
+    expect(await verdict(new Response(null, { status: 401 }))).toBe(true)
+    expect(await verdict(HttpResponse.json({ data: { userProfile: null } }))).toBe(false)
+    expect(await verdict(HttpResponse.json({ errors: [{ message: 'x', extensions: { code: 'INVALID_CODE' } }] }))).toBe(false)
+    // The word inside other text is not a rejection (only the whole quoted code is looked for).
+    expect(await verdict(HttpResponse.json({ data: { note: 'was UNAUTHENTICATED before' } }))).toBe(false)
+    expect(await verdict(new Response('plain', { status: 200 }))).toBe(false)
+  })
+
+  it('reads a GraphQL body once, never cloning it, and hands on an unread copy', async () => {
+    const adapter = platformApi()
+    const body = { data: { userProfile: { id: '1' } } }
+    const response = HttpResponse.json(body, { status: 200, headers: { 'x-trace': 't-1' } })
+    const clone = vi.spyOn(response, 'clone')
+    const handedOn: Response[] = []
+    expect(await adapter.isUnauthorized!(response, (copy) => handedOn.push(copy))).toBe(false)
+    expect(clone).not.toHaveBeenCalled()
+    expect(response.bodyUsed).toBe(true)
+    expect(handedOn).toHaveLength(1)
+    const copy = handedOn[0]!
+    expect(copy.bodyUsed).toBe(false)
+    expect(copy.status).toBe(200)
+    expect(copy.headers.get('x-trace')).toBe('t-1')
+    expect(await copy.json()).toEqual(body)
   })
 
   it('changes the password with a change_password_2fa step-up completed by confirmChangePassword2Fa', async () => {

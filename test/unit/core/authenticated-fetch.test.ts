@@ -138,6 +138,35 @@ describe('auth.fetch', () => {
     expect(requests.map((r) => r.body)).toEqual(['{"query":"{ me { id } }"}', '{"query":"{ me { id } }"}'])
   })
 
+  it('hands the caller the copy a check that read the body passed on (the body is read once)', async () => {
+    const respond = (request: Request) =>
+      request.headers.get('authorization') === 'Bearer access-secret-2'
+        ? Response.json({ data: { me: { id: 2 } } })
+        : Response.json({ errors: [{ message: 'no', extensions: { code: 'UNAUTHENTICATED' } }] })
+    const clock = fakeClock()
+    const backend = fakeAdapter({ serverNow: clock.now })
+    const read: Response[] = []
+    backend.adapter.isUnauthorized = async (response, handOn) => {
+      read.push(response)
+      const text = await response.text()
+      handOn(new Response(text, response))
+      return text.includes('UNAUTHENTICATED')
+    }
+    const { auth } = await client(respond, { clock, backend })
+    const response = await auth.fetch('/graphql', { method: 'POST', body: '{"query":"{ me { id } }"}' })
+    // Rejected (its body read by the verdict), refreshed, retried once: the retry reaches the caller.
+    expect(read).toHaveLength(1)
+    expect(read[0]!.bodyUsed).toBe(true)
+    expect(await response.json()).toEqual({ data: { me: { id: 2 } } })
+    // Not rejected: the caller gets the verdict's unread copy, not the original it read.
+    const next = await auth.fetch('/graphql', { method: 'POST', body: '{"query":"{ me { id } }"}' })
+    expect(read).toHaveLength(2)
+    expect(read[1]!.bodyUsed).toBe(true)
+    expect(next).not.toBe(read[1])
+    expect(next.bodyUsed).toBe(false)
+    expect(await next.json()).toEqual({ data: { me: { id: 2 } } })
+  })
+
   it('leaves a request that carries its own Authorization alone', async () => {
     const { auth, requests, backend } = await client(() => new Response('no', { status: 401 }))
     const response = await auth.fetch('/x', { headers: { authorization: 'Basic abc' } })

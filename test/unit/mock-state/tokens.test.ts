@@ -215,3 +215,23 @@ describe('TokenService: bounded and indexed', () => {
     expect(tokens.rotateRefreshToken(spent.at(-1)!, 'otp', 3600)).toEqual({ ok: false, reason: 'reused' })
   })
 })
+
+describe('TokenService: tokens it signed', () => {
+  it('are checked again on every use (issuer, audience, expiry, session) though their signature is not', async () => {
+    const { tokens, session, clock, config } = setup()
+    const token = await tokens.signAccessToken(session, 60)
+    expect((await tokens.verifyAccessToken(token, 'otp')).ok).toBe(true)
+    expect(await tokens.verifyAccessToken(token, 'platform')).toEqual({ ok: false, reason: 'invalid' })
+    // One character changed is another string: the full check, which fails on the signature.
+    const tampered = `${token.slice(0, -2)}${token.at(-2) === 'A' ? 'B' : 'A'}${token.at(-1)}`
+    expect(await tokens.verifyAccessToken(tampered, 'otp')).toEqual({ ok: false, reason: 'invalid' })
+    config.issuer = 'https://elsewhere.example'
+    expect(await tokens.verifyAccessToken(token, 'otp')).toEqual({ ok: false, reason: 'invalid' })
+    config.issuer = defaultConfig().issuer
+    clock.advance(60_000)
+    expect(await tokens.verifyAccessToken(token, 'otp')).toEqual({ ok: false, reason: 'expired' })
+    clock.advance(-60_000)
+    tokens.revokeSession(session.id)
+    expect(await tokens.verifyAccessToken(token, 'otp')).toEqual({ ok: false, reason: 'revoked' })
+  })
+})

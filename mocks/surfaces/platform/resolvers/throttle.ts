@@ -3,6 +3,7 @@
  * code guesses are counted per account and per client; a throttled call fails with RATE_LIMITED
  * and `extensions.retryAfterMs` (the HTTP layer adds `Retry-After`).
  */
+import { checkPasswordThrottled } from '../../../state/password-attempts'
 import { clientOf, type ThrottleName, type ThrottleSubject } from '../../../state/limits'
 import type { User } from '../../../state/types'
 import { platformError, type PlatformError } from '../errors'
@@ -20,14 +21,12 @@ export function takeOrThrow(ctx: PlatformContext, name: ThrottleName, subject: O
 }
 
 /**
- * A throttled password check: the attempt is counted before the (slow) hash comparison and taken
- * back when the password is right, so only failures count and concurrent or aliased guesses are
- * all seen. The account is the user's id, or for an unknown user the identifier as typed, so
+ * A throttled password check (`checkPasswordThrottled`): only failures count, concurrent or
+ * aliased guesses are all seen, and concurrent sign-ins of one account wait rather than fail. The account is the user's id, or for an unknown user the identifier as typed, so
  * unknown accounts are throttled the same way.
  */
 export async function passwordMatches(ctx: PlatformContext, typed: string, user: User | undefined, password: string): Promise<boolean> {
-  const release = takeOrThrow(ctx, 'passwordFailures', { account: user?.id ?? typed.trim().toLowerCase() })
-  const ok = await ctx.state.users.checkPassword(user, password)
-  if (ok) release()
-  return ok
+  const checked = await checkPasswordThrottled(ctx.state, ctx.request.request, user?.id ?? typed.trim().toLowerCase(), user, password)
+  if (!checked.ok) throw rateLimited(checked.retryAfterMs)
+  return checked.matches
 }

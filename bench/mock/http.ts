@@ -1,0 +1,112 @@
+/**
+ * What the HTTP benches share: servers in child processes on loopback (so their CPU time can be
+ * read from /proc apart from the load generator's), autocannon runs, and figures.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import autocannon, { type Options, type Result } from 'autocannon'
+import { spawnMock } from '../../test/support/spawn-mock'
+
+export interface BenchServer {
+  url: string
+  pid: number
+  stop(): Promise<void>
+}
+
+/** Clock ticks per second for /proc CPU times (100 on Linux unless configured otherwise). */
+const TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/** User + system CPU time of a process so far, in µs (from /proc/<pid>/stat: utime, stime). */
+export function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the parenthesised command name, which may itself contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+      child.once('exit', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+      child.kill('SIGTERM')
+    })
+}
+
+/** The bare node:http baseline (bench/bare-server.mjs). */
+export function startBare(): Promise<BenchServer> {
+  const child = spawn(process.execPath, ['bench/bare-server.mjs'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk
+      const match = /listening on (\S+)/.exec(output)
+      if (match) resolve({ url: match[1]!, pid: child.pid!, stop: stopper(child) })
+    })
+    child.once('exit', (code) => reject(new Error(`bare server exited (${code})`)))
+  })
+}
+
+/** The standalone mock (`portcullis-mock` through tsx), as a user's CI runs it. */
+export async function startMock(args: string[] = []): Promise<BenchServer> {
+  const mock = await spawnMock(args)
+  return { url: mock.url, pid: mock.child.pid!, stop: async () => void (await mock.stop()) }
+}
+
+export interface LoadFigures {
+  reqPerSec: number
+  p99Ms: number
+  meanMs: number
+  /** Server CPU (user + system) per answered request, in µs. */
+  cpuPerRequestUs: number
+  requests: number
+  /** Answers that were not the expected status, plus connection errors. */
+  failures: number
+}
+
+/** autocannon against `server` for `seconds`, with the server's CPU time per request. */
+export async function load(server: BenchServer, options: Omit<Options, 'url'> & { path: string; expectStatus?: number }): Promise<LoadFigures> {
+  const { path, expectStatus = 200, ...rest } = options
+  const before = cpuMicros(server.pid)
+  const result: Result = await autocannon({ connections: 10, duration: 5, ...rest, url: `${server.url}${path}` })
+  const cpu = cpuMicros(server.pid) - before
+  const answered = result.requests.total
+  const expected = result.statusCodeStats?.[`${expectStatus}`]?.count ?? 0
+  return {
+    reqPerSec: result.requests.average,
+    p99Ms: result.latency.p99,
+    meanMs: result.latency.average,
+    cpuPerRequestUs: answered > 0 ? cpu / answered : Number.NaN,
+    requests: answered,
+    failures: answered - expected + result.errors,
+  }
+}
+
+export async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } })
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status} ${await response.text()}`)
+  return (await response.json()) as T
+}
+
+export const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a')
+export const ratio = (value: number, base: number) => (base > 0 && Number.isFinite(value) ? `${(value / base).toFixed(2)}×` : 'n/a')
+
+/** Raises the throttles a load test hits on purpose (one user requesting codes thousands of times). */
+export async function liftCodeLimits(server: BenchServer): Promise<void> {
+  const lots = { max: 1_000_000, windowSeconds: 3600 }
+  await json(`${server.url}/__mock/config`, {
+    method: 'PUT',
+    body: JSON.stringify({ otp: { codeRequestsPerWindow: lots.max }, limits: { codeSends: { perAccount: lots, perClient: lots, perDestination: lots } } }),
+  })
+}
