@@ -89,7 +89,7 @@ export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLik
       const token = await o.accessToken(signal)
       const session = o.session?.()
       if (sends++ && session !== owner) {
-        throw new AuthError('The session changed; the request was not sent again.', { code: 'session_changed', kind: 'auth' })
+        throw new AuthError('Session changed: not sent again.', { code: 'session_changed', kind: 'auth' })
       }
       owner = session
       sentToken = token
