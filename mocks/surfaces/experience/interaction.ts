@@ -32,7 +32,8 @@ export interface ExperienceData {
   profile: PendingProfile
   /** New password staged by `PUT /profile/password` (ForgotPassword). */
   newPassword?: string
-  mfa: { skipped: boolean; totp?: { secret: string }; webAuthn: PendingWebAuthn[]; backupCodes?: string[] }
+  /** `verified`: a second factor was verified in this interaction, even if its record was since replaced. */
+  mfa: { skipped: boolean; verified?: boolean; totp?: { secret: string }; webAuthn: PendingWebAuthn[]; backupCodes?: string[] }
   records: Map<VerificationType, VerificationRecord>
 }
 

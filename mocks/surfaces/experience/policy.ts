@@ -5,6 +5,7 @@
 import type { BackendState, User } from '../../state/types'
 import { fail } from './errors'
 import type { ExperienceData, MfaFactor } from './interaction'
+import { isVerifiedFactor } from './records'
 
 export type MissingProfile = 'password' | 'username' | 'email' | 'phone' | 'emailOrPhone'
 
@@ -46,14 +47,7 @@ export function userFactors(user: User): MfaFactor[] {
 
 /** Whether the interaction holds a verified second factor (an existing one, not a new binding). */
 function mfaVerified(experience: ExperienceData): boolean {
-  const totp = experience.records.get('Totp')
-  const webAuthn = experience.records.get('WebAuthn')
-  const backup = experience.records.get('BackupCode')
-  return (
-    (totp?.type === 'Totp' && totp.verified && totp.secret === null) ||
-    (webAuthn?.type === 'WebAuthn' && webAuthn.verified && webAuthn.mode === 'authentication') ||
-    (backup?.type === 'BackupCode' && backup.verified && backup.codes === null)
-  )
+  return experience.mfa.verified === true || [...experience.records.values()].some(isVerifiedFactor)
 }
 
 /** Identified through a verified enterprise SSO record: MFA and profile checks are skipped. */

@@ -45,8 +45,20 @@ type RecordOf<T extends VerificationType> = VerificationRecord extends infer R ?
 /** A record before it has an id (distributes over the union, so each kind keeps its fields). */
 export type NewRecord = VerificationRecord extends infer R ? (R extends VerificationRecord ? Omit<R, 'id'> : never) : never
 
+/** A verified existing second factor (not a new binding). */
+export function isVerifiedFactor(record: VerificationRecord | undefined): boolean {
+  return (
+    (record?.type === 'Totp' && record.verified && record.secret === null) ||
+    (record?.type === 'WebAuthn' && record.verified && record.mode === 'authentication') ||
+    (record?.type === 'BackupCode' && record.verified && record.codes === null)
+  )
+}
+
 /** Adds a record with a fresh id, replacing the previous one of its type. */
 export function putRecord<N extends NewRecord>(experience: ExperienceData, record: N): N & { id: string } {
+  // Generating codes to bind after the last one was spent replaces the record that verified the
+  // factor: the interaction keeps the verification it already holds.
+  if (isVerifiedFactor(experience.records.get(record.type))) experience.mfa.verified = true
   const stored = { ...record, id: nanoid() }
   experience.records.set(stored.type, stored as VerificationRecord)
   return stored

@@ -61,6 +61,20 @@ describe('MFA verification at sign-in', () => {
     const next = await carol()
     expectError(await next.call('POST', '/api/experience/verification/backup-code/verify', { code: DEMO_BACKUP_CODES[0] }), 400, 'session.mfa.invalid_backup_code')
   })
+
+  it('after the last backup code is spent, new codes can be bound and the sign-in finishes', async () => {
+    await control.setConfig({ experience: { mfa: { factors: ['Totp', 'BackupCode'] } } })
+    const user = await createUser(mock, { totpSecret: DEMO_TOTP_SECRET, totpVerified: true, backupCodes: ['9a8b7c6d5e'] })
+    const s = await identifiedByPassword(user)
+    expectOk(await s.call('POST', '/api/experience/verification/backup-code/verify', { code: '9a8b7c6d5e' }))
+    expectError(await s.call('POST', '/api/experience/submit'), 422, 'session.mfa.backup_code_required')
+    // Generating the new codes replaces the verified record: the verification must outlive it.
+    const generated = await s.call('POST', '/api/experience/verification/backup-code/generate')
+    expectOk(generated)
+    expectOk(await s.call('POST', '/api/experience/profile/mfa', { type: 'BackupCode', verificationId: generated.body.verificationId }), 204)
+    expectOk(await s.call('POST', '/api/experience/submit'))
+    expect((await publicUser(user.id)).backupCodesLeft).toBe(10)
+  })
 })
 
 describe('MFA binding under the policies', () => {
