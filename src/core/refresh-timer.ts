@@ -4,7 +4,7 @@
  * their timers are throttled anyway, and nobody waits on them); on return it fires at once if
  * the time has passed.
  */
-import { documentVisibility, type Visibility } from './visibility'
+import { documentVisibility } from './visibility'
 
 /** After a failed proactive refresh, try again this much later rather than spin. */
 const RETRY_MS = 30_000
