@@ -105,6 +105,8 @@ export interface UserStore {
   findByEmail(email: string, options?: { includeSecondary?: boolean }): User | undefined
   findByUsername(username: string): User | undefined
   findByPhone(phone: string): User | undefined
+  /** The user linked to this social / SSO identity. */
+  findByIdentity(connectorId: string, externalId: string): User | undefined
   all(): User[]
   /** Applies a patch atomically; returns the updated user. */
   update(id: string, patch: Partial<User>): User

@@ -62,7 +62,7 @@ export interface UserStoreSnapshot {
  * instead of silently bypassing the checks.
  *
  * Every lookup key has its own index (pk, email and secondary email case-insensitively, username,
- * normalized phone), so finding a user, checking uniqueness and updating are O(1) in the number
+ * normalized phone, social identity), so finding a user, checking uniqueness and updating are O(1) in the number
  * of users: only listing (`all`) and `restore` walk them.
  */
 export class MemoryUserStore implements UserStore {
@@ -73,6 +73,8 @@ export class MemoryUserStore implements UserStore {
   private readonly byUsername = new Map<string, string>()
   /** Phones as `normalizePhone` gives them. */
   private readonly byPhone = new Map<string, string>()
+  /** Social / SSO identities, keyed by connector and external id. */
+  private readonly byIdentity = new Map<string, string>()
   private nextPk = 1
 
   constructor(
@@ -117,6 +119,10 @@ export class MemoryUserStore implements UserStore {
   findByPhone(phone: string): User | undefined {
     const wanted = normalizePhone(phone)
     return wanted ? this.ownerOf(this.byPhone, wanted) : undefined
+  }
+
+  findByIdentity(connectorId: string, externalId: string): User | undefined {
+    return this.ownerOf(this.byIdentity, identityKey(connectorId, externalId))
   }
 
   all(): User[] {
@@ -165,7 +171,7 @@ export class MemoryUserStore implements UserStore {
   }
 
   restore(snapshot: UserStoreSnapshot): void {
-    for (const index of [this.byId, this.byPk, this.byEmail, this.byUsername, this.byPhone]) index.clear()
+    for (const index of [this.byId, this.byPk, this.byEmail, this.byUsername, this.byPhone, this.byIdentity]) index.clear()
     for (const user of snapshot.users) this.put(user)
     this.nextPk = snapshot.nextPk
   }
@@ -183,12 +189,13 @@ export class MemoryUserStore implements UserStore {
     for (const [index, key] of this.keysOf(user)) if (index.get(key) === user.id) index.delete(key)
   }
 
-  private keysOf(user: Pick<User, 'email' | 'secondaryEmail' | 'username' | 'phone'>): Array<[Map<string, string>, string]> {
+  private keysOf(user: Pick<User, 'email' | 'secondaryEmail' | 'username' | 'phone'> & Partial<Pick<User, 'identities'>>): Array<[Map<string, string>, string]> {
     const keys: Array<[Map<string, string>, string]> = []
     for (const email of [lower(user.email), lower(user.secondaryEmail)]) if (email) keys.push([this.byEmail, email])
     if (user.username !== null) keys.push([this.byUsername, user.username])
     const phone = user.phone ? normalizePhone(user.phone) : ''
     if (phone) keys.push([this.byPhone, phone])
+    for (const [connectorId, externalId] of Object.entries(user.identities ?? {})) keys.push([this.byIdentity, identityKey(connectorId, externalId)])
     return keys
   }
 
@@ -271,3 +278,6 @@ export class MemoryUserStore implements UserStore {
     }
   }
 }
+
+/** NUL cannot appear in a connector id, so the pair maps to one key. */
+const identityKey = (connectorId: string, externalId: string): string => `${connectorId}\u0000${externalId}`

@@ -16,7 +16,7 @@ export function assertActive(user: User): void {
 }
 
 function userWithIdentity(state: BackendState, connectorId: string, externalId: string): User | undefined {
-  return state.users.all().find((user) => user.identities[connectorId] === externalId)
+  return state.users.findByIdentity(connectorId, externalId)
 }
 
 /**

@@ -22,9 +22,7 @@ function assertProfileAvailable(state: BackendState, experience: ExperienceData,
   if (username && taken(state.users.findByUsername(username))) fail(422, 'user.username_already_in_use')
   if (email && taken(state.users.findByEmail(email))) fail(422, 'user.email_already_in_use')
   if (phone && taken(state.users.findByPhone(phone))) fail(422, 'user.phone_already_in_use')
-  if (identity && state.users.all().some((user) => user.id !== userId && user.identities[identity.connectorId] === identity.id)) {
-    fail(422, 'user.identity_already_in_use')
-  }
+  if (identity && taken(state.users.findByIdentity(identity.connectorId, identity.id))) fail(422, 'user.identity_already_in_use')
 }
 
 /** Maps the store's uniqueness errors to the documented 422s. */

@@ -65,7 +65,8 @@ export const profileHandlers: Record<string, ExperienceHandler> = {
         if (!record.verified || !record.identity) fail(400, 'session.verification_failed')
         const { connectorId } = record
         const externalId = record.identity.id
-        if (state.users.all().some((other) => other.id !== user?.id && other.identities[connectorId] === externalId)) fail(422, 'user.identity_already_in_use')
+        const owner = state.users.findByIdentity(connectorId, externalId)
+        if (owner && owner.id !== user?.id) fail(422, 'user.identity_already_in_use')
         profile.identity = { connectorId, id: externalId }
         break
       }
