@@ -34,11 +34,29 @@ export interface BackendOptions extends Omit<BackendStateOptions, 'seed'> {
   corsOrigins?: readonly string[]
 }
 
+/**
+ * A request as a server received it, before any WHATWG `Request` exists. The standalone server
+ * hands the backend this: routes that never read the request (the JWKS, a faulted call) build
+ * none, the others build it on first use, once. (On Node, building a `Request` costs more than
+ * answering the JWKS.)
+ */
+export interface IncomingCall {
+  /** Upper-case. */
+  method: string
+  url: URL
+  /** The request itself: built on the first call, the same object after. */
+  request(): Request
+  /** Aborted when the client gives up (ends a fault's delay early). */
+  signal?: AbortSignal
+}
+
 export interface Backend {
   readonly state: BackendStateInternals
   readonly surfaces: readonly Surface[]
   /** Answers a request the backend owns; `undefined` for any other path (so msw passes it through). */
   handle(request: Request): Promise<Response | undefined>
+  /** `handle` for a request not yet built (see `IncomingCall`). */
+  handleCall(call: IncomingCall): Promise<Response | undefined>
   /** Whether `handle` would answer this URL (a surface, the control API or the JWKS). */
   owns(url: URL): boolean
   ready(): Promise<void>
@@ -85,6 +103,19 @@ export async function peekOperationName(request: Request, url: URL): Promise<str
   }
 }
 
+let lastSecond = Number.NaN
+let lastDate = ''
+
+/** An HTTP `Date` value for `now`, formatted once per second of mock time. */
+export function httpDate(now: number): string {
+  const second = Math.floor(now / 1000)
+  if (second !== lastSecond) {
+    lastDate = new Date(second * 1000).toUTCString()
+    lastSecond = second
+  }
+  return lastDate
+}
+
 /**
  * Stamps `Date` from the mock clock, so an app can test its clock-skew handling by moving the
  * clock (`POST /__mock/clock`): the SDK estimates the server's time from this header. A response
@@ -92,7 +123,7 @@ export async function peekOperationName(request: Request, url: URL): Promise<str
  */
 function withMockDate(response: Response, now: number): Response {
   if (response.type === 'error') return response
-  const date = new Date(now).toUTCString()
+  const date = httpDate(now)
   try {
     response.headers.set('date', date)
     return response
@@ -124,18 +155,18 @@ export function createBackend(options: BackendOptions = {}): Backend {
 
   const ownerOf = (url: URL) => surfaces.find((surface) => surface.owns(url))
 
-  async function serve(request: Request, surface: Surface | undefined, context: RequestContext): Promise<Response> {
+  async function serve(call: IncomingCall, surface: Surface | undefined, context: RequestContext): Promise<Response> {
     if (surface) return surface.handle(context)
-    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed(['GET'])
+    if (call.method !== 'GET' && call.method !== 'HEAD') return methodNotAllowed(['GET'])
     return json(await state.tokens.jwks(), 200, { 'cache-control': 'no-cache' })
   }
 
-  async function handle(request: Request): Promise<Response | undefined> {
-    const url = new URL(request.url)
+  async function handleCall(call: IncomingCall): Promise<Response | undefined> {
+    const { url, method } = call
     const path = url.pathname
-    const method = request.method.toUpperCase()
 
     if (isControlPath(path)) {
+      const request = call.request()
       const refused = guardControlRequest(request, url, options.corsOrigins)
       if (refused) return withMockDate(refused, state.clock.now())
       try {
@@ -152,23 +183,32 @@ export function createBackend(options: BackendOptions = {}): Backend {
     if (!surface && path !== JWKS_PATH) return undefined
 
     const site = { method, path, surface: surface?.name ?? 'jwks' }
-    const context: RequestContext = { request, url, state, operationName: null, reportError: (caught) => onError(caught, site) }
+    const context: RequestContext = {
+      // Built only when the surface reads it.
+      get request() {
+        return call.request()
+      },
+      url,
+      state,
+      operationName: null,
+      reportError: (caught) => onError(caught, site),
+    }
     let response: Response
     try {
       await state.ready()
       const fault = state.faults.take({
         method,
         path,
-        operationName: state.faults.needsOperationName() ? await peekOperationName(request, url) : null,
+        operationName: state.faults.needsOperationName() ? await peekOperationName(call.request(), url) : null,
       })
       // A faulted request never reaches its surface, so the log reads the operation name here.
-      if (fault) context.operationName = fault.operationName ?? (await peekOperationName(request, url))
-      if (fault?.delayMs) await sleep(fault.delayMs, request.signal)
+      if (fault) context.operationName = fault.operationName ?? (await peekOperationName(call.request(), url))
+      if (fault?.delayMs) await sleep(fault.delayMs, call.signal)
       if (fault?.networkError) {
         state.requests.record({ method, path, operationName: context.operationName, status: 0 })
         return Response.error()
       }
-      response = fault?.status ? faultResponse(fault) : await serve(request, surface, context)
+      response = fault?.status ? faultResponse(fault) : await serve(call, surface, context)
     } catch (caught) {
       onError(caught, site)
       response = internalError()
@@ -177,10 +217,15 @@ export function createBackend(options: BackendOptions = {}): Backend {
     return withMockDate(response, state.clock.now())
   }
 
+  function handle(request: Request): Promise<Response | undefined> {
+    return handleCall({ method: request.method.toUpperCase(), url: new URL(request.url), request: () => request, signal: request.signal })
+  }
+
   return {
     state,
     surfaces,
     handle,
+    handleCall,
     owns: (url) => isControlPath(url.pathname) || url.pathname === JWKS_PATH || ownerOf(url) !== undefined,
     ready: () => state.ready(),
     reset: () => state.reset(),

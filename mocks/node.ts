@@ -7,10 +7,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
+import { httpDate, type IncomingCall } from './backend'
 import { isAllowedOrigin, isLoopbackHost } from './control/guard'
+import { knownBody } from './known-body'
 import { createMockCore, type MockBackendCore, type MockBackendOptions } from './mock-backend'
 import { printError } from './redact'
 import { CLIENT_HEADER } from './state/limits'
+import { withBufferedBody } from './validation/body'
 
 /** Largest request body read into memory; the backend answers bigger ones 413 (see `readBody`). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -128,24 +131,49 @@ function hostnameOf(host: string): string {
   return value.replace(/:\d*$/, '')
 }
 
-function toRequest(req: IncomingMessage, base: string, read: BodyRead, signal: AbortSignal, peer: string): Request {
+/** Methods fetch refuses to build a `Request` for: the mock cannot serve them either. */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK'])
+
+/** The request headers as the backend sees them: hop-by-hop ones dropped, the client named by its TCP peer. */
+function requestHeaders(req: IncomingMessage, read: BodyRead, peer: string): Headers {
   const headers = new Headers()
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!
-    if (!HOP_BY_HOP.has(name.toLowerCase()) && name.toLowerCase() !== CLIENT_HEADER) headers.append(name, req.rawHeaders[i + 1]!)
+    const lower = name.toLowerCase()
+    if (!HOP_BY_HOP.has(lower) && lower !== CLIENT_HEADER) headers.append(name, req.rawHeaders[i + 1]!)
   }
   // The throttles' client is the TCP peer; a client cannot name itself.
   headers.set(CLIENT_HEADER, peer)
-  const body = read.body
   if (!read.complete) headers.set('content-length', String(read.length))
-  const method = (req.method ?? 'GET').toUpperCase()
-  const init: RequestInit = { method, headers, signal }
-  if (body && method !== 'GET' && method !== 'HEAD') init.body = new Uint8Array(body)
-  return new Request(new URL(req.url ?? '/', base), init)
+  return headers
+}
+
+/**
+ * The backend's view of a request without a WHATWG `Request` yet: one is built only if a route
+ * reads it (the JWKS never does), without an AbortSignal (following one costs more than the rest
+ * of the request; the call carries it instead), and with its body bytes handed to the body reader
+ * directly (see `withBufferedBody`).
+ */
+function toCall(req: IncomingMessage, method: string, url: URL, read: BodyRead, signal: AbortSignal, peer: string): IncomingCall {
+  const headers = requestHeaders(req, read, peer)
+  let built: Request | undefined
+  return {
+    method,
+    url,
+    signal,
+    request() {
+      if (built) return built
+      const body = method !== 'GET' && method !== 'HEAD' ? read.body : undefined
+      built = new Request(url, body ? { method, headers, body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength) } : { method, headers })
+      if (body) withBufferedBody(built, body)
+      return built
+    },
+  }
 }
 
 async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, cors: Record<string, string>): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer())
+  const text = knownBody(response)
+  const body = text === undefined ? Buffer.from(await response.arrayBuffer()) : Buffer.from(text)
   const headers: Record<string, string | string[]> = {}
   for (const [name, value] of response.headers) {
     if (name === 'set-cookie' || HOP_BY_HOP.has(name)) continue
@@ -197,7 +225,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const allow = cors ? corsHeaders(req, base, corsOrigins) : {}
     // Node would stamp its own (real) Date; the server's answers follow the mock clock like the
     // backend's. A backend response brings its own Date, which replaces this one in writeHead.
-    res.setHeader('date', new Date(mock.clock.now()).toUTCString())
+    res.setHeader('date', httpDate(mock.clock.now()))
     if (cors && method === 'OPTIONS' && req.headers['access-control-request-method']) {
       if (!allow['access-control-allow-origin']) return sendJson(res, 403, { code: 'forbidden_origin', message: 'This origin may not call the mock.' }, allow)
       res.writeHead(204, {
@@ -227,22 +255,23 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     res.once('close', () => {
       if (!res.writableFinished) controller.abort()
     })
-    let request: Request
+    let call: IncomingCall
     try {
-      request = toRequest(req, base.origin, read, controller.signal, req.socket.remoteAddress ?? 'unknown')
+      if (FORBIDDEN_METHODS.has(method)) throw new TypeError(`${method} is not a request method fetch allows.`)
+      call = toCall(req, method, new URL(req.url ?? '/', base.origin), read, controller.signal, req.socket.remoteAddress ?? 'unknown')
     } catch {
       return sendJson(res, 400, { code: 'bad_request', message: 'The request line or headers are malformed.' }, allow)
     }
+    const path = call.url.pathname
     let response: Response | undefined
     try {
-      response = await mock.backend.handle(request)
+      response = await mock.backend.handleCall(call)
     } catch (caught) {
       // The backend answers its own exceptions; this is a failure around them (a broken surface).
-      printError(caught, { method, path: new URL(request.url).pathname, surface: 'server' })
+      printError(caught, { method, path, surface: 'server' })
       return sendJson(res, 500, { code: 'internal_error', message: 'The mock backend failed to handle this request.' }, allow)
     }
     if (!response) {
-      const path = new URL(request.url).pathname
       mock.requests.record({ method, path, operationName: null, status: 404 })
       return sendJson(res, 404, { code: 'not_found', message: `The mock has no route for ${method} ${path}.` }, allow)
     }

@@ -1,8 +1,9 @@
 /** JSON responses and body parsing shared by the control API, the backend's own answers and the otp surface. */
+import { textResponse } from '../known-body'
 import { DEFAULT_MAX_BODY_BYTES, isJsonMediaType, mediaTypeOf, readBodyText } from '../validation/body'
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  return textResponse(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
   })

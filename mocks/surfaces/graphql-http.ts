@@ -22,7 +22,8 @@
  *   the client). A document nested too deeply for graphql-js's recursive parser is a syntax error.
  */
 import { execute, getOperationAST, GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql'
-import { createHandler } from 'graphql-http/lib/use/fetch'
+import { createHandler, type OperationArgs, type RequestParams } from 'graphql-http'
+import { textResponse } from '../known-body'
 import { reportError } from '../redact'
 import { readBodyText } from '../validation/body'
 import { countRootFields } from '../validation/graphql-root-fields'
@@ -64,7 +65,7 @@ function acceptsGraphQLResponseJson(request: Request): boolean {
 
 /** A transport-level failure as a GraphQL error list with a code (never reaching graphql-js). */
 function transportError(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+  return textResponse(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   })
@@ -106,18 +107,22 @@ async function withErrorBody(response: Response): Promise<Response> {
   return transportError(response.status, STATUS_CODES[response.status] ?? REQUEST_ERROR_CODES.BAD_REQUEST, message, headers)
 }
 
-/** The operation name the client announced, for the request log (best effort, never throws). */
-function announcedOperationName(url: URL, method: string, body: string): string | null {
+/**
+ * The body as graphql-http takes it: a JSON object parsed here once (its `operationName` is what
+ * the request log shows even when the request fails before execution), or the text unchanged
+ * when it is not a JSON object, so graphql-http answers it with its own 400 message.
+ */
+function parsedBody(text: string): { body: string | Record<string, unknown>; operationName: string | null } {
   try {
-    if (method === 'GET') return url.searchParams.get('operationName') || null
-    const data: unknown = JSON.parse(body)
-    if (data && typeof data === 'object' && typeof (data as { operationName?: unknown }).operationName === 'string') {
-      return (data as { operationName: string }).operationName || null
+    const data: unknown = JSON.parse(text)
+    if (data && typeof data === 'object' && !Array.isArray(data)) {
+      const name = (data as { operationName?: unknown }).operationName
+      return { body: data as Record<string, unknown>, operationName: typeof name === 'string' && name ? name : null }
     }
   } catch {
     // not JSON: graphql-http answers 400
   }
-  return null
+  return { body: text, operationName: null }
 }
 
 function codeFor(error: GraphQLError): string {
@@ -184,6 +189,76 @@ export interface GraphQLEndpoint {
   sensitiveFields?: ReadonlySet<string>
 }
 
+/** What one request brings to the shared handler (graphql-http's per-request `context`). */
+interface Call {
+  ctx: RequestContext
+  endpoint: GraphQLEndpoint
+  graphqlResponseJson: boolean
+  format: (error: Readonly<GraphQLError | Error>) => GraphQLError | Error
+}
+
+type Handler = ReturnType<typeof createHandler<Request, Call, Record<string, unknown>>>
+
+/** A request error (no `data`): 400 under graphql-response+json, the legacy 200 under application/json. */
+function requestErrors(call: Call, errors: readonly (GraphQLError | Error)[]): RawResponse {
+  return graphqlResponse({ errors: errors.map((error) => call.format(error) as GraphQLError) }, call.graphqlResponseJson ? 400 : 200, call.graphqlResponseJson)
+}
+
+function checkOperation(call: Call, params: RequestParams): RawResponse | OperationArgs<Record<string, unknown>> {
+  const { ctx, endpoint } = call
+  const { schema, context: contextValue } = endpoint
+  // Parsed and validated once per query text and schema (graphql-documents.ts).
+  const checked = checkedDocument(schema, params.query, { maxTokens: GRAPHQL_MAX_TOKENS })
+  if (!checked.ok) return requestErrors(call, checked.errors)
+  const { document } = checked
+
+  const operationName = params.operationName ?? undefined
+  const operation = getOperationAST(document, operationName)
+  if (!operation) {
+    const message = operationName ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.'
+    return requestErrors(call, [new GraphQLError(message)])
+  }
+  ctx.operationName = operation.name?.value ?? ctx.operationName
+  if (operation.operation === 'subscription') return requestErrors(call, [new GraphQLError('Subscriptions are not supported.')])
+  const limit = ctx.state.config.limits.sensitiveFieldsPerRequest
+  const sensitive = endpoint.sensitiveFields ? countRootFields(document, operation, endpoint.sensitiveFields) : 0
+  if (sensitive > limit) {
+    return requestErrors(call, [
+      new GraphQLError(`${PLATFORM_ERROR_CODES.TOO_MANY_SENSITIVE_FIELDS} At most ${limit} per request, this one has ${sensitive}.`, {
+        extensions: { code: 'TOO_MANY_SENSITIVE_FIELDS', limit, count: sensitive },
+      }),
+    ])
+  }
+  return { schema, document, ...(operationName ? { operationName } : {}), variableValues: params.variables ?? null, contextValue, rootValue: undefined }
+}
+
+/**
+ * One graphql-http handler for every surface and request, built on first use: what differs per
+ * request travels in graphql-http's request `context`. graphql-http does the HTTP part (method,
+ * content type, JSON body, Accept negotiation); parsing, validation and execution run here with
+ * this module's graphql-js, so the mock works even where a tool loads two copies of graphql
+ * (vitest loads graphql-http's ESM natively).
+ */
+let shared: Handler | undefined
+function handler(): Handler {
+  shared ??= createHandler<Request, Call, Record<string, unknown>>({
+    getOperationAST,
+    execute,
+    // Only graphql-http's own request errors (unparsable body, missing query …) reach this: plain
+    // errors, never a resolver's, so there is nothing to report.
+    formatError: (error) => formatGraphQLError(error, () => undefined),
+    onSubscribe: (req, params) => checkOperation(req.context, params),
+    onOperation: (req, _args, result: ExecutionResult) => {
+      const call = req.context
+      // A result without `data` is a request error (e.g. variable coercion).
+      if (result.data === undefined) return requestErrors(call, result.errors ?? [new GraphQLError('Request failed.')])
+      const errors = result.errors?.map((error) => call.format(error) as GraphQLError)
+      return graphqlResponse({ ...(errors ? { errors } : {}), data: result.data }, 200, call.graphqlResponseJson)
+    },
+  })
+  return shared
+}
+
 /** Serves one GraphQL-over-HTTP request against `endpoint.schema`. */
 export async function serveGraphQL(ctx: RequestContext, endpoint: GraphQLEndpoint): Promise<Response> {
   const { request, url } = ctx
@@ -199,70 +274,15 @@ export async function serveGraphQL(ctx: RequestContext, endpoint: GraphQLEndpoin
     const message = read.reason === 'invalid_encoding' ? 'The request body is not valid UTF-8.' : 'The request body could not be read.'
     return transportError(400, REQUEST_ERROR_CODES.BAD_REQUEST, message)
   }
-  const body = read.text
-  ctx.operationName = announcedOperationName(url, method, body)
+  const parsed = hasBody ? parsedBody(read.text) : { body: null, operationName: url.searchParams.get('operationName') || null }
+  ctx.operationName = parsed.operationName
 
-  const headers = new Headers(request.headers)
-  headers.delete('content-length')
-  const replay = new Request(request.url, { method, headers, ...(hasBody ? { body } : {}) })
-
-  const graphqlResponseJson = acceptsGraphQLResponseJson(replay)
-  const { schema, context: contextValue } = endpoint
-  const format = (error: Readonly<GraphQLError | Error>) => formatGraphQLError(error, (caught) => reportError(ctx, caught, endpoint.surface))
-  /** A request error (no `data`): 400 under graphql-response+json, the legacy 200 under application/json. */
-  const requestErrors = (errors: readonly (GraphQLError | Error)[]): RawResponse =>
-    graphqlResponse({ errors: errors.map((error) => format(error) as GraphQLError) }, graphqlResponseJson ? 400 : 200, graphqlResponseJson)
-
-  // graphql-http does the HTTP part (method, content type, JSON body, Accept negotiation);
-  // parsing, validation and execution run here with this module's graphql-js, so the mock works
-  // even where a tool loads two copies of graphql (vitest loads graphql-http's ESM natively).
-  const handler = createHandler<Record<string, unknown>>({
-    getOperationAST,
-    execute,
-    formatError: format,
-    onSubscribe: (_req, params) => {
-      // Parsed and validated once per query text and schema (graphql-documents.ts).
-      const checked = checkedDocument(schema, params.query, { maxTokens: GRAPHQL_MAX_TOKENS })
-      if (!checked.ok) return requestErrors(checked.errors)
-      const { document } = checked
-
-      const operationName = params.operationName ?? undefined
-      const operation = getOperationAST(document, operationName)
-      if (!operation) {
-        const message = operationName
-          ? `Unknown operation named "${operationName}".`
-          : 'Must provide operation name if query contains multiple operations.'
-        return requestErrors([new GraphQLError(message)])
-      }
-      ctx.operationName = operation.name?.value ?? ctx.operationName
-      if (operation.operation === 'subscription') {
-        return requestErrors([new GraphQLError('Subscriptions are not supported.')])
-      }
-      const limit = ctx.state.config.limits.sensitiveFieldsPerRequest
-      const sensitive = endpoint.sensitiveFields ? countRootFields(document, operation, endpoint.sensitiveFields) : 0
-      if (sensitive > limit) {
-        return requestErrors([
-          new GraphQLError(`${PLATFORM_ERROR_CODES.TOO_MANY_SENSITIVE_FIELDS} At most ${limit} per request, this one has ${sensitive}.`, {
-            extensions: { code: 'TOO_MANY_SENSITIVE_FIELDS', limit, count: sensitive },
-          }),
-        ])
-      }
-      return {
-        schema,
-        document,
-        ...(operationName ? { operationName } : {}),
-        variableValues: params.variables ?? null,
-        contextValue,
-        rootValue: undefined,
-      }
-    },
-    onOperation: (_req, _args, result: ExecutionResult) => {
-      const errors = result.errors?.map((error) => format(error) as GraphQLError)
-      const formatted: ExecutionResult = { ...(errors ? { errors } : {}), ...('data' in result ? { data: result.data } : {}) }
-      // A result without `data` is a request error (e.g. variable coercion).
-      if (result.data === undefined) return requestErrors(result.errors ?? [new GraphQLError('Request failed.')])
-      return graphqlResponse(formatted, 200, graphqlResponseJson)
-    },
-  })
-  return withErrorBody(await handler(replay))
+  const call: Call = {
+    ctx,
+    endpoint,
+    graphqlResponseJson: acceptsGraphQLResponseJson(request),
+    format: (error) => formatGraphQLError(error, (caught) => reportError(ctx, caught, endpoint.surface)),
+  }
+  const [body, init] = await handler()({ method, url: request.url, headers: request.headers, body: parsed.body, raw: request, context: call })
+  return withErrorBody(typeof body === 'string' ? textResponse(body, init) : new Response(body, init))
 }

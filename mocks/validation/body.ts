@@ -3,6 +3,21 @@ import type { BodyRead } from './types'
 /** 1 MiB: the largest request body the mock accepts. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
+/** Bodies a server already holds in memory, by request (see `withBufferedBody`). */
+const buffered = new WeakMap<Request, Uint8Array>()
+const spent = new WeakSet<Request>()
+
+/**
+ * Tells `readBodyText` that `bytes` are this request's body, as the standalone server read them
+ * from the socket: it takes them instead of reading the request's stream back (a copy of the same
+ * bytes, at a cost on Node larger than the rest of a small request). The request keeps its body,
+ * so anything reading it another way still can.
+ */
+export function withBufferedBody(request: Request, bytes: Uint8Array): Request {
+  buffered.set(request, bytes)
+  return request
+}
+
 /**
  * Reads a request body as UTF-8 text without ever holding more than `limit` bytes: a
  * `Content-Length` over the limit is refused before reading, and a body that turns out larger
@@ -15,7 +30,15 @@ export async function readBodyText(request: Request, limit: number = DEFAULT_MAX
     return { ok: false, status: 413, reason: 'too_large' }
   }
   if (request.body === null) return { ok: true, text: '', bytes: 0 }
-  if (request.bodyUsed) return { ok: false, status: 400, reason: 'unreadable' }
+  if (request.bodyUsed || spent.has(request)) return { ok: false, status: 400, reason: 'unreadable' }
+  const held = buffered.get(request)
+  if (held) {
+    // Read once, like a stream.
+    buffered.delete(request)
+    spent.add(request)
+    if (held.byteLength > limit) return { ok: false, status: 413, reason: 'too_large' }
+    return decoded(held)
+  }
 
   const chunks: Uint8Array[] = []
   let total = 0
@@ -50,9 +73,13 @@ export async function readBodyText(request: Request, limit: number = DEFAULT_MAX
     bytes.set(chunk, offset)
     offset += chunk.byteLength
   }
+  return decoded(bytes)
+}
+
+function decoded(bytes: Uint8Array): BodyRead {
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
-    return { ok: true, text, bytes: total }
+    return { ok: true, text, bytes: bytes.byteLength }
   } catch {
     return { ok: false, status: 400, reason: 'invalid_encoding' }
   }
