@@ -150,17 +150,27 @@ function requestHeaders(req: IncomingMessage, read: BodyRead, peer: string): Hea
 
 /**
  * The backend's view of a request without a WHATWG `Request` yet: one is built only if a route
- * reads it (the JWKS never does), without an AbortSignal (following one costs more than the rest
- * of the request; the call carries it instead), and with its body bytes handed to the body reader
- * directly (see `withBufferedBody`).
+ * reads it (the JWKS never does), without an AbortSignal (a Request following one costs more than
+ * the rest of a small request; the call carries it, made on demand), and with its body bytes
+ * handed to the body reader directly (see `withBufferedBody`).
  */
-function toCall(req: IncomingMessage, method: string, url: URL, read: BodyRead, signal: AbortSignal, peer: string): IncomingCall {
+function toCall(req: IncomingMessage, res: ServerResponse, method: string, url: URL, read: BodyRead, peer: string): IncomingCall {
   const headers = requestHeaders(req, read, peer)
   let built: Request | undefined
+  let controller: AbortController | undefined
   return {
     method,
     url,
-    signal,
+    // Made only when asked for (a fault's delay): an AbortSignal costs a few µs on every request.
+    get signal() {
+      if (!controller) {
+        const aborter = (controller = new AbortController())
+        // The client gave up before the answer was written.
+        if (res.closed && !res.writableFinished) aborter.abort()
+        else res.once('close', () => res.writableFinished || aborter.abort())
+      }
+      return controller.signal
+    },
     request() {
       if (built) return built
       const body = method !== 'GET' && method !== 'HEAD' ? read.body : undefined
@@ -250,15 +260,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     // The discarded rest of an oversized upload makes the connection unusable for another request.
     if (!read.complete) res.shouldKeepAlive = false
 
-    const controller = new AbortController()
-    // The client gave up before the answer was written (an AbortError costs a stack trace: only then).
-    res.once('close', () => {
-      if (!res.writableFinished) controller.abort()
-    })
     let call: IncomingCall
     try {
       if (FORBIDDEN_METHODS.has(method)) throw new TypeError(`${method} is not a request method fetch allows.`)
-      call = toCall(req, method, new URL(req.url ?? '/', base.origin), read, controller.signal, req.socket.remoteAddress ?? 'unknown')
+      call = toCall(req, res, method, new URL(req.url ?? '/', base.origin), read, req.socket.remoteAddress ?? 'unknown')
     } catch {
       return sendJson(res, 400, { code: 'bad_request', message: 'The request line or headers are malformed.' }, allow)
     }

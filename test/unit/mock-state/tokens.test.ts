@@ -46,6 +46,26 @@ describe('TokenService: access tokens', () => {
     expect(await tokens.verifyAccessToken(token, 'otp')).toEqual({ ok: false, reason: 'revoked' })
   })
 
+  it('a token verified before (so held in the signed-token cache) is refused the moment its session is revoked', async () => {
+    const { tokens, session, clock } = setup()
+    const other = tokens.startSession({ userId: 'user-1', surface: 'otp', amr: ['pwd'] })
+    const token = await tokens.signAccessToken(session, 900)
+    const otherToken = await tokens.signAccessToken(other, 900)
+    for (let i = 0; i < 3; i++) expect((await tokens.verifyAccessToken(token, 'otp')).ok).toBe(true)
+    tokens.revokeSession(session.id)
+    expect(await tokens.verifyAccessToken(token, 'otp')).toEqual({ ok: false, reason: 'revoked' })
+    // No clock movement needed, and other sessions are untouched until they are revoked too.
+    expect((await tokens.verifyAccessToken(otherToken, 'otp')).ok).toBe(true)
+    tokens.revokeUserSessions('user-1')
+    expect(await tokens.verifyAccessToken(otherToken, 'otp')).toEqual({ ok: false, reason: 'revoked' })
+    // The cache answers for the audience it was asked about, not the one it first saw.
+    const fresh = await tokens.signAccessToken(tokens.startSession({ userId: 'user-2', surface: 'otp', amr: ['pwd'] }), 900)
+    expect((await tokens.verifyAccessToken(fresh, 'otp')).ok).toBe(true)
+    expect(await tokens.verifyAccessToken(fresh, 'platform')).toEqual({ ok: false, reason: 'invalid' })
+    clock.advance(900_000)
+    expect(await tokens.verifyAccessToken(fresh, 'otp')).toEqual({ ok: false, reason: 'expired' })
+  })
+
   it('a token from another service (other key) is invalid', async () => {
     const a = setup()
     const b = setup()
