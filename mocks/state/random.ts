@@ -2,9 +2,25 @@ import { toBase64Url, toHex } from './bytes'
 
 /** Random values from WebCrypto only; rejection sampling keeps every digit/letter equally likely. */
 
+/** Random bytes drawn ahead: a `getRandomValues` call costs about as much for 4 KiB as for 16 bytes. */
+const POOL_BYTES = 4096
+let pool = new Uint8Array(0)
+let used = 0
+
 export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(length)
-  crypto.getRandomValues(bytes)
+  if (length > POOL_BYTES / 4) {
+    const bytes = new Uint8Array(length)
+    crypto.getRandomValues(bytes)
+    return bytes
+  }
+  if (used + length > pool.length) {
+    // Filled lazily (nothing at import time); each byte is handed out once.
+    pool = new Uint8Array(POOL_BYTES)
+    crypto.getRandomValues(pool)
+    used = 0
+  }
+  const bytes = pool.slice(used, used + length)
+  used += length
   return bytes
 }
 

@@ -29,7 +29,10 @@ export class MemoryRequestLog implements RequestLog {
     })
     this.entries.push(stored)
     const over = this.entries.length - this.limit()
-    if (over > 0) this.entries.splice(0, over)
+    // One over the cap is the steady state: shift() drops it in place, where splice(0, 1) copies
+    // the whole list (µs and garbage on every request once the list is full).
+    if (over === 1) this.entries.shift()
+    else if (over > 1) this.entries.splice(0, over)
     return stored
   }
 
