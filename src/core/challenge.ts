@@ -37,6 +37,8 @@ export interface ChallengeResults {
   sign_in_code: AuthResult
   missing_profile: AuthResult
   bind_mfa: Extract<AuthResult, { status: 'signedIn' | 'challenge' }>
+  connector_redirect: Extract<AuthResult, { status: 'signedIn' | 'challenge' }>
+  new_identity: Extract<AuthResult, { status: 'signedIn' | 'challenge' }>
 }
 
 interface ChallengeOf<K extends ChallengeKind> {
@@ -150,7 +152,7 @@ export function createChallenge(initial: ChallengeState, driver: ChallengeDriver
  * or passkey options shown would be stale).
  */
 const RESUMABLE: readonly string[] = ['sign_in_2fa', 'change_password_2fa', 'sign_in_code']
-const METHODS: readonly string[] = ['email_code', 'sms_code', 'totp', 'backup_code', 'webauthn']
+const METHODS: readonly string[] = ['email_code', 'sms_code', 'phone_code', 'totp', 'backup_code', 'webauthn']
 const isNumberOrNull = (value: unknown): boolean => value === null || (typeof value === 'number' && value === value)
 
 /**
@@ -180,7 +182,7 @@ export function parseChallengeState(input: unknown, adapter: string): ChallengeS
     !Array.isArray(data) &&
     Object.values(data).every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
   if (!valid) {
-    throw new AuthError('Not a saved challenge of this client.', { code: 'invalid_challenge', kind: 'validation' })
+    throw new AuthError('Not a saved challenge.', { code: 'invalid_challenge', kind: 'validation' })
   }
   return { adapter, kind: s.kind!, methods: [...s.methods!], expiresAt: s.expiresAt!, attemptsLeft: s.attemptsLeft!, data: { ...data } }
 }

@@ -12,6 +12,7 @@ import type { components } from '../generated/experience/openapi'
 import { readClaims } from '../transport/jwt-claims'
 import { send, type Basics, type ExperienceCredentials } from './adapter'
 import { oidcError, type Interaction } from './interaction'
+import { startConnector } from './connector'
 import * as next from './next-steps'
 
 type Schemas = components['schemas']
@@ -28,7 +29,7 @@ export interface Flow {
 /** What `./next-steps` builds on. */
 export interface Kit extends Basics {
   call<T>(context: AdapterContext, flow: Flow, method: string, path: string, body?: object): Promise<T>
-  advance(context: AdapterContext, flow: Flow, identify?: { verificationId?: string }): Promise<AdapterResult>
+  advance(context: AdapterContext, flow: Flow, identify?: { verificationId?: string; linkSocialIdentity?: boolean }): Promise<AdapterResult>
   begin(context: AdapterContext, event: InteractionEvent): Promise<Flow>
 }
 
@@ -158,6 +159,7 @@ export function createSignIn(basics: Basics) {
     },
     signUp: next.signUp.bind(null, kit),
     resetPassword: next.resetPassword.bind(null, kit),
+    startConnector: startConnector.bind(null, kit),
     verify: next.verify.bind(null, kit),
     resend: next.resend.bind(null, kit),
   }

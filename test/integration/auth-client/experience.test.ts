@@ -211,7 +211,7 @@ describe('experienceApi: passwordless, sign-up and password reset', () => {
     await setConfig(noMfa)
     const user = await createUser({ phone: '+15550100123' })
     const challenge = challengeOf(await client().signIn({ phone: '+15550100123' }))
-    expect(challenge.methods).toEqual(['sms_code'])
+    expect(challenge.methods).toEqual(['phone_code'])
     const saved = JSON.stringify(challenge)
     expect(saved).not.toContain(user.password)
     const other = client()

@@ -153,7 +153,10 @@ describe('connector errors on every connector route', () => {
     expectError(await s.call('POST', '/api/experience/verification/social/corp/authorization-uri', { state: 's', redirectUri: cb }), 400, 'connector.unexpected_type')
     expectError(await s.call('POST', '/api/experience/verification/sso/corp/authorization-uri', { state: 's', redirectUri: '' }), 400, 'session.insufficient_info')
     expectError(await s.call('POST', '/api/experience/verification/sso/nope/authorization-uri', { state: 's', redirectUri: cb }), 404, 'entity.not_exists_with_id')
-    expectError(await s.call('POST', '/api/experience/verification/social/nope/verify', { connectorData: {}, verificationId: otherId }), 404, 'entity.not_exists_with_id')
+    // Social, as in Logto: the connector library's code, and only after the payload was checked.
+    expectError(await s.call('POST', '/api/experience/verification/social/nope/authorization-uri', { state: 's', redirectUri: cb }), 404, 'entity.not_found')
+    expectError(await s.call('POST', '/api/experience/verification/social/nope/authorization-uri', { state: '', redirectUri: cb }), 400, 'session.insufficient_info')
+    expectError(await s.call('POST', '/api/experience/verification/social/nope/verify', { connectorData: {}, verificationId: otherId }), 404, 'entity.not_found')
     expectError(await s.call('POST', '/api/experience/verification/sso/nope/verify', { connectorData: {}, verificationId: otherId }), 404, 'entity.not_exists_with_id')
     expectError(await s.call('POST', '/api/experience/verification/sso/corp/verify', { connectorData: {}, verificationId: otherId }), 404, 'session.verification_session_not_found')
   })
