@@ -25,6 +25,9 @@ describe('interaction events and identification', () => {
     expectError(await s.call('POST', '/api/experience/identification', { verificationId: sent.body.verificationId }), 400, 'session.verification_failed')
     const password = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: user.email }, password: PASSWORD })
     expectOk(await s.call('POST', '/api/experience/identification', { verificationId: password.body.verificationId }), 204)
+    // A second-factor record names no one to sign in (Logto: the sign-in method is not enabled).
+    const backup = await s.call('POST', '/api/experience/verification/backup-code/generate')
+    expectError(await s.call('POST', '/api/experience/identification', { verificationId: backup.body.verificationId }), 422, 'user.sign_in_method_not_enabled')
     const carol = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: 'carol' }, password: DEMO_PASSWORD })
     expectError(await s.call('POST', '/api/experience/identification', { verificationId: carol.body.verificationId }), 409, 'session.identity_conflict')
 
