@@ -147,9 +147,9 @@ export function createChallenge(initial: ChallengeState, driver: ChallengeDriver
 
 /**
  * What can be resumed. Not `step_up`: it belongs to the call that asked for it (gone after a
- * reload), and answering it without that call would "verify" nothing. Nor the experience API's
- * `missing_profile` / `bind_mfa` steps: after a reload the sign-in starts again (the TOTP secret
- * or passkey options shown would be stale).
+ * reload), and answering it without that call would "verify" nothing. The experience API's
+ * other steps (`missing_profile`, `bind_mfa`, `connector_redirect`, `new_identity`) come back
+ * through its own `resumeExperienceStep`, which checks their data (not carried by other bundles).
  */
 const RESUMABLE: readonly string[] = ['sign_in_2fa', 'change_password_2fa', 'sign_in_code']
 const METHODS: readonly string[] = ['email_code', 'sms_code', 'phone_code', 'totp', 'backup_code', 'webauthn']

@@ -7,8 +7,9 @@
  * it (codes, MFA, profile fields, enrolment: `./next-steps`) load on the first `signIn()`, so an
  * app that restores a stored session never downloads them.
  *
- * Tokens are read, not verified: they come straight from the token endpoint over the
- * connection the app trusts (resource servers verify them with `portcullis/server`).
+ * The ID token of a sign-in is verified (signature against discovery's keys, issuer, audience,
+ * expiry, nonce: `./id-token`, lazily loaded with jose) before it names the user. Access and
+ * refresh tokens are only read: resource servers verify them (`portcullis/server`).
  */
 import type { AdapterContext, AdapterResult, AuthAdapter, TokenSet } from '../core/adapter'
 import type { AuthClient } from '../core/auth-client'

@@ -23,5 +23,6 @@ export function resume(kit: Kit, context: AdapterContext, data: Data): Flow {
     event: String(data['event']) as InteractionEvent,
     verifier: String(data['verifier']),
     state: String(data['state']),
+    nonce: typeof data['nonce'] === 'string' ? data['nonce'] : null,
   }
 }

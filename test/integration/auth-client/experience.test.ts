@@ -161,7 +161,7 @@ describe('experienceApi: second factors are challenges', () => {
   it('UserControlled: the enrolment prompt can be skipped, and is not shown again', async () => {
     const user = await createUser()
     const prompt = challengeOf(await client().signIn({ email: user.email, password: user.password }))
-    // An enrolment step is not resumed after a reload (what it showed would be stale): sign in again.
+    // The core takes back codes and second factors only; enrolment steps resume with resumeExperienceStep (experience-connectors.test.ts).
     expect(() => client().resumeChallenge(JSON.stringify(prompt))).toThrow(expect.objectContaining({ code: 'invalid_challenge' }))
     expect(await prompt.verify({ skip: true })).toMatchObject({ status: 'signedIn' })
     expect(await client().signIn({ email: user.email, password: user.password })).toMatchObject({ status: 'signedIn' })
