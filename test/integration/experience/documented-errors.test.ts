@@ -40,6 +40,22 @@ describe('interaction events and identification', () => {
     expectError(await t.call('POST', '/api/experience/identification', { verificationId: code }), 401, 'user.suspended')
   })
 
+  it('a password or a code for an identifier the sign-in methods do not allow it for is user.sign_in_method_not_enabled', async () => {
+    const user = await createUser(mock)
+    await control.setConfig({ experience: { signIn: { methods: [{ identifier: 'email', password: false, verificationCode: true }, { identifier: 'username', password: true, verificationCode: false }] } } })
+    const s = await interaction('SignIn')
+    const byEmail = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: user.email }, password: PASSWORD })
+    expectError(await s.call('POST', '/api/experience/identification', { verificationId: byEmail.body.verificationId }), 422, 'user.sign_in_method_not_enabled')
+    // The same account by username and password, or by an email code, is allowed.
+    const byUsername = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: user.username }, password: PASSWORD })
+    expectOk(await s.call('POST', '/api/experience/identification', { verificationId: byUsername.body.verificationId }), 204)
+    const t = await interaction('SignIn')
+    expectOk(await t.call('POST', '/api/experience/identification', { verificationId: await verifiedEmail(t, user.email!) }), 204)
+    await control.setConfig({ experience: { signIn: { methods: [{ identifier: 'email', password: true, verificationCode: false }] } } })
+    const u = await interaction('SignIn')
+    expectError(await u.call('POST', '/api/experience/identification', { verificationId: await verifiedEmail(u, user.email!) }), 422, 'user.sign_in_method_not_enabled')
+  })
+
   it('registering a phone another account owns is user.phone_already_in_use', async () => {
     const owner = await createUser(mock, { phone: '+34622333444' })
     const s = await interaction('Register')

@@ -6,8 +6,8 @@ import { body, experienceOf, identifiedUser, noContent, type ExperienceCall, typ
 import { fail } from '../errors'
 import { assertActive, userFromRecord } from '../identify'
 import { newExperience, type ExperienceData, type InteractionEvent } from '../interaction'
-import { assertMfaFulfilled, assertMfaVerified, assertNotSsoDomain, assertProfileComplete, identifiedBySso } from '../policy'
-import { anyRecord, type VerificationRecord } from '../records'
+import { assertMfaFulfilled, assertMfaVerified, assertNotSsoDomain, assertProfileComplete, assertSignInMethod, identifiedBySso } from '../policy'
+import { anyRecord } from '../records'
 
 /** 403 `auth.forbidden` when the sign-in mode does not offer the event. */
 function assertEventAllowed(state: BackendState, event: InteractionEvent): void {
@@ -64,9 +64,6 @@ function stageRegistration(state: BackendState, experience: ExperienceData, veri
       fail(400, 'session.verification_failed')
   }
 }
-
-/** The records that can name the user of a sign-in. */
-const SIGN_IN_RECORDS = new Set<VerificationRecord['type']>(['Password', 'EmailVerificationCode', 'PhoneVerificationCode', 'Social', 'EnterpriseSso'])
 
 async function register(call: ExperienceCall, experience: ExperienceData, verificationId: string | undefined): Promise<Response> {
   const { state } = call
@@ -128,8 +125,7 @@ export const interactionHandlers: Record<string, ExperienceHandler> = {
     if (experience.event === 'ForgotPassword' && record.type !== 'EmailVerificationCode' && record.type !== 'PhoneVerificationCode') {
       fail(422, 'session.not_supported_for_forgot_password')
     }
-    // Logto checks the sign-in method before the record: a second-factor or sign-up record is no way to sign in.
-    if (experience.event === 'SignIn' && !SIGN_IN_RECORDS.has(record.type)) fail(422, 'user.sign_in_method_not_enabled')
+    if (experience.event === 'SignIn') assertSignInMethod(state, record)
     // An email whose domain belongs to enterprise SSO may not sign in with a password or a code.
     if (experience.event === 'SignIn' && (record.type === 'Password' || record.type === 'EmailVerificationCode') && record.identifier.type === 'email') {
       assertNotSsoDomain(state, record.identifier.value)
