@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { parseNewUser } from './control/users'
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoUsers } from './demo-users'
+import { DEMO_PASSWORD, demoUsers } from './demo-users'
 import type { NewUser } from './state/types'
 import { startMockServer } from './node'
 import { DEMO_CLIENT_ID, DEMO_REDIRECT_URI } from './surfaces/experience/oidc/clients'
@@ -89,8 +89,8 @@ function banner(url: string, surfaceNames: string[], seed: NewUser[] | undefined
     lines.push(`Seeded users (${seed.length})`, ...seed.map((u) => `  ${u.email ?? u.username ?? u.phone ?? '(no identifier)'}`))
   } else {
     lines.push(`Demo users (password "${DEMO_PASSWORD}")`)
+    // carol's TOTP secret is part of her description: printed once.
     for (const user of demoUsers) lines.push(`  ${user.email.padEnd(20)} ${user.username.padEnd(6)} ${user.description}`)
-    lines.push(`  TOTP secret for carol: ${DEMO_TOTP_SECRET}`)
   }
   return `${lines.join('\n')}\n`
 }

@@ -97,6 +97,18 @@ export type SignInResult = Extract<AuthResult, { status: 'signedIn' | 'challenge
 
 const isBrowser = (): boolean => typeof document === 'object'
 
+declare global {
+  /**
+   * Empty unless the app's `lib` has `esnext.disposable` (or it has Node's types), which give it
+   * `[Symbol.dispose]`: then `using auth = new AuthClient(…)` type-checks, while a browser app's
+   * `lib: ["es2022", "dom"]` needs neither (the method itself is left out of the published types).
+   */
+  interface Disposable {}
+}
+
+// Declaration merging: the class takes Disposable's members (none, or `[Symbol.dispose]`).
+export interface AuthClient<A extends AuthAdapter<never> = AuthAdapter> extends Disposable {}
+
 export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
   readonly baseUrl: string
   readonly api: A
@@ -332,6 +344,7 @@ export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
     this.#events.clear()
   }
 
+  /** @internal Typed through the Disposable interface above, only where the lib declares it. */
   [Symbol.dispose](): void {
     this.dispose()
   }

@@ -4,7 +4,7 @@
  * through its own entry (`portcullis/server`) so that the browser sign-in bundle, which only
  * reads `exp` from a token, never carries jose.
  */
-import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { createRemoteJWKSet, customFetch, jwtVerify, type JWTVerifyGetKey } from 'jose'
 import { AuthError, type AuthErrorCode, type AuthErrorKind } from '../core/errors'
 import type { FetchLike } from '../core/types'
 
@@ -28,8 +28,23 @@ export interface VerifyAccessTokenOptions {
   fetch?: FetchLike | undefined
 }
 
+/**
+ * The registered JWT claims (RFC 7519 §4.1), as jose's `JWTPayload` has them: declared here so the
+ * CommonJS types need not import jose's ESM-only declarations (TS1479 under `node16`).
+ */
+export interface JwtClaims {
+  iss?: string
+  sub?: string
+  aud?: string | string[]
+  jti?: string
+  nbf?: number
+  exp?: number
+  iat?: number
+  [claim: string]: unknown
+}
+
 /** The claims of a verified access token. */
-export interface AccessTokenClaims extends JWTPayload {
+export interface AccessTokenClaims extends JwtClaims {
   sub: string
   exp: number
   /** Session id, when the backend sets one. */

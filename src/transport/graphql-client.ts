@@ -14,8 +14,26 @@ export interface TypedGraphQLClient {
     document: DocumentTypeDecoration<TResult, TVariables>,
     ...variables: VariablesArgs<TVariables>
   ): Promise<TResult>
-  /** The underlying graphql-request client, for batching or custom middleware. */
-  readonly raw: GraphQLClient
+  /** The underlying graphql-request client, for batching or headers. */
+  readonly raw: RawGraphQLClient
+}
+
+/**
+ * The part of graphql-request's GraphQLClient that `raw` offers, declared here: graphql-request is
+ * bundled into this package, and its ESM-only declarations would break CommonJS consumers' types
+ * (TS1479 under `node16`). Documents are strings (print yours, or use a generated document).
+ */
+export interface RawGraphQLClient {
+  request<T = unknown>(document: string, variables?: Record<string, unknown>, requestHeaders?: HeadersInit): Promise<T>
+  rawRequest<T = unknown>(
+    query: string,
+    variables?: Record<string, unknown>,
+    requestHeaders?: HeadersInit,
+  ): Promise<{ data: T; extensions?: unknown; headers: Headers; status: number }>
+  batchRequests<T extends unknown[] = unknown[]>(documents: { document: string; variables?: Record<string, unknown> }[], requestHeaders?: HeadersInit): Promise<T>
+  setHeader(key: string, value: string): RawGraphQLClient
+  setHeaders(headers: HeadersInit): RawGraphQLClient
+  setEndpoint(value: string): RawGraphQLClient
 }
 
 /** How a surface's GraphQL errors read: its name (for messages) and its deliberate codes. */
@@ -34,7 +52,7 @@ export function createTypedGraphQLClient(path: string, options: ClientOptions, e
   const url = options.baseUrl.replace(/\/+$/, '') + path
   // Resolved per call (not captured once) so fetch interceptors installed later still apply.
   const fetchImpl: FetchLike = (input, init) => (options.fetch ?? globalThis.fetch)(input, init)
-  const raw = new GraphQLClient(url, {
+  const raw: RawGraphQLClient = new GraphQLClient(url, {
     fetch: fetchImpl as typeof globalThis.fetch,
     ...(options.headers === undefined ? {} : { headers: options.headers }),
   })
