@@ -33,7 +33,12 @@ const KEYS = new Set([
   'description', 'title', 'example', 'examples', 'default', 'discriminator', 'deprecated', 'readOnly', 'writeOnly', 'externalDocs',
 ])
 
-const FORMATS: Record<string, string> = { email: 'z.email()', uri: 'z.url()', 'date-time': 'z.iso.datetime({ offset: true })' }
+/**
+ * JSON Schema formats as Ajv (ajv-formats, which checks the mock's requests) reads them: its
+ * `email` admits every RFC 5322 local-part character (a masked `a***@example.com` included),
+ * which zod's default email pattern does not, so the HTML5 pattern is used.
+ */
+const FORMATS: Record<string, string> = { email: 'z.email({ pattern: z.regexes.html5Email })', uri: 'z.url()', 'date-time': 'z.iso.datetime({ offset: true })' }
 
 function checks(schema: Json, pairs: Array<[string, string]>): string {
   const list = pairs.filter(([key]) => schema[key] !== undefined).map(([key, fn]) => `z.${fn}(${key === 'pattern' ? `/${String(schema[key]).replace(/\//g, '\\/')}/` : String(schema[key])})`)
