@@ -42,7 +42,7 @@ export interface ScenarioContext {
   fetch: FetchLike
   findings: Findings
   /** The account for this scenario: a fresh user on the mock, the configured one elsewhere. */
-  account(extra?: { twoFactor?: boolean }): Promise<Account>
+  account(extra?: { twoFactor?: boolean; totpSecret?: string }): Promise<Account>
   code: CodeSource
   mock: MockControl | null
   url(path: string): string

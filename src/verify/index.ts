@@ -26,7 +26,10 @@ export interface VerifyOptions {
   surfaces?: readonly SurfaceName[]
   /** The account scenarios sign in with (required off the mock; on the mock each scenario creates its own user). */
   account?: Account
-  /** An account with a second factor for the 2FA scenarios off the mock (they are skipped without one). */
+  /**
+   * An account with a second factor for the 2FA scenarios off the mock (they are skipped without
+   * one): platform's emailed code, the experience API's TOTP.
+   */
   twoFactorAccount?: Account
   /** Where second-factor codes come from; default on the mock: its outbox. */
   code?: CodeSource
@@ -92,8 +95,8 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
       mock,
       url: (path) => baseUrl + path,
       async account(extra = {}) {
-        if (mock) return mock.createUser(extra.twoFactor ? { twoFactor: true } : {})
-        const account = extra.twoFactor ? options.twoFactorAccount : options.account
+        if (mock) return mock.createUser({ ...(extra.twoFactor && { twoFactor: true }), ...(extra.totpSecret && { totpSecret: extra.totpSecret }) })
+        const account = extra.twoFactor || extra.totpSecret ? options.twoFactorAccount : options.account
         if (!account) throw new Skipped(extra.twoFactor ? 'needs an account with a second factor (--2fa-email, --2fa-password)' : 'needs an account (--email, --password)')
         return account
       },

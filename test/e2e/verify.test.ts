@@ -103,6 +103,7 @@ describe('portcullis-verify against the spawned mock', () => {
       'platform: wrong code': 'needs an account with a second factor (--2fa-email, --2fa-password)',
       'platform: expired token': 'needs the reference mock (its control API)',
       'otp: expired token': 'needs the reference mock (its control API)',
+      'accounts: expired token': 'needs the reference mock (its control API)',
       'otp: TOTP enrolment, wrong code, step-up and removal': 'changes data or settings: pass --allow-writes',
     })
     expect(((await (await control('GET', '/users')).json()) as { users: unknown[] }).users).toHaveLength(usersBefore)

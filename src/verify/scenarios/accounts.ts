@@ -107,6 +107,22 @@ function scenarios(form: Form): Scenario[] {
         expectCode(context, form.names.tokenAuth, await client(context, form)('tokenAuth', 'tokenAuth', { email: account.email, password: `${account.password}-wrong` }), 'invalid_credentials')
       },
     },
+    ...(surface === 'accounts'
+      ? [
+          {
+            surface,
+            name: 'expired token',
+            needs: 'mock',
+            async run(context: ScenarioContext) {
+              const { token } = await signIn(context, form, await context.account())
+              await context.mock!.advanceClock(5 * 60_000 + 60_000)
+              const me = await graphql(context.fetch, context.url(form.path), String(classic.MeDocument), {}, classicResults, context.findings, `JWT ${token}`)
+              const message = me.errors[0]?.message
+              context.findings.expect(message === 'Signature has expired' && !me.data?.['me'], 'Me', '$.errors[0].message', `${message ?? 'no error'}, documented: Signature has expired`)
+            },
+          } satisfies Scenario,
+        ]
+      : []),
     {
       surface,
       name: 'bad input',

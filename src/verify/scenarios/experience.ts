@@ -3,6 +3,7 @@
  * adapter (the interaction, the authorization redirect, the code exchange) over a fetch that
  * checks every answer against the generated table; refusals are then probed directly.
  */
+import { Secret, TOTP } from 'otpauth'
 import type { AdapterContext, TokenSet } from '../../core/adapter'
 import { AuthError } from '../../core/errors'
 import { experienceApi } from '../../experience/node'
@@ -48,6 +49,9 @@ async function signIn(context: ScenarioContext, client: ExperienceClientOptions)
   return { ...parts, tokens: result.tokens }
 }
 
+/** The TOTP secret of the mock user the second-factor scenario creates. */
+const MOCK_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'
+
 export function experienceScenarios(client: ExperienceClientOptions = MOCK_CLIENT): Scenario[] {
   return [
     {
@@ -81,6 +85,42 @@ export function experienceScenarios(client: ExperienceClientOptions = MOCK_CLIEN
           (error: unknown) => error,
         )
         context.findings.expect(refused instanceof AuthError && refused.kind === 'auth', 'POST /oidc/token', '$.error', 'a revoked refresh token was accepted')
+      },
+    },
+    {
+      surface: 'experience',
+      name: 'second factor (TOTP): a wrong code, then the right one',
+      async run(context) {
+        const { adapter, adapterContext } = setup(context, client)
+        const account = await context.account({ totpSecret: MOCK_TOTP_SECRET })
+        const first = await adapter.signIn(adapterContext, { identifier: account.email, password: account.password })
+        if (first.type !== 'challenge' || !first.challenge.methods.includes('totp')) {
+          context.findings.fail('sign-in', '$', `no TOTP challenge (${first.type}); the account needs an authenticator`)
+          throw new StepFailed('no TOTP challenge')
+        }
+        const code = async () =>
+          context.mock
+            ? new TOTP({ secret: Secret.fromBase32(MOCK_TOTP_SECRET) }).generate({ timestamp: await context.mock.now() })
+            : context.code({ surface: 'experience', purpose: 'sign_in_2fa', email: account.email })
+        const good = await code()
+        const refused = await adapter.verifyChallenge(adapterContext, first.challenge, good === '000000' ? '111111' : '000000').then(
+          () => null,
+          (error: unknown) => error,
+        )
+        context.findings.expect(refused instanceof AuthError && refused.code === 'invalid_code', 'POST /api/experience/verification/totp/verify', '$.code', `${refused instanceof AuthError ? refused.code : 'accepted'}, documented: a refused code`)
+        const done = await adapter.verifyChallenge(adapterContext, first.challenge, await code())
+        context.findings.expect(done.type === 'session', 'POST /api/experience/verification/totp/verify', '$', 'the right code did not end in a session')
+      },
+    },
+    {
+      surface: 'experience',
+      name: 'expired token',
+      needs: 'mock',
+      async run(context) {
+        const { tokens, fetchFn } = await signIn(context, client)
+        await context.mock!.advanceClock(3_600_000 + 60_000)
+        const me = await rest(fetchFn, context.url('/oidc/me'), 'GET', { headers: { authorization: `Bearer ${tokens.accessToken}` } })
+        context.findings.expect(me.status === 401, 'GET /oidc/me', '$', `status ${me.status}, documented: 401`)
       },
     },
     {
