@@ -14,6 +14,8 @@ export const entries = {
   'mock/browser': 'mocks/browser.ts',
   'mock/node': 'mocks/node.ts',
   'mock/cli': 'mocks/cli.ts',
+  'verify/index': 'src/verify/index.ts',
+  'verify/cli': 'src/verify/cli.ts',
 }
 
 export default defineConfig({

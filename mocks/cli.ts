@@ -47,7 +47,7 @@ const CONTROL_ENDPOINTS = [
   'POST       /__mock/reset                   back to the seeded state',
   'GET|POST   /__mock/clock                   { advanceMs } or { now }',
   'GET|PUT    /__mock/config                  backend settings (deep merge)',
-  'GET|POST|DELETE /__mock/faults             { path, status?, delayMs?, networkError?, times? }',
+  'GET|POST|DELETE /__mock/faults             { path, status?, body?, delayMs?, networkError?, times? }',
   'GET|DELETE /__mock/requests[?path=]        what the backend received',
   'GET        /.well-known/jwks.json          token signing keys',
 ]

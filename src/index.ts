@@ -32,4 +32,5 @@ export {
 export type { Session } from './core/session'
 export { memoryStorage, webStorage, type TokenStorage, type WebStorageLike } from './core/storage'
 export type { ClientOptions, FetchLike } from './core/types'
+export type { ContractIssue, TypedClientOptions } from './transport/contract'
 export { appStateVisibility, type AppStateLike, type Visibility } from './core/visibility'

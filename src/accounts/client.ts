@@ -1,4 +1,5 @@
 import type { ClientOptions } from '../core/types'
+import type { TypedClientOptions } from '../transport/contract'
 import { createTypedGraphQLClient, type GraphQLErrorOptions, type TypedGraphQLClient } from '../transport/graphql-client'
 
 /** Classic-argument endpoint (`tokenAuth(email:, password:)`). */
@@ -15,13 +16,14 @@ const ERRORS: GraphQLErrorOptions = { api: 'accounts', kinds: { TOKEN_EXPIRED: '
 /**
  * A typed client for the accounts API in its classic form. Given an AuthClient with
  * `accountsApi()` (`createAccountsClient(auth)`) it runs on `auth.fetch`: `Authorization: JWT …`,
- * one refresh and retry when the token has expired.
+ * one refresh and retry when the token has expired. `{ validate: true }` checks every result
+ * against the contract (see `TypedClientOptions`).
  */
-export function createAccountsClient(options: ClientOptions): TypedGraphQLClient {
-  return createTypedGraphQLClient(ACCOUNTS_GRAPHQL_PATH, options, ERRORS)
+export function createAccountsClient(options: ClientOptions, { validate }: TypedClientOptions = {}): TypedGraphQLClient {
+  return createTypedGraphQLClient(ACCOUNTS_GRAPHQL_PATH, options, ERRORS, validate ? () => import('../generated/accounts/zod').then((m) => m.results) : undefined)
 }
 
 /** The same for the relay (`input:`) form; use the `relay.*` documents (with `accountsApi({ relay: true })`). */
-export function createAccountsRelayClient(options: ClientOptions): TypedGraphQLClient {
-  return createTypedGraphQLClient(ACCOUNTS_RELAY_GRAPHQL_PATH, options, ERRORS)
+export function createAccountsRelayClient(options: ClientOptions, { validate }: TypedClientOptions = {}): TypedGraphQLClient {
+  return createTypedGraphQLClient(ACCOUNTS_RELAY_GRAPHQL_PATH, options, ERRORS, validate ? () => import('../generated/accounts-relay/zod').then((m) => m.results) : undefined)
 }

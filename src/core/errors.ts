@@ -1,7 +1,10 @@
 import type { StepUpChallenge } from './challenge'
 
-/** What went wrong, in the terms a caller acts on (retry, re-authenticate, fix input, prompt). */
-export type AuthErrorKind = 'network' | 'auth' | 'validation' | 'challenge' | 'rate_limit' | 'server'
+/**
+ * What went wrong, in the terms a caller acts on (retry, re-authenticate, fix input, prompt).
+ * `contract`: the backend answered outside its published schema (typed clients with `validate: true`).
+ */
+export type AuthErrorKind = 'network' | 'auth' | 'validation' | 'challenge' | 'rate_limit' | 'server' | 'contract'
 
 /**
  * Every `AuthError.code` Portcullis produces (the README lists what each means). Adapters pass a
@@ -15,6 +18,7 @@ export type AuthErrorCode =
   | 'client_disposed'
   | 'session_changed'
   | 'bad_response'
+  | 'contract_violation'
   | 'email_required'
   | 'invalid_options'
   // challenges

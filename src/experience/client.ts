@@ -1,6 +1,7 @@
 import type { Client } from 'openapi-fetch'
 import type { ClientOptions } from '../core/types'
 import type { paths } from '../generated/experience/openapi'
+import type { TypedClientOptions } from '../transport/contract'
 import { createRestClient } from '../transport/rest-client'
 
 export type ExperienceClient = Client<paths, `${string}/${string}`>
@@ -9,8 +10,8 @@ export type ExperienceClient = Client<paths, `${string}/${string}`>
  * A typed openapi-fetch client for the experience API and its OIDC routes. `experienceApi()`
  * already drives a whole sign-in; this client is for calls of your own. The interaction cookies
  * must travel with every `/api/experience` call: in a browser use `credentials: 'include'`; in
- * Node pass a cookie-keeping fetch.
+ * Node pass a cookie-keeping fetch. `{ validate: true }` checks every answer against the contract.
  */
-export function createExperienceClient(options: ClientOptions): ExperienceClient {
-  return createRestClient<paths>(options)
+export function createExperienceClient(options: ClientOptions, { validate }: TypedClientOptions = {}): ExperienceClient {
+  return createRestClient<paths>(options, validate ? { api: 'experience', answers: () => import('../generated/experience/zod').then((m) => m.responses) } : undefined)
 }

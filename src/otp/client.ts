@@ -2,6 +2,7 @@ import type { Client } from 'openapi-fetch'
 import type { AuthClient } from '../core/auth-client'
 import type { ClientOptions } from '../core/types'
 import type { paths } from '../generated/otp/openapi'
+import type { TypedClientOptions } from '../transport/contract'
 import { createRestClient } from '../transport/rest-client'
 
 /** The otp API exactly as published: `x-otp` is a required header where the API needs one. */
@@ -28,10 +29,11 @@ export type AuthOtpClient = Client<StepUpPaths<paths>, `${string}/${string}`>
 /**
  * A typed openapi-fetch client for the otp API: `client.POST('/auth/login', { body })`.
  * Given an AuthClient it sends the bearer token through `auth.fetch` (refresh, retry, step-up),
- * and `x-otp` becomes optional (see `AuthOtpClient`).
+ * and `x-otp` becomes optional (see `AuthOtpClient`). `{ validate: true }` checks every answer
+ * against the contract (see `TypedClientOptions`).
  */
-export function createOtpClient(auth: AuthClient): AuthOtpClient
-export function createOtpClient(options: ClientOptions): OtpClient
-export function createOtpClient(options: ClientOptions): OtpClient {
-  return createRestClient<paths>(options)
+export function createOtpClient(auth: AuthClient, contract?: TypedClientOptions): AuthOtpClient
+export function createOtpClient(options: ClientOptions, contract?: TypedClientOptions): OtpClient
+export function createOtpClient(options: ClientOptions, { validate }: TypedClientOptions = {}): OtpClient {
+  return createRestClient<paths>(options, validate ? { api: 'otp', answers: () => import('../generated/otp/zod').then((m) => m.responses) } : undefined)
 }

@@ -1,4 +1,5 @@
 import type { ClientOptions } from '../core/types'
+import type { TypedClientOptions } from '../transport/contract'
 import { createTypedGraphQLClient, type TypedGraphQLClient } from '../transport/graphql-client'
 import { PLATFORM_ERROR_KINDS } from './errors'
 
@@ -9,7 +10,13 @@ export const PLATFORM_GRAPHQL_PATH = '/api/graphql'
  * A typed client for the platform API: `client.request(LoginDocument, { credentials })`. Pass
  * an AuthClient (`createPlatformClient(auth)`) to send its bearer token through `auth.fetch`
  * (refresh and retry on UNAUTHENTICATED). Errors are AuthErrors, as from the adapter.
+ * `{ validate: true }` checks every result against the contract (see `TypedClientOptions`).
  */
-export function createPlatformClient(options: ClientOptions): TypedGraphQLClient {
-  return createTypedGraphQLClient(PLATFORM_GRAPHQL_PATH, options, { api: 'platform', kinds: PLATFORM_ERROR_KINDS })
+export function createPlatformClient(options: ClientOptions, { validate }: TypedClientOptions = {}): TypedGraphQLClient {
+  return createTypedGraphQLClient(
+    PLATFORM_GRAPHQL_PATH,
+    options,
+    { api: 'platform', kinds: PLATFORM_ERROR_KINDS },
+    validate ? () => import('../generated/platform/zod').then((m) => m.results) : undefined,
+  )
 }

@@ -2,6 +2,7 @@ import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core'
 import { ClientError, GraphQLClient } from 'graphql-request'
 import { networkError } from '../core/errors'
 import type { ClientOptions, FetchLike } from '../core/types'
+import { contractError, contractIssues, type AnswerSchema } from './contract'
 import { graphqlError, type GraphQLErrorKinds, type WireGraphQLError } from './graphql-errors'
 
 /** Variables are optional in the call when the operation declares none that are required. */
@@ -48,7 +49,13 @@ const GENERIC: GraphQLErrorOptions = { api: 'GraphQL', kinds: { UNAUTHENTICATED:
  * `path` is appended to `baseUrl` (a path prefix in `baseUrl` is kept, as the adapters and the
  * REST clients do).
  */
-export function createTypedGraphQLClient(path: string, options: ClientOptions, errors: GraphQLErrorOptions = GENERIC): TypedGraphQLClient {
+export function createTypedGraphQLClient(
+  path: string,
+  options: ClientOptions,
+  errors: GraphQLErrorOptions = GENERIC,
+  /** The generated result schemas by operation name, loaded on first use (`validate: true`). */
+  results?: () => Promise<Readonly<Record<string, AnswerSchema>>>,
+): TypedGraphQLClient {
   const url = options.baseUrl.replace(/\/+$/, '') + path
   // Resolved per call (not captured once) so fetch interceptors installed later still apply.
   const fetchImpl: FetchLike = (input, init) => (options.fetch ?? globalThis.fetch)(input, init)
@@ -59,11 +66,20 @@ export function createTypedGraphQLClient(path: string, options: ClientOptions, e
   return {
     raw,
     async request(document, ...args) {
+      const query = String(document)
+      let data
       try {
-        return await raw.request(String(document), args[0] as Record<string, unknown> | undefined)
+        data = await raw.request<never>(query, args[0] as Record<string, unknown> | undefined)
       } catch (error) {
         throw toAuthError(error, errors)
       }
+      if (results) {
+        const operation = /\b(?:query|mutation|subscription)\s+(\w+)/.exec(query)?.[1] ?? ''
+        const schema = (await results())[operation]
+        const issues = schema ? contractIssues(schema, data) : [{ path: '$', problem: `${operation || 'an anonymous operation'} is not a generated operation` }]
+        if (issues.length) throw contractError(errors.api, operation, issues)
+      }
+      return data
     },
   }
 }

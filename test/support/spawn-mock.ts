@@ -24,8 +24,8 @@ export interface RunResult {
   stderr: string
 }
 
-function cliProcess(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'mocks/cli.ts', ...args], {
+function cliProcess(args: string[], script = 'mocks/cli.ts'): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: repoRoot,
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,9 +81,9 @@ export function spawnMock(args: string[] = [], timeoutMs = 20_000): Promise<Spaw
   })
 }
 
-/** Runs the CLI to completion (for `--help` and argument errors). */
-export async function runCli(args: string[], timeoutMs = 20_000): Promise<RunResult> {
-  const child = cliProcess(args)
+/** Runs the CLI (or another, e.g. `src/verify/cli.ts`) to completion (for `--help` and argument errors). */
+export async function runCli(args: string[], timeoutMs = 20_000, script?: string): Promise<RunResult> {
+  const child = cliProcess(args, script)
   let stdout = ''
   let stderr = ''
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))

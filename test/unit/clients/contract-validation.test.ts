@@ -1,0 +1,101 @@
+/**
+ * Typed clients with `validate: true` check every answer against the generated zod schemas and
+ * reject a drifted one with an AuthError of kind `contract` naming the operation and the JSON
+ * path; without it they pass answers through as before.
+ */
+import { http, HttpResponse } from 'msw'
+import { setupServer } from 'msw/node'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createAccountsClient, MeDocument } from '../../../src/accounts'
+import { createExperienceClient } from '../../../src/experience'
+import { AuthError } from '../../../src/index'
+import { createOtpClient } from '../../../src/otp'
+import { createPlatformClient, LoginDocument } from '../../../src/platform'
+
+const baseUrl = 'http://backend.test'
+const server = setupServer()
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterEach(() => server.resetHandlers())
+afterAll(() => server.close())
+
+const SECRET = 'eyJhbGciOiJSUzI1NiJ9.c2VjcmV0.c2ln'
+const rejection = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error)
+
+describe('otp client', () => {
+  it('rejects a 200 login answer whose idToken is a number, naming the operation and the path', async () => {
+    server.use(http.post(`${baseUrl}/auth/login`, () => HttpResponse.json({ idToken: 42, refreshToken: SECRET })))
+    const error = await rejection(createOtpClient({ baseUrl }, { validate: true }).POST('/auth/login', { body: { email: 'a@example.com', password: 'pw' } }))
+    expect(error).toBeInstanceOf(AuthError)
+    expect(error).toMatchObject({ kind: 'contract', code: 'contract_violation', retryable: false, status: 200, details: { '$.idToken': ['expected string'] } })
+    expect((error as Error).message).toBe('The otp API answered POST /auth/login outside its contract at $.idToken: expected string.')
+    expect(JSON.stringify(error)).not.toContain(SECRET)
+  })
+
+  it('rejects extra nesting (strict objects) and a missing field', async () => {
+    server.use(http.post(`${baseUrl}/auth/login`, () => HttpResponse.json({ data: { idToken: SECRET, refreshToken: SECRET } })))
+    const error = (await rejection(createOtpClient({ baseUrl }, { validate: true }).POST('/auth/login', { body: { email: 'a@example.com', password: 'pw' } }))) as AuthError
+    expect(Object.keys(error.details ?? {}).sort()).toEqual(['$', '$.idToken', '$.refreshToken'])
+    expect(error.details?.['$']).toEqual(['unexpected key data'])
+  })
+
+  it('rejects an undocumented status and a non-JSON body where JSON is documented', async () => {
+    server.use(http.post(`${baseUrl}/auth/login/refresh`, () => new HttpResponse('teapot', { status: 418 })))
+    await expect(createOtpClient({ baseUrl }, { validate: true }).POST('/auth/login/refresh', { body: { refreshToken: 'r' } })).rejects.toMatchObject({
+      kind: 'contract',
+      message: 'The otp API answered POST /auth/login/refresh outside its contract at $: status 418 is not documented.',
+    })
+    server.use(http.post(`${baseUrl}/auth/login/refresh`, () => new HttpResponse('<html>', { status: 200 })))
+    await expect(createOtpClient({ baseUrl }, { validate: true }).POST('/auth/login/refresh', { body: { refreshToken: 'r' } })).rejects.toMatchObject({
+      details: { $: ['not JSON'] },
+    })
+  })
+
+  it('passes a conforming answer (and a documented error) through unchanged', async () => {
+    server.use(http.post(`${baseUrl}/auth/login`, () => HttpResponse.json({ idToken: SECRET, refreshToken: 'r' })))
+    const client = createOtpClient({ baseUrl }, { validate: true })
+    const { data } = await client.POST('/auth/login', { body: { email: 'a@example.com', password: 'pw' } })
+    expect(data).toEqual({ idToken: SECRET, refreshToken: 'r' })
+    server.use(http.post(`${baseUrl}/auth/login`, () => HttpResponse.json({ message: 'no', code: 'authentication_error' }, { status: 403 })))
+    const { error } = await client.POST('/auth/login', { body: { email: 'a@example.com', password: 'pw' } })
+    expect(error).toEqual({ message: 'no', code: 'authentication_error' })
+  })
+
+  it('without validate, a drifted answer is passed through as before', async () => {
+    server.use(http.post(`${baseUrl}/auth/login`, () => HttpResponse.json({ idToken: 42 })))
+    const { data } = await createOtpClient({ baseUrl }).POST('/auth/login', { body: { email: 'a@example.com', password: 'pw' } })
+    expect(data).toEqual({ idToken: 42 })
+  })
+})
+
+describe('experience client', () => {
+  it('rejects an answer whose array holds a wrong item, with the index in the path', async () => {
+    server.use(http.get(`${baseUrl}/api/experience/sso-connectors`, () => HttpResponse.json({ connectorIds: ['a', 7] })))
+    await expect(createExperienceClient({ baseUrl }, { validate: true }).GET('/api/experience/sso-connectors', { params: { query: { email: 'a@example.com' } } })).rejects.toMatchObject({
+      kind: 'contract',
+      message: 'The experience API answered GET /api/experience/sso-connectors outside its contract at $.connectorIds[1]: expected string.',
+    })
+  })
+})
+
+describe('GraphQL clients', () => {
+  it('platform: a Login result whose token is a number is rejected with $.login.token', async () => {
+    server.use(http.post(`${baseUrl}/api/graphql`, () => HttpResponse.json({ data: { login: { token: 123 } } })))
+    const error = (await rejection(
+      createPlatformClient({ baseUrl }, { validate: true }).request(LoginDocument, { credentials: { email: 'a@example.com', password: 'pw' } }),
+    )) as AuthError
+    expect(error).toMatchObject({ kind: 'contract', code: 'contract_violation' })
+    expect(error.message).toMatch(/^The platform API answered Login outside its contract at \$\.login\.\w+: /)
+    expect(error.details?.['$.login.token']).toEqual(['expected string'])
+  })
+
+  it('accounts: a `me` without its required fields is rejected; a conforming one passes', async () => {
+    const user = { id: 'VXNlck5vZGU6MQ==', lastLogin: null, username: 'ann', firstName: '', lastName: '', email: 'a@example.com', isStaff: false, isActive: true, dateJoined: '2026-01-01T00:00:00Z', pk: 1, archived: false, verified: true, secondaryEmail: null }
+    server.use(http.post(`${baseUrl}/graphql`, () => HttpResponse.json({ data: { me: { me: user } } })))
+    const client = createAccountsClient({ baseUrl }, { validate: true })
+    const error = (await rejection(client.request(MeDocument))) as AuthError
+    expect(error).toMatchObject({ kind: 'contract' })
+    expect(error.message).toContain('answered Me outside its contract at $.me.')
+    server.use(http.post(`${baseUrl}/graphql`, () => HttpResponse.json({ data: { me: user } })))
+    await expect(client.request(MeDocument)).resolves.toEqual({ me: user })
+  })
+})
