@@ -9,6 +9,7 @@ export const entries = {
   'experience/node': 'src/experience/node.ts',
   'otp/index': 'src/otp/index.ts',
   'server/index': 'src/server/index.ts',
+  'react/index': 'src/react/index.ts',
   'mock/index': 'mocks/index.ts',
   'mock/browser': 'mocks/browser.ts',
   'mock/node': 'mocks/node.ts',
@@ -25,5 +26,5 @@ export default defineConfig({
   platform: 'neutral',
   splitting: true,
   treeshake: true,
-  external: [/^node:/, 'graphql', 'graphql-request', 'openapi-fetch', 'msw'],
+  external: [/^node:/, 'graphql', 'graphql-request', 'openapi-fetch', 'msw', 'react'],
 })
