@@ -4,12 +4,13 @@
  * mock (`portcullis-mock` as a child process). Bob signs in with a wrong and then the emailed
  * 2FA code read from the mock's outbox, sees his profile, reloads (still signed in), comes back
  * after his refresh token expired (the expiry screen), signs in again and signs out.
+ * Then the development mode that runs the mock inside the page (msw's worker, Vite dev server).
  * Screenshots go to test-artifacts/react-example/.
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { build, type Rollup } from 'vite'
+import { build, createServer, type Rollup, type ViteDevServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD } from '../../mocks/demo-users'
 import { defaultConfig } from '../../mocks/state/config'
@@ -27,31 +28,37 @@ const CONTENT_TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 }
 
-/** `vite build` of the example, in memory, with the backend's URL baked in as a team's CI would. */
-async function buildExample(backendUrl: string): Promise<Record<string, StaticFile>> {
-  const previous = process.env['VITE_PORTCULLIS_URL']
-  process.env['VITE_PORTCULLIS_URL'] = backendUrl
+/** Runs `fn` with `VITE_PORTCULLIS_*` variables set, as a developer's shell would. */
+async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const previous = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]))
+  Object.assign(process.env, vars)
   try {
-    const result = await build({
-      configFile: join(EXAMPLE, 'vite.config.ts'),
-      mode: 'production',
-      logLevel: 'warn',
-      build: { write: false },
-    })
-    const outputs = (Array.isArray(result) ? result : [result]) as Rollup.RollupOutput[]
-    const files: Record<string, StaticFile> = {}
-    for (const item of outputs.flatMap((output) => output.output)) {
-      const body = item.type === 'chunk' ? item.code : typeof item.source === 'string' ? item.source : Buffer.from(item.source)
-      const ext = /\.[a-z]+$/.exec(item.fileName)?.[0] ?? ''
-      files[`/${item.fileName}`] = { body, type: CONTENT_TYPES[ext] ?? 'application/octet-stream' }
-    }
-    files['/'] = files['/index.html']!
-    return files
+    return await fn()
   } finally {
-    if (previous === undefined) delete process.env['VITE_PORTCULLIS_URL']
-    else process.env['VITE_PORTCULLIS_URL'] = previous
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
   }
 }
+
+/** `vite build` of the example, in memory, with the backend's URL baked in as a team's CI would. */
+async function buildExample(backendUrl: string): Promise<Record<string, StaticFile>> {
+  const result = await withEnv({ VITE_PORTCULLIS_URL: backendUrl }, () =>
+    build({ configFile: join(EXAMPLE, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { write: false } }),
+  )
+  const outputs = (Array.isArray(result) ? result : [result]) as Rollup.RollupOutput[]
+  const files: Record<string, StaticFile> = {}
+  for (const item of outputs.flatMap((output) => output.output)) {
+    const body = item.type === 'chunk' ? item.code : typeof item.source === 'string' ? item.source : Buffer.from(item.source)
+    const ext = /\.[a-z]+$/.exec(item.fileName)?.[0] ?? ''
+    files[`/${item.fileName}`] = { body, type: CONTENT_TYPES[ext] ?? 'application/octet-stream' }
+  }
+  files['/'] = files['/index.html']!
+  return files
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
 
 describe.skipIf(skipBrowserSuite('browser: react example'))('examples/react-vite in headless Chromium against the standalone mock', () => {
   let mock: SpawnedMock | undefined
@@ -75,8 +82,6 @@ describe.skipIf(skipBrowserSuite('browser: react example'))('examples/react-vite
     await site?.close()
     await mock?.stop()
   }, 30_000)
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
 
   it('the production build carries no mock', () => {
     const code = Object.entries(bundle)
@@ -156,6 +161,64 @@ describe.skipIf(skipBrowserSuite('browser: react example'))('examples/react-vite
     } catch (error) {
       await shot(page, 'failure').catch(() => {})
       throw new Error(`${(error as Error).message}\n--- page log ---\n${log.text()}\n--- mock output ---\n${mock?.output() ?? ''}`, { cause: error })
+    }
+  }, 120_000)
+})
+
+describe.skipIf(skipBrowserSuite('browser: react example, worker mode'))('examples/react-vite in development with the mock in the page (msw worker)', () => {
+  let server: ViteDevServer | undefined
+  let browser: Browser | undefined
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    const [dev, launched] = await Promise.all([
+      withEnv({ VITE_PORTCULLIS_MOCK: 'worker' }, async () =>
+        (await createServer({ configFile: join(EXAMPLE, 'vite.config.ts'), logLevel: 'warn', server: { port: 0, strictPort: false } })).listen(),
+      ),
+      launchChromium(),
+    ])
+    server = dev
+    browser = launched
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close().catch(() => {})
+    await server?.close()
+  }, 30_000)
+
+  it('signs bob in and out against the in-page mock, the code read from its outbox', async () => {
+    const url = server!.resolvedUrls!.local[0]!
+    const page = await (await browser!.newContext({ viewport: { width: 800, height: 700 } })).newPage()
+    const log = capturePageLog(page, 'react-example-dev')
+    try {
+      await page.goto(url, { waitUntil: 'load' })
+      const form = page.getByRole('form', { name: 'Sign in' })
+      await form.waitFor({ timeout: 60_000 })
+      // The worker serves the backend on the page's own origin.
+      expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(new URL('/mockServiceWorker.js', url).href)
+      await form.getByLabel('Email').fill(BOB)
+      await form.getByLabel('Password').fill(DEMO_PASSWORD)
+      await form.getByRole('button', { name: 'Sign in' }).click()
+      await page.getByRole('heading', { name: 'Enter your verification code' }).waitFor()
+
+      // The control API of the in-page mock, through the same worker.
+      const code = await page.evaluate(async (to) => {
+        const { messages } = (await (await fetch(`/__mock/outbox?to=${encodeURIComponent(to)}`)).json()) as { messages: Array<{ code: string | null }> }
+        return messages.at(-1)?.code ?? null
+      }, BOB)
+      expect(code).toMatch(/^\d{6}$/)
+      const prompt = page.getByRole('form', { name: 'Second factor' })
+      await prompt.getByLabel('Code').fill(code!)
+      await prompt.getByRole('button', { name: 'Verify' }).click()
+      await page.getByTestId('name').filter({ hasText: 'Bob Baker' }).waitFor()
+      await shot(page, '6-dev-worker-profile')
+
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await form.waitFor()
+      expect(log.text()).not.toMatch(/pageerror|console\.error/)
+    } catch (error) {
+      await shot(page, 'failure-dev').catch(() => {})
+      throw new Error(`${(error as Error).message}\n--- page log ---\n${log.text()}`, { cause: error })
     }
   }, 120_000)
 })

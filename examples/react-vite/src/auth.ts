@@ -11,7 +11,8 @@ export async function createAuth(): Promise<AppAuth> {
   // the mock (msw, the backend's state) never ships.
   if (import.meta.env.DEV && import.meta.env.VITE_PORTCULLIS_MOCK === 'worker') {
     const { startMockWorker } = await import('portcullis/mock/browser')
-    await startMockWorker()
+    // quiet: msw would log every request and response (passwords, tokens) to the console.
+    await startMockWorker({ start: { onUnhandledRequest: 'bypass', quiet: true } })
     baseUrl = location.origin
   }
   // codeTtlMs: the backend's code lifetime, so the prompt can show when the code stops working.
