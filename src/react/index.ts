@@ -12,7 +12,7 @@
  *   `useChallenge()` like a sign-in code instead of rejecting with ChallengeRequiredError:
  *   render a prompt for it (or `cancel()` it).
  */
-import { createContext, createElement, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { createContext, createElement, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactElement, type ReactNode } from 'react'
 import type { AuthAdapter, CredentialsOf } from '../core/adapter'
 import type { AuthClient, SignInResult, SignOutResult } from '../core/auth-client'
 import type { AuthError } from '../core/errors'
@@ -38,8 +38,8 @@ export interface AuthProviderProps<A extends AuthAdapter<never>> {
   children?: ReactNode
 }
 
-/** Makes `client` available to the hooks below it. */
-export function AuthProvider<A extends AuthAdapter<never>>({ client, children }: AuthProviderProps<A>): ReactNode {
+/** Makes `client` available to the hooks below it. (A ReactElement, not a ReactNode: @types/react 18 accepts only that as a component's result.) */
+export function AuthProvider<A extends AuthAdapter<never>>({ client, children }: AuthProviderProps<A>): ReactElement {
   const any = client as unknown as AnyClient
   const value = useMemo<Bound>(() => {
     let store = stores.get(any)
