@@ -42,6 +42,13 @@ export function ChallengeForm({ prompt }: { prompt: ChallengePrompt }) {
   const methods = prompt.methods.filter((method) => METHODS[method])
   const [method, setMethod] = useState<ChallengeMethod | undefined>(methods[0])
   const [code, setCode] = useState('')
+  // A next step (say a step-up after the sign-in code) starts with an empty form.
+  const [shown, setShown] = useState(prompt.challenge)
+  if (shown !== prompt.challenge) {
+    setShown(prompt.challenge)
+    setCode('')
+    setMethod(methods[0])
+  }
   const secondsLeft = useSecondsLeft(prompt.expiresAt)
   const canResend = prompt.methods.includes('email_code') || prompt.methods.includes('sms_code')
 
