@@ -13,7 +13,8 @@
  *   render a prompt for it (or `cancel()` it).
  */
 import { createContext, createElement, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactElement, type ReactNode } from 'react'
-import type { AuthAdapter, CredentialsOf } from '../core/adapter'
+import type { AuthAdapter, ChallengeState, CredentialsOf } from '../core/adapter'
+import type { Challenge } from '../core/challenge'
 import type { AuthClient, SignInResult, SignOutResult } from '../core/auth-client'
 import type { AuthError } from '../core/errors'
 import type { Session } from '../core/session'
@@ -68,6 +69,11 @@ export interface UseAuthResult<A extends AuthAdapter<never> = AuthAdapter> exten
   signIn(credentials: CredentialsOf<A>): Promise<SignInResult>
   /** `auth.signOut()`: the status turns `signedOut` at once. */
   signOut(): Promise<SignOutResult>
+  /**
+   * `auth.resumeChallenge(saved)`, shown by `useChallenge()`: a sign-in that waited for its code
+   * before a reload (`JSON.stringify(prompt.challenge)` kept in sessionStorage) goes on.
+   */
+  resumeChallenge(saved: string | ChallengeState): Challenge
 }
 
 /** Status, session and sign-in/out; re-renders on sign-in, sign-out, refresh and refresh failure. */
@@ -79,8 +85,13 @@ export function useAuth<A extends AuthAdapter<never> = AuthAdapter>(): UseAuthRe
       ...snapshot,
       signIn: (credentials: CredentialsOf<A>) => client.signIn(credentials as never),
       signOut: () => client.signOut(),
+      resumeChallenge: (saved: string | ChallengeState) => {
+        const challenge = client.resumeChallenge(saved)
+        store.offer(challenge)
+        return challenge
+      },
     }),
-    [client, snapshot],
+    [client, store, snapshot],
   )
 }
 

@@ -60,6 +60,8 @@ export interface AuthStore {
   subscribe(listener: () => void): () => void
   auth(): AuthSnapshot
   challenge(): ChallengePrompt | null
+  /** Shows a challenge that came without an event (`auth.resumeChallenge()`). */
+  offer(challenge: Challenge): void
 }
 
 /** The one snapshot a server render and the first client render both show, so hydration matches. */
@@ -195,5 +197,6 @@ export function createAuthStore(client: AuthClient<AuthAdapter<never>>): AuthSto
     },
     auth: () => auth,
     challenge: () => prompt,
+    offer: (challenge) => setPrompt(view(challenge)),
   }
 }

@@ -1,9 +1,10 @@
 /**
  * The React example (examples/react-vite) as a user meets it, in headless Chromium: a production
  * build (Vite, against the repo's own sources) served on 127.0.0.1, talking to the standalone
- * mock (`portcullis-mock` as a child process). Bob signs in with a wrong and then the emailed
- * 2FA code read from the mock's outbox, sees his profile, reloads (still signed in), comes back
- * after his refresh token expired (the expiry screen), signs in again and signs out.
+ * mock (`portcullis-mock` as a child process). Bob signs in with a wrong and then (after a
+ * reload during the prompt) the emailed 2FA code read from the mock's outbox, sees his profile,
+ * reloads (still signed in), comes back after his refresh token expired (the expiry screen),
+ * signs in again and signs out.
  * Then the development mode that runs the mock inside the page (msw's worker, Vite dev server).
  * Screenshots go to test-artifacts/react-example/.
  */
@@ -119,12 +120,17 @@ describe.skipIf(skipBrowserSuite('browser: react example'))('examples/react-vite
       await prompt.getByRole('button', { name: 'Verify' }).click()
       await page.getByRole('alert').filter({ hasText: /That code is not right\. \d+ attempts left\./ }).waitFor()
       await shot(page, '2-second-factor')
+
+      // A reload while the code is awaited: the sign-in goes on (the example keeps the challenge in sessionStorage).
+      await page.reload({ waitUntil: 'load' })
+      await page.getByRole('heading', { name: 'Enter your verification code' }).waitFor()
       await prompt.getByLabel('Code').fill(code)
       await prompt.getByRole('button', { name: 'Verify' }).click()
 
       // The profile, read through the typed platform client.
       await page.getByTestId('name').filter({ hasText: 'Bob Baker' }).waitFor()
       await expect(page.getByTestId('email').textContent()).resolves.toBe(BOB)
+      await expect(page.evaluate(() => sessionStorage.getItem('example.challenge'))).resolves.toBeNull()
       await shot(page, '3-profile')
 
       // A reload keeps the session (localStorage) and reads the profile again.

@@ -1,5 +1,6 @@
 import { useAuth, useChallenge, type AuthSnapshot } from 'portcullis/react'
 import { ChallengeForm } from './ChallengeForm'
+import { useKeepSignInChallenge } from './keep-challenge'
 import { Profile } from './Profile'
 import { SignInForm } from './SignInForm'
 
@@ -24,6 +25,7 @@ export function App() {
   // A second factor, whenever one is wanted: at sign-in, for a password change, or a step-up.
   const prompt = useChallenge()
   const ended = endedMessage(signOutReason)
+  useKeepSignInChallenge()
 
   return (
     <main>

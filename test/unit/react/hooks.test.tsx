@@ -120,6 +120,25 @@ describe('portcullis/react: useChallenge', () => {
     expect(fake.calls).toMatchObject({ signIn: 1, verify: 2, resend: 1 })
   })
 
+  it('resumeChallenge() brings a sign-in saved before a reload back into the prompt', async () => {
+    const before = setup({ twoFactor: true })
+    const first = await before.auth.signIn({ email: 'ada@example.com', password: PASSWORD })
+    if (first.status !== 'challenge') throw new Error('expected a challenge')
+    const saved = JSON.stringify(first.challenge)
+
+    // "After the reload": a new client over the same backend.
+    const { auth } = setup({ twoFactor: true })
+    const { result } = renderHook(() => ({ auth: useAuth(), prompt: useChallenge() }), { wrapper: wrapperFor(auth) })
+    await waitFor(() => expect(result.current.auth.status).toBe('signedOut'))
+    expect(result.current.prompt).toBeNull()
+    act(() => void result.current.auth.resumeChallenge(saved))
+    expect(result.current.prompt).toMatchObject({ kind: 'sign_in_2fa', methods: ['email_code'] })
+    await act(async () => void (await result.current.prompt!.verify(CODE)))
+    expect(result.current.prompt).toBeNull()
+    expect(result.current.auth.status).toBe('signedIn')
+    expect(() => result.current.auth.resumeChallenge('{"kind":"step_up"}')).toThrow(expect.objectContaining({ code: 'invalid_challenge' }))
+  })
+
   it('is busy while an answer is on its way', async () => {
     const { auth } = setup({ twoFactor: true })
     const { result } = renderHook(() => ({ auth: useAuth(), prompt: useChallenge() }), { wrapper: wrapperFor(auth) })
