@@ -11,12 +11,15 @@ const TITLES: Record<ChallengeKind, string> = {
   step_up: 'Confirm it is you',
   missing_profile: 'Complete your profile',
   bind_mfa: 'Set up a second factor',
+  connector_redirect: 'Continue with your provider',
+  new_identity: 'Link your account',
 }
 
 /** Where the code comes from, per method. */
 const METHODS: Partial<Record<ChallengeMethod, string>> = {
   email_code: 'the code we emailed you',
   sms_code: 'the code we texted you',
+  phone_code: 'the code we texted you',
   totp: 'the code from your authenticator app',
   backup_code: 'one of your backup codes',
 }
@@ -35,8 +38,8 @@ function useSecondsLeft(at: number | null): number | null {
 /**
  * One form for every code-based second factor the adapters ask for: the platform's emailed
  * sign-in and password-change codes, otp's step-up codes, the experience API's TOTP, backup and
- * one-time codes. (The experience API's passkey, profile and enrolment steps have their own
- * screens: see `describeStep()` in the README.)
+ * one-time codes. (The experience API's passkey, profile, enrolment and social steps have their
+ * own screens: see `describeStep()` in the README.)
  */
 export function ChallengeForm({ prompt }: { prompt: ChallengePrompt }) {
   const methods = prompt.methods.filter((method) => METHODS[method])
@@ -50,7 +53,7 @@ export function ChallengeForm({ prompt }: { prompt: ChallengePrompt }) {
     setMethod(methods[0])
   }
   const secondsLeft = useSecondsLeft(prompt.expiresAt)
-  const canResend = prompt.methods.includes('email_code') || prompt.methods.includes('sms_code')
+  const canResend = prompt.methods.some((m) => m === 'email_code' || m === 'sms_code' || m === 'phone_code')
 
   function submit(event: FormEvent) {
     event.preventDefault()
