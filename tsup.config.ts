@@ -10,6 +10,7 @@ export const entries = {
   'experience/node': 'src/experience/node.ts',
   'otp/index': 'src/otp/index.ts',
   'server/index': 'src/server/index.ts',
+  'react/index': 'src/react/index.ts',
   'mock/index': 'mocks/index.ts',
   'mock/browser': 'mocks/browser.ts',
   'mock/node': 'mocks/node.ts',
@@ -32,7 +33,7 @@ export default defineConfig({
   treeshake: true,
   // Deno resolves Node built-ins only with their `node:` prefix.
   removeNodeProtocol: false,
-  external: [/^node:/, 'graphql', 'openapi-fetch', 'msw'],
+  external: [/^node:/, 'graphql', 'openapi-fetch', 'msw', 'react'],
   // graphql-request is bundled so that its `graphql` import can be the tiny stand-in (the typed
   // clients send printed documents); a browser bundle then carries no graphql-js.
   noExternal: ['graphql-request'],
