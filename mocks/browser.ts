@@ -30,5 +30,28 @@ export async function startMockWorker(options: StartMockWorkerOptions = {}): Pro
   return { worker, mock, stop: () => worker.stop() }
 }
 
+/**
+ * Shows the mock console (`GET /__mock/`) in this page, in a frame appended to `parent`. msw's
+ * worker never answers page navigations, so opening `/__mock/` in a tab reaches the real server:
+ * the page is fetched through the worker instead and shown in a same-origin `srcdoc` frame,
+ * whose own control calls the worker answers like the app's.
+ *
+ * @example
+ * ```ts
+ * const { mock } = await startMockWorker()
+ * if (location.hash === '#mock-console') await showMockConsole()
+ * ```
+ */
+export async function showMockConsole(parent: HTMLElement = document.body): Promise<HTMLIFrameElement> {
+  const response = await fetch('/__mock/', { cache: 'no-store' })
+  if (!response.ok) throw new Error(`GET /__mock/ answered ${response.status}: is the mock worker started?`)
+  const frame = document.createElement('iframe')
+  frame.title = 'Portcullis mock console'
+  frame.style.cssText = 'display:block;width:100%;height:100vh;border:0'
+  frame.srcdoc = await response.text()
+  parent.append(frame)
+  return frame
+}
+
 export { createMockBackend, type MockBackend, type MockBackendOptions } from './index'
 export { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoUsers } from './demo-users'

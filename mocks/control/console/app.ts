@@ -52,11 +52,14 @@ export function consoleApp(): void {
   }
   const time = (isoTime: unknown): HTMLElement => h('time', { datetime: str(isoTime), title: str(isoTime) }, relative(isoTime))
 
-  function setStatus(message: string, isError = false): void {
-    const status = byId('status')
-    status.textContent = message
-    status.className = isError ? 'error' : ''
+  /** `#status` says how the last action went; `#updated` how the polling goes. */
+  function show(id: 'status' | 'updated', message: string, isError = false): void {
+    const node = byId(id)
+    node.textContent = message
+    node.className = isError ? 'error' : ''
   }
+  const setStatus = (message: string, isError = false) => show('status', message, isError)
+  const unreachable = (caught: unknown) => show('updated', `Cannot reach the mock: ${caught instanceof Error ? caught.message : String(caught)}`, true)
 
   /** A control API call; a refusal becomes an Error carrying the API's own message. */
   async function api(path: string, method = 'GET', body?: unknown): Promise<Json> {
@@ -75,13 +78,13 @@ export function consoleApp(): void {
   async function act(what: string, run: () => Promise<unknown>): Promise<boolean> {
     try {
       await run()
-      setStatus(`${what}: done`)
-      await refresh(true)
-      return true
     } catch (caught) {
       setStatus(`${what}: ${caught instanceof Error ? caught.message : String(caught)}`, true)
       return false
     }
+    setStatus(`${what}: done`)
+    await refresh(true).catch(unreachable)
+    return true
   }
 
   function table(target: HTMLElement, headings: string[], rows: HTMLElement[], empty: string): void {
@@ -269,7 +272,7 @@ export function consoleApp(): void {
       renderRequests()
     }
     if (changed('config', config, force)) byId('config-current').textContent = JSON.stringify(config, null, 2)
-    setStatus(`${live ? 'Live' : 'Paused'} · updated ${new Date().toLocaleTimeString()}`)
+    show('updated', `${live ? 'Live' : 'Paused'} · updated ${new Date().toLocaleTimeString()}`)
   }
 
   /** One poll at a time; `force` redraws everything (after an action). */
@@ -284,7 +287,7 @@ export function consoleApp(): void {
     if (!live) return
     timer = setTimeout(() => {
       const next = document.hidden ? Promise.resolve() : refresh()
-      next.catch((caught: unknown) => setStatus(`Cannot reach the mock: ${caught instanceof Error ? caught.message : String(caught)}`, true)).finally(schedule)
+      next.catch(unreachable).finally(schedule)
     }, POLL_MS)
   }
 
@@ -360,11 +363,9 @@ export function consoleApp(): void {
   })
   byId('live').addEventListener('change', (event) => {
     live = (event.target as HTMLInputElement).checked
-    setStatus(live ? 'Live' : 'Paused')
+    show('updated', live ? 'Live' : 'Paused')
     schedule()
   })
 
-  refresh(true)
-    .catch((caught: unknown) => setStatus(`Cannot reach the mock: ${caught instanceof Error ? caught.message : String(caught)}`, true))
-    .finally(schedule)
+  refresh(true).catch(unreachable).finally(schedule)
 }

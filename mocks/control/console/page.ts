@@ -34,7 +34,7 @@ code.code { font-size: 15px; font-weight: 700; letter-spacing: .08em; }
 .badge { display: inline-block; border: 1px solid var(--line); border-radius: 10px; padding: 0 7px; margin: 1px 3px 1px 0; font-size: 12px; }
 .badge.on { border-color: var(--accent); color: var(--accent); }
 td.bad { color: var(--bad); } td.warn { color: var(--warn); } td.ok { color: var(--ok); }
-#status { margin-left: auto; color: var(--muted); } #status.error { color: var(--bad); }
+#status { margin-left: auto; } #updated { color: var(--muted); } #status.error, #updated.error { color: var(--bad); }
 #clock-now { font-family: ui-monospace, monospace; font-weight: 600; }
 `
 
@@ -44,7 +44,8 @@ const BODY = `
   <span>Clock <span id="clock-now">…</span> <span id="clock-skew" class="muted"></span></span>
   <label><input type="checkbox" id="live" checked> live</label>
   <button type="button" id="reset" title="Back to the seeded users and settings">Reset backend</button>
-  <span id="status" role="status">Loading…</span>
+  <span id="status" role="status"></span>
+  <span id="updated">Loading…</span>
 </header>
 <main>
   <section id="clock">
