@@ -6,16 +6,20 @@ import type { setupWorker } from 'msw/browser'
 import { createMockBackend, type MockBackend, type MockBackendOptions } from './index'
 
 type Worker = ReturnType<typeof setupWorker>
+/** Options of msw's `worker.start()`. */
 export type WorkerStartOptions = Parameters<Worker['start']>[0]
 
+/** Options of `startMockWorker`: the mock's own plus how to start the worker. */
 export interface StartMockWorkerOptions extends MockBackendOptions {
   /** Passed to `worker.start()`; default `{ onUnhandledRequest: 'bypass' }` so the app's own requests are untouched. */
   start?: WorkerStartOptions
 }
 
+/** A started in-page mock: the msw worker and the backend it serves. */
 export interface MockWorker {
   worker: Worker
   mock: MockBackend
+  /** Stops the worker: requests reach the network again. */
   stop(): void
 }
 

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { Application, LogLevel, ReflectionKind } from 'typedoc'
+import { Application, Converter, LogLevel, ReflectionKind, type Context } from 'typedoc'
 import { entries } from '../tsup.config'
 
 const root = resolve(import.meta.dirname, '..')
@@ -47,6 +47,36 @@ export function publicEntries(): Map<string, string[]> {
  */
 const REQUIRED_KINDS = ['Class', 'Enum', 'Function', 'Interface', 'Namespace', 'TypeAlias', 'Variable'] as const
 
+/**
+ * Types that appear inside public signatures without being exports of their own (parameter
+ * shapes, the mock's concrete stores): shown inline in the reference, not as pages.
+ */
+const INTERNAL_TYPES = [
+  'Worker',
+  'ChallengeOf',
+  'Exact',
+  'OtpOptional',
+  'Limits',
+  'MemoryCodeStore',
+  'MemoryFaultStore',
+  'MemoryOutbox',
+  'MemoryRequestLog',
+  'MemoryTokenService',
+  'MemoryUserStore',
+  'Verifier',
+  'ActionPayload',
+  'ClockOptions',
+  'Output',
+  'Auth',
+  'Schemas',
+  'Listener',
+  'OperationSpec',
+  'VariablesArgs',
+  'ErrorSite',
+  'StepUpOptions',
+  'SendWithHeaders',
+]
+
 async function main(): Promise<void> {
   const check = process.argv.includes('--check')
   const targets = publicEntries()
@@ -66,8 +96,22 @@ async function main(): Promise<void> {
     validation: { notExported: true, invalidLink: true, notDocumented: true, rewrittenLink: true, unusedMergeModuleWith: true, invalidPath: true },
     requiredToBeDocumented: [...REQUIRED_KINDS],
     // openapi-typescript writes these tags in the generated `paths` types.
+    // Helper types the public signatures mention but the package does not export by name.
+    intentionallyNotExported: [...INTERNAL_TYPES],
     blockTags: ['@description', '@default', '@example', '@deprecated', '@returns', '@param', '@throws', '@see', '@remarks', '@typeParam', '@enum', '@constant', '@format'],
     logLevel: LogLevel.Info,
+  })
+  // Modules are named after the import a user writes (`portcullis/platform`), not the source path.
+  const moduleNames = new Map<string, string>()
+  for (const [name, sources] of targets) {
+    for (const source of sources) moduleNames.set(resolve(root, source), sources.length > 1 && !source.endsWith('/index.ts') ? `${name} (${source.replace(/^.*\/(\w+)\.ts$/, '$1')})` : name)
+  }
+  app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context: Context) => {
+    for (const module of context.project.getChildrenByKind(ReflectionKind.Module)) {
+      const file = module.sources?.[0]?.fullFileName
+      const name = file ? moduleNames.get(resolve(file)) : undefined
+      if (name) module.name = name
+    }
   })
   const project = await app.convert()
   if (!project) throw new Error('TypeDoc could not convert the project (see the messages above).')

@@ -83,6 +83,7 @@ export interface InitialSession {
 
 export type { SignOutReason }
 
+/** The events `auth.on()` announces, with their payloads. */
 export interface AuthEvents {
   signedIn: { session: Session }
   signedOut: { reason: SignOutReason; error?: AuthError }
@@ -93,10 +94,20 @@ export interface AuthEvents {
   challenge: { challenge: Challenge }
 }
 
+/** What `auth.signIn()` resolves to: signed in, or a challenge to answer. */
 export type SignInResult = Extract<AuthResult, { status: 'signedIn' | 'challenge' }>
 
 const isBrowser = (): boolean => typeof document === 'object'
 
+/** Signs in through one adapter, keeps the session (storage, refresh, events) and authenticates requests.
+ *
+ * @example
+ * ```ts
+ * const auth = new AuthClient({ baseUrl: 'http://127.0.0.1:4010', api: otpApi() })
+ * const result = await auth.signIn({ email, password })
+ * const response = await auth.fetch('/auth/me')
+ * ```
+  */
 export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
   readonly baseUrl: string
   readonly api: A
@@ -332,6 +343,7 @@ export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
     this.#events.clear()
   }
 
+  /** Same as `dispose()`, for `using auth = new AuthClient(…)`. */
   [Symbol.dispose](): void {
     this.dispose()
   }
