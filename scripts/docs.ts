@@ -42,8 +42,9 @@ export function publicEntries(): Map<string, string[]> {
 }
 
 /**
- * Kinds that must carry a doc comment: every exported declaration. Members (properties of
- * generated result types, for instance) are documented where they say more than their name.
+ * Kinds that must carry a doc comment: every exported declaration (and the methods of exported
+ * interfaces). Properties are not required: the generated result types have thousands, named
+ * after the schema's fields.
  */
 const REQUIRED_KINDS = ['Class', 'Enum', 'Function', 'Interface', 'Namespace', 'TypeAlias', 'Variable'] as const
 
@@ -95,9 +96,8 @@ async function main(): Promise<void> {
     treatWarningsAsErrors: true,
     validation: { notExported: true, invalidLink: true, notDocumented: true, rewrittenLink: true, unusedMergeModuleWith: true, invalidPath: true },
     requiredToBeDocumented: [...REQUIRED_KINDS],
-    // openapi-typescript writes these tags in the generated `paths` types.
-    // Helper types the public signatures mention but the package does not export by name.
     intentionallyNotExported: [...INTERNAL_TYPES],
+    // openapi-typescript writes `@description` and friends in the generated `paths` types.
     blockTags: ['@description', '@default', '@example', '@deprecated', '@returns', '@param', '@throws', '@see', '@remarks', '@typeParam', '@enum', '@constant', '@format'],
     logLevel: LogLevel.Info,
   })

@@ -75,13 +75,14 @@ const noChallenge = async (): Promise<never> => {
   throw new AuthError('The accounts API has no second factor.', { code: 'no_challenge', kind: 'validation' })
 }
 
-/** The adapter for the accounts GraphQL API (JWT + refresh tokens, no second factor).
+/**
+ * The adapter for the accounts GraphQL API (JWT + refresh tokens, no second factor).
  *
  * @example
  * ```ts
  * const auth = new AuthClient({ baseUrl, api: accountsApi({ relay: true }) })
  * ```
-  */
+ */
 export function accountsApi(options: AccountsApiOptions = {}): AccountsAdapter {
   const relay = options.relay ?? false
   const path = options.path ?? (relay ? '/graphql/relay' : '/graphql')

@@ -99,15 +99,17 @@ export type SignInResult = Extract<AuthResult, { status: 'signedIn' | 'challenge
 
 const isBrowser = (): boolean => typeof document === 'object'
 
-/** Signs in through one adapter, keeps the session (storage, refresh, events) and authenticates requests.
+/**
+ * Signs in through one adapter, keeps the session (storage, refresh, events) and authenticates requests.
  *
  * @example
  * ```ts
  * const auth = new AuthClient({ baseUrl: 'http://127.0.0.1:4010', api: otpApi() })
  * const result = await auth.signIn({ email, password })
- * const response = await auth.fetch('/auth/me')
+ * // any API, with the bearer token and one refresh-and-retry on 401:
+ * const response = await auth.fetch('/auth/otp/code?method=EMAIL')
  * ```
-  */
+ */
 export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
   readonly baseUrl: string
   readonly api: A

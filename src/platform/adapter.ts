@@ -134,7 +134,8 @@ async function gql<R, V>(fetchFn: FetchLike, url: string, query: Operation<R, V>
   return result as R
 }
 
-/** The adapter for the platform GraphQL API: sign-in with an emailed 2FA code, refresh, sign-out.
+/**
+ * The adapter for the platform GraphQL API: sign-in with an emailed 2FA code, refresh, sign-out.
  *
  * @example
  * ```ts
@@ -142,7 +143,7 @@ async function gql<R, V>(fetchFn: FetchLike, url: string, query: Operation<R, V>
  * const result = await auth.signIn({ email, password })
  * if (result.status === 'challenge') await result.challenge.verify(codeFromEmail)
  * ```
-  */
+ */
 export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
   const path = options.path ?? '/api/graphql'
   const ttl = options.refreshTtlMs ?? 86_400_000
