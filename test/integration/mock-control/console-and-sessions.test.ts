@@ -41,7 +41,7 @@ describe('GET /__mock/ (the console page)', () => {
       // Self-contained: one inline script and style carrying the nonce, nothing loaded from elsewhere.
       expect(html).toContain(`<script nonce="${nonce}">`)
       expect(html).toContain(`<style nonce="${nonce}">`)
-      expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!\S*\]\+)/)
+      expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="(?!data:)|https?:\/\/(?!\S*\]\+)/)
       for (const id of ['clock', 'users', 'sessions', 'outbox', 'faults', 'config', 'requests']) expect(html).toContain(`<section id="${id}">`)
     }
   })
