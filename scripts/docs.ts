@@ -13,7 +13,7 @@ import { Application, Converter, LogLevel, ReflectionKind, type Context } from '
 import { entries } from '../tsup.config'
 
 const root = resolve(import.meta.dirname, '..')
-export const OUT_DIR = join(root, 'docs/api')
+const OUT_DIR = join(root, 'docs/api')
 
 type ExportTarget = string | { [condition: string]: ExportTarget } | null
 
