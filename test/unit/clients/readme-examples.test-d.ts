@@ -5,7 +5,7 @@
  * modules' signatures.
  */
 import { AuthClient, AuthError, appStateVisibility, type AuthResult, type Challenge, type TokenStorage } from '../../../src/index'
-import { createWebAuthnCredential, describeStep, experienceApi, getWebAuthnCredential, resetPassword, signUp } from '../../../src/experience'
+import { createWebAuthnCredential, describeStep, experienceApi, getWebAuthnCredential, resetPassword, resumeExperienceStep, signInWithConnector, signUp } from '../../../src/experience'
 import { createOtpClient, otpApi } from '../../../src/otp'
 import { createPlatformClient, platformApi, UserProfileDocument } from '../../../src/platform'
 import { createAccessTokenVerifier } from '../../../src/server'
@@ -21,6 +21,7 @@ declare function ask(prompt: string): Promise<string>
 declare function askProfile(missing: readonly string[]): Promise<{ username?: string; password?: string; email?: string; phone?: string }>
 declare function pick(methods: readonly string[]): Promise<string>
 declare function confirmSkip(): Promise<boolean>
+declare function confirmNewAccount(): Promise<boolean>
 declare function showQrCode(dataUrl: string): void
 declare function showBackupCodes(codes: readonly string[]): void
 
@@ -175,7 +176,7 @@ export async function experienceQuickstart(): Promise<void> {
       const { challenge } = result
       const step = describeStep(challenge)
       switch (step.kind) {
-        case 'sign_in_code': // a code went to step.to (email or SMS)
+        case 'sign_in_code': // a code went to step.to (methods: email_code or phone_code)
           result = await challenge.verify(await ask(`Code sent to ${step.to}`))
           break
         case 'sign_in_2fa': // the account's factors: step.methods ⊂ totp, webauthn, backup_code
@@ -200,6 +201,13 @@ export async function experienceQuickstart(): Promise<void> {
             result = await challenge.verify({}) // kept: finish
           }
           break
+        case 'connector_redirect': // social / SSO: the provider's page (see below)
+          sessionStorage.setItem('pending-step', JSON.stringify(challenge))
+          location.assign(step.authorizationUri)
+          return
+        case 'new_identity': // no account owns this provider identity yet
+          result = await challenge.verify((await confirmNewAccount()) ? 'register' : 'link') // link: the account with its email
+          break
         default:
           return
       }
@@ -209,6 +217,11 @@ export async function experienceQuickstart(): Promise<void> {
   await finish(await auth.signIn({ identifier: 'carol', password })) // or { email } / { phone } alone: a one-time code
   await finish(await signUp(auth, { email })) // a new account: code, then whatever the backend requires
   await finish(await resetPassword(auth, { email })) // code, then { password }; ends 'verified': sign in next
+  await finish(await signInWithConnector(auth, { connectorId: 'github', callbackUri: 'https://app.example.com/social-callback' }))
+
+  // On the callback route (after the provider): the saved step, answered with the URL it came back to.
+  const pending = await resumeExperienceStep(auth, sessionStorage.getItem('pending-step')!)
+  await finish(await pending.verify(location.href))
 }
 
 /** README § The experience surface: a WebAuthn ceremony in Node with the virtual authenticator. */
