@@ -1,14 +1,24 @@
 /**
- * The in-process mock suites again, under msw 3 (installed as the `msw3` alias) on Node 22
+ * The in-process mock suites again, under msw 3 (installed in tools/node22 beside Node 22) on Node 22
  * (msw 3 needs Node >= 22.12): `npm run test:msw3`. Every `msw` import, the mock's own
  * (mocks/handlers.ts) and the tests' (`msw/node`), resolves to msw 3 here.
  */
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
+// msw 3 lives in tools/node22: resolve every `msw` import as if it were made from there.
+const importer = fileURLToPath(new URL('./tools/node22/package.json', import.meta.url))
+
 export default defineConfig({
-  resolve: {
-    alias: [{ find: /^msw(\/.*)?$/, replacement: 'msw3$1' }],
-  },
+  plugins: [
+    {
+      name: 'msw-3',
+      enforce: 'pre',
+      resolveId(source) {
+        return /^msw(\/.*)?$/.test(source) ? this.resolve(source, importer, { skipSelf: true }) : null
+      },
+    },
+  ],
   test: {
     // AuthClient against every surface in-process, the control API, the README's example and the
     // msw-backed adapter tests: the paths msw carries. (The full integration and security suites

@@ -13,8 +13,10 @@ import { platformSurface } from './surfaces/platform'
 /** Every surface the backend serves by default, asked in order whether it owns a request path. */
 export const defaultSurfaces: readonly Surface[] = [platformSurface, otpSurface, accountsSurface, experienceSurface]
 
+/** Where the backend publishes its token signing keys. */
 export const JWKS_PATH = '/.well-known/jwks.json'
 
+/** Options of `createBackend`: the state options plus seed users, surfaces, error reporting and extra CORS origins. */
 export interface BackendOptions extends Omit<BackendStateOptions, 'seed'> {
   /** Users to seed (and restore on reset); default the demo users, `false` for none. */
   seed?: NewUser[] | false
@@ -50,6 +52,7 @@ export interface IncomingCall {
   signal?: AbortSignal
 }
 
+/** The backend as one fetch handler over its state (`createBackend`). */
 export interface Backend {
   readonly state: BackendStateInternals
   readonly surfaces: readonly Surface[]
@@ -59,7 +62,9 @@ export interface Backend {
   handleCall(call: IncomingCall): Promise<Response | undefined>
   /** Whether `handle` would answer this URL (a surface, the control API or the JWKS). */
   owns(url: URL): boolean
+  /** Resolves once the seed users exist. */
   ready(): Promise<void>
+  /** Back to the seeded users and settings (`POST /__mock/reset`). */
   reset(): Promise<void>
 }
 

@@ -42,12 +42,14 @@ const SURFACE_ENDPOINTS: Record<string, string[]> = {
 }
 
 const CONTROL_ENDPOINTS = [
+  'GET        /__mock/                        the console page (open it in a browser)',
   'GET|DELETE /__mock/outbox[?to=&channel=]   sent emails/SMS with their codes and tokens',
   'GET|POST   /__mock/users                   list / create users',
   'POST       /__mock/reset                   back to the seeded state',
   'GET|POST   /__mock/clock                   { advanceMs } or { now }',
   'GET|PUT    /__mock/config                  backend settings (deep merge)',
   'GET|POST|DELETE /__mock/faults             { path, status?, body?, delayMs?, networkError?, times? }',
+  'GET        /__mock/sessions[?userId=&live=] sign-in sessions of every surface',
   'GET|DELETE /__mock/requests[?path=]        what the backend received',
   'GET        /.well-known/jwks.json          token signing keys',
 ]
@@ -77,7 +79,7 @@ async function loadSeed(file: string): Promise<NewUser[]> {
 }
 
 function banner(url: string, surfaceNames: string[], seed: NewUser[] | undefined): string {
-  const lines = [`Portcullis mock listening on ${url}`, '', 'Surfaces']
+  const lines = [`Portcullis mock listening on ${url}`, `Console: ${url}/__mock/`, '', 'Surfaces']
   for (const name of surfaceNames) {
     const endpoints = SURFACE_ENDPOINTS[name] ?? []
     lines.push(`  ${name}`)

@@ -23,6 +23,7 @@ export const MOCK_ROUTE_PATTERNS = [
   '*/.well-known/jwks.json',
 ] as const
 
+/** An msw request handler serving the mock backend. */
 export type MockHandler = ReturnType<typeof http.all>
 
 /**

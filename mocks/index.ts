@@ -6,11 +6,23 @@
 import { createHandlers, type MockHandler } from './handlers'
 import { createMockCore, type MockBackendCore, type MockBackendOptions } from './mock-backend'
 
+/** The in-process mock: its state and controls, plus msw handlers. */
 export interface MockBackend extends MockBackendCore {
   /** Pass to `setupServer(...handlers)` / `setupWorker(...handlers)`. */
   handlers: MockHandler[]
 }
 
+/**
+ * Creates the whole backend in memory with msw handlers for `setupServer` / `setupWorker`.
+ *
+ * @example
+ * ```ts
+ * const mock = createMockBackend()
+ * const server = setupServer(...mock.handlers)
+ * server.listen()
+ * const code = mock.outbox.latest({ to: 'bob@example.com' })?.code
+ * ```
+ */
 export function createMockBackend(options: MockBackendOptions = {}): MockBackend {
   const core = createMockCore(options)
   return { ...core, handlers: createHandlers(core.backend) }

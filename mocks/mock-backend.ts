@@ -12,6 +12,7 @@ import type { MemoryRequestLog } from './state/request-log'
 import type { BackendConfig, DeepPartial, NewUser } from './state/types'
 import type { MemoryUserStore } from './state/users'
 
+/** Options of `createMockBackend` / `createMockCore`: seed users, config, clock and password hashing. */
 export interface MockBackendOptions {
   /** Seed users (restored by `reset`); default the demo users, `false` for none. */
   seed?: NewUser[] | false
@@ -52,6 +53,7 @@ export interface MockBackendCore {
   requests: MemoryRequestLog
 }
 
+/** The mock backend without msw (what the standalone server serves): state, controls and `backend.handle`. */
 export function createMockCore(options: MockBackendOptions = {}): MockBackendCore {
   const backend =
     options.backend ??

@@ -24,6 +24,7 @@ export const DEFAULT_BODY_TIMEOUT_MS = 10_000
 export const EXPOSED_WARNING =
   'Warning: the Portcullis mock listens on a non-loopback address. Its control API (/__mock/*) hands out codes, link tokens and TOTP secrets and can reset the backend; anyone who can reach this address can use it.'
 
+/** Options of `startMockServer`: the mock's own plus where and how to listen. */
 export interface MockServerOptions extends MockBackendOptions {
   /** Port to listen on; default 0 = any free port (read it back from `port`/`url`). */
   port?: number
@@ -45,6 +46,7 @@ export interface MockServerOptions extends MockBackendOptions {
   mock?: MockBackendCore
 }
 
+/** A listening standalone mock server. */
 export interface MockServer {
   /** Base URL, e.g. `http://127.0.0.1:4010`. */
   url: string

@@ -26,6 +26,33 @@ async function write(file: string, text: string): Promise<void> {
   await writeFile(file, text)
 }
 
+/**
+ * graphql-codegen writes operation types, documents and fragments without doc comments; the API
+ * reference needs one on every export, so each gets a line naming its operation.
+ */
+export function documentGraphqlExports(text: string): string {
+  const kinds: Record<string, string> = { Mutation: 'mutation', Query: 'query', Subscription: 'subscription' }
+  return text
+    .replace(/^export type (\w+?)(Mutation|Query|Subscription)Variables = /gm, (line, name: string, kind: string) => `/** Variables of the \`${name}\` ${kinds[kind]}. */\n${line}`)
+    .replace(/^export type (\w+?)(Mutation|Query|Subscription) = /gm, (line, name: string, kind: string) => `/** Result of the \`${name}\` ${kinds[kind]}. */\n${line}`)
+    .replace(/^export type (\w+)Fragment = /gm, (line, name: string) => `/** Fields selected by the \`${name}\` fragment. */\n${line}`)
+    .replace(/^export const (\w+)FragmentDoc = /gm, (line, name: string) => `/** The \`${name}\` fragment, as a document string. */\n${line}`)
+    .replace(/^export const (\w+)Document = /gm, (line, name: string) => `/** The \`${name}\` operation, as a document string typed with its result and variables. */\n${line}`)
+    .replace(/^export class TypedDocumentString</m, (line) => `/** A GraphQL document as a plain string that carries its result and variables types. */\n${line}`)
+}
+
+/** openapi-typescript's top-level exports, each with a line saying what it holds. */
+export function documentOpenapiExports(text: string, surface: string): string {
+  const notes: Record<string, string> = {
+    paths: `Every path of the ${surface} API with its operations.`,
+    webhooks: `Webhooks of the ${surface} API (none).`,
+    components: `Schemas, responses and parameters the ${surface} API's operations share.`,
+    $defs: `Definitions of the ${surface} API document (none).`,
+    operations: `Every operation of the ${surface} API by its operationId.`,
+  }
+  return text.replace(/^export (?:interface|type) (\$?\w+)\b/gm, (line, name: string) => (notes[name] ? `/** ${notes[name]} */\n${line}` : line))
+}
+
 export async function runCodegen(outRoot: string = root): Promise<void> {
   await generate({ ...codegenConfig(join(outRoot, 'src/generated')), cwd: root }, true)
   for (const surface of graphqlSurfaces) {
@@ -33,7 +60,7 @@ export async function runCodegen(outRoot: string = root): Promise<void> {
     // (a `new` expression at module level is otherwise kept as a possible side effect).
     const file = join(outRoot, `src/generated/${surface.name}/graphql.ts`)
     const text = await readFile(file, 'utf8')
-    await writeFile(file, text.replaceAll('= new TypedDocumentString(', '= /* @__PURE__ */ new TypedDocumentString('))
+    await writeFile(file, documentGraphqlExports(text.replaceAll('= new TypedDocumentString(', '= /* @__PURE__ */ new TypedDocumentString(')))
     const folder = join(root, dirname(surface.operations))
     const names = (await readdir(folder)).filter((f) => f.endsWith('.graphql')).sort()
     const documents = await Promise.all(names.map((f) => readFile(join(folder, f), 'utf8')))
@@ -47,7 +74,7 @@ export async function runCodegen(outRoot: string = root): Promise<void> {
     const spec = parseYaml(text) as Record<string, unknown>
     specs[name] = spec
     const ast = await openapiTS(spec as never, { alphabetize: true, exportType: false })
-    await write(join(outRoot, `src/generated/${name}/openapi.ts`), HEADER + astToString(ast))
+    await write(join(outRoot, `src/generated/${name}/openapi.ts`), HEADER + documentOpenapiExports(astToString(ast), name))
     await write(join(outRoot, `src/generated/${name}/zod.ts`), openapiZod(spec, HEADER))
   }
 

@@ -1,17 +1,29 @@
 import { clockRoute } from './clock'
 import { configRoute } from './config'
+import { consoleRoute } from './console/route'
 import { faultsRoute } from './faults'
 import { error, methodNotAllowed } from './json'
 import { outboxRoute } from './outbox'
 import { requestsRoute } from './requests'
 import { resetRoute } from './reset'
+import { sessionsRoute } from './sessions'
 import type { ControlContext, ControlRoute } from './types'
 import { usersRoute } from './users'
 
 export const CONTROL_PREFIX = '/__mock'
 
-/** The fixed `/__mock/*` API that tests and people use to script the backend. */
-export const controlRoutes: readonly ControlRoute[] = [outboxRoute, usersRoute, resetRoute, clockRoute, configRoute, faultsRoute, requestsRoute]
+/** The fixed `/__mock/*` API that tests and people use to script the backend, and the console page over it (`/__mock/`). */
+export const controlRoutes: readonly ControlRoute[] = [
+  consoleRoute,
+  outboxRoute,
+  usersRoute,
+  sessionsRoute,
+  resetRoute,
+  clockRoute,
+  configRoute,
+  faultsRoute,
+  requestsRoute,
+]
 
 export function isControlPath(path: string): boolean {
   return path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)

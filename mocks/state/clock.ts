@@ -11,6 +11,7 @@ export interface ClockOptions {
   source?: () => Millis
 }
 
+/** The mock clock, with a way back to its start. */
 export interface MockClock extends Clock {
   /** Back to the start given at creation (used by `reset`). */
   restore(): Millis

@@ -12,6 +12,7 @@ import { MemoryTokenService } from './tokens'
 import type { BackendConfig, DeepPartial, MockBackendState, NewUser } from './types'
 import { MemoryUserStore, type UserStoreSnapshot } from './users'
 
+/** Options of `createBackendState`: seed users, config, clock and password hashing. */
 export interface BackendStateOptions {
   /** Users created on first use and restored by `reset` (default none; `createBackend` passes the demo users). */
   seed?: NewUser[]

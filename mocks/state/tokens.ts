@@ -124,6 +124,21 @@ export class MemoryTokenService implements TokenService {
     return [...(this.sessionsByUser.get(userId) ?? [])].map((id) => this.sessions.get(id)!).filter(Boolean)
   }
 
+  /**
+   * Every session with the expiry of its live refresh token (null when none is left), for the
+   * control API's listing; O(sessions), never on a request path of the surfaces.
+   */
+  listSessions(): Array<SessionRecord & { refreshExpiresAt: Millis | null }> {
+    return [...this.sessions.values()].map((session) => {
+      let refreshExpiresAt: Millis | null = null
+      for (const token of this.tokensBySession.get(session.id) ?? []) {
+        const record = this.refreshTokens.get(token)
+        if (record && record.spentAt === null && record.revokedAt === null) refreshExpiresAt = Math.max(refreshExpiresAt ?? 0, record.expiresAt)
+      }
+      return { ...session, refreshExpiresAt }
+    })
+  }
+
   revokeSession(id: string): void {
     const session = this.sessions.get(id)
     if (!session || session.revokedAt !== null) return

@@ -6,12 +6,17 @@
 /** Milliseconds since the epoch, read from the mock clock (never `Date.now()` directly). */
 export type Millis = number
 
+/** The clock every expiry in the mock reads (milliseconds since the epoch). */
 export interface Clock {
+  /** The current mock time. */
   now(): Millis
+  /** Moves the clock forward by `ms`; returns the new time. */
   advance(ms: number): Millis
+  /** Sets the clock to `now`; returns it. */
   set(now: Millis): Millis
 }
 
+/** How a message was "sent": by email or by SMS. */
 export type Channel = 'email' | 'sms'
 
 /** A WebAuthn credential bound to a user (experience surface). */
@@ -23,6 +28,7 @@ export interface WebAuthnCredential {
   createdAt: Millis
 }
 
+/** A user of the identity store every surface shares. */
 export interface User {
   /** UUID; the platform `rID` and the `sub` of every token. */
   id: string
@@ -96,21 +102,29 @@ export interface NewUser {
   id?: string
 }
 
+/** The identity store: one user record per person, looked up by id, pk, email, username, phone or identity. */
 export interface UserStore {
   /** Throws `MockInputError` (code `invalid_user`, or `id_in_use` / `email_in_use` / `username_in_use` / `phone_in_use`) and adds nothing on failure. */
   create(input: NewUser): Promise<User>
+  /** The user with this id, if any. */
   get(id: string): User | undefined
+  /** The user with this numeric primary key (the accounts surface's `pk`), if any. */
   getByPk(pk: number): User | undefined
   /** Case-insensitive; primary email only unless `includeSecondary`. */
   findByEmail(email: string, options?: { includeSecondary?: boolean }): User | undefined
+  /** The user with this username, if any. */
   findByUsername(username: string): User | undefined
+  /** The user with this phone number (as written), if any. */
   findByPhone(phone: string): User | undefined
   /** The user linked to this social / SSO identity. */
   findByIdentity(connectorId: string, externalId: string): User | undefined
+  /** Every user, in creation order. */
   all(): User[]
   /** Applies a patch atomically; returns the updated user. */
   update(id: string, patch: Partial<User>): User
+  /** Removes the user and its lookup keys. */
   delete(id: string): void
+  /** Hashes and stores a new password; returns the updated user. */
   setPassword(id: string, password: string): Promise<User>
   /**
    * Constant-time check; false for a user without a usable password and for `undefined` (an
@@ -119,6 +133,7 @@ export interface UserStore {
   checkPassword(user: User | undefined, password: string): Promise<boolean>
 }
 
+/** An email or SMS the backend "sent", with the code or link token it carries. */
 export interface OutboxMessage {
   id: string
   channel: Channel
@@ -132,14 +147,20 @@ export interface OutboxMessage {
   createdAt: string
 }
 
+/** Everything the backend "sent", so tests can read codes and link tokens back. */
 export interface Outbox {
+  /** Stores a message (stamped with an id and the mock time) and returns it. */
   send(message: Omit<OutboxMessage, 'id' | 'createdAt'>): OutboxMessage
+  /** Messages matching the filter, oldest first. */
   list(filter?: { to?: string; channel?: Channel; purpose?: string }): OutboxMessage[]
+  /** Empties the outbox. */
   clear(): void
 }
 
+/** What checking a one-time code found. */
 export type CodeCheck = 'ok' | 'mismatch' | 'expired' | 'exhausted' | 'not_found'
 
+/** A one-time code as issued: its key, value and limits. */
 export interface IssuedCode {
   /** Opaque handle (e.g. a platform `sessionId`). */
   key: string
@@ -161,12 +182,15 @@ export interface CodeStore {
    * re-issue keeps the attempts left: a resend never buys more guesses.
    */
   issue(input: { key: string; userId: string; purpose: string; ttlMs: number; maxAttempts: number; digits?: number; data?: Record<string, unknown>; flowTtlMs?: number }): IssuedCode
+  /** Checks a guess: a right one spends the code, a wrong one costs an attempt. */
   check(key: string, code: string): { result: CodeCheck; attemptsLeft: number; userId?: string; data?: Record<string, unknown> }
   /** Remove without checking (e.g. when the flow ends). */
   revoke(key: string): void
+  /** The live code for `key` without spending an attempt (tests and the outbox use it). */
   peek(key: string): (IssuedCode & { userId: string; purpose: string; data?: Record<string, unknown> }) | undefined
 }
 
+/** Why an access token was refused. */
 export type TokenFailure = 'invalid' | 'expired' | 'revoked'
 
 /** The claims every access token carries; surfaces may add their own. */
@@ -185,6 +209,7 @@ export interface AccessClaims {
 /** The four surfaces; each has its own token audience (`portcullis:<surface>`). */
 export type SurfaceName = 'platform' | 'accounts' | 'experience' | 'otp'
 
+/** A sign-in session: the refresh family and access tokens of one sign-in on one surface. */
 export interface SessionRecord {
   id: string
   userId: string
@@ -209,6 +234,7 @@ export type RefreshInspection =
   | { ok: true; session: SessionRecord; userId: string; expiresAt: Millis }
   | { ok: false; reason: 'invalid' | 'expired' | 'revoked' | 'spent' }
 
+/** Signs and checks every token of every surface, and keeps the sessions they belong to. */
 export interface TokenService {
   /** ES256 public keys, as served at `/.well-known/jwks.json`. */
   jwks(): Promise<{ keys: Array<Record<string, unknown>> }>
@@ -217,6 +243,7 @@ export interface TokenService {
    * methods used (`amr`). Over `limits.sessionsPerUser` the user's oldest session is dropped.
    */
   startSession(input: { userId: string; surface: SurfaceName; amr: readonly string[]; deviceId?: string | null }): SessionRecord
+  /** The session with this id (revoked ones included), if any. */
   getSession(id: string): SessionRecord | undefined
   /** The user's sessions, oldest first (live and revoked), from the per-user index. */
   userSessions(userId: string): SessionRecord[]
@@ -246,6 +273,7 @@ export interface RevokedSessions {
   visited: number
 }
 
+/** One request the backend received, as `GET /__mock/requests` lists it. */
 export interface RequestLogEntry {
   method: string
   path: string
@@ -254,6 +282,7 @@ export interface RequestLogEntry {
   at: string
 }
 
+/** A fault to inject: which requests it matches and how they fail (`POST /__mock/faults`). */
 export interface FaultRule {
   /** Matches when the request path equals it, or starts with it when it ends with `*`. */
   path: string
@@ -268,6 +297,7 @@ export interface FaultRule {
   times?: number
 }
 
+/** Every backend setting (`PUT /__mock/config` deep-merges into it): lifetimes, policies, factors, limits. */
 export interface BackendConfig {
   /** Issuer stamped into tokens (the audience is per surface: `portcullis:<surface>`). */
   issuer: string
@@ -320,6 +350,7 @@ export interface Throttle {
   windowSeconds: number
 }
 
+/** Throttles and caps on state: how often passwords, codes and sends may be tried, and how much is kept. */
 export interface LimitsConfig {
   /** Wrong passwords (login, password confirmations) per account identifier and per client. */
   passwordFailures: { perAccount: Throttle; perClient: Throttle }
@@ -374,7 +405,9 @@ export interface RequestContext {
 /** A surface answers the requests whose path it owns. */
 export interface Surface {
   name: string
+  /** Whether this surface answers the URL's path. */
   owns(url: URL): boolean
+  /** Answers a request this surface owns. */
   handle(context: RequestContext): Promise<Response>
 }
 
@@ -401,9 +434,11 @@ export type DeepPartial<T> = T extends readonly unknown[]
 
 /** What `/__mock/requests` lists (every request but `/__mock/*` itself). */
 export interface RequestLog {
+  /** Appends an entry (stamped with the mock time unless given) and returns it. */
   record(entry: Omit<RequestLogEntry, 'at'> & { at?: string }): RequestLogEntry
   /** `path` matches like a fault rule's: exact, or a prefix when it ends with `*`. */
   list(filter?: { path?: string; method?: string }): RequestLogEntry[]
+  /** Empties the log. */
   clear(): void
 }
 
@@ -413,13 +448,17 @@ export interface ActiveFault extends FaultRule {
   remaining: number
 }
 
+/** The queued fault rules, matched in order against incoming requests. */
 export interface FaultStore {
+  /** Queues a rule; returns it with its id and remaining uses. */
   add(rule: FaultRule): ActiveFault
   /** Finds the first rule matching the request and counts one use of it (removed when used up). */
   take(request: { method: string; path: string; operationName: string | null }): ActiveFault | undefined
   /** Whether any rule needs the GraphQL operation name (so the backend only parses bodies then). */
   needsOperationName(): boolean
+  /** The queued rules, in matching order. */
   list(): ActiveFault[]
+  /** Drops every rule. */
   clear(): void
 }
 

@@ -20,6 +20,7 @@ import type {
   RegistrationResponseJSON,
 } from '@simplewebauthn/server'
 
+/** Options of `createVirtualAuthenticator`. */
 export interface VirtualAuthenticatorOptions {
   /**
    * The page origin the ceremony runs on, written into `clientDataJSON` (the relying party
@@ -46,6 +47,7 @@ export interface VirtualCredential {
 /** A credential as `PublicKeyCredential.toJSON()` gives it; a plain record, so `challenge.verify()` takes it as it is. */
 export type CredentialJSON<T> = T & Record<string, unknown>
 
+/** A software passkey authenticator for tests: answers WebAuthn registration and sign-in options as a browser would. */
 export interface VirtualAuthenticator {
   /** Answers `navigator.credentials.create({ publicKey })`; rejects like a browser (`InvalidStateError`) for an excluded credential. */
   register(options: PublicKeyCredentialCreationOptionsJSON, call?: CallOptions): Promise<CredentialJSON<RegistrationResponseJSON>>
@@ -55,6 +57,7 @@ export interface VirtualAuthenticator {
   readonly credentials: readonly VirtualCredential[]
 }
 
+/** Per-call options of the virtual authenticator. */
 export interface CallOptions {
   /** Overrides the authenticator's origin for this call. */
   origin?: string
@@ -120,6 +123,7 @@ function clientData(type: 'webauthn.create' | 'webauthn.get', challenge: string,
   return utf8(JSON.stringify({ type, challenge, origin, crossOrigin: false }))
 }
 
+/** Creates a virtual authenticator (ES256 keys held in memory). */
 export function createVirtualAuthenticator(options: VirtualAuthenticatorOptions = {}): VirtualAuthenticator {
   const held: StoredCredential[] = []
   const aaguid = options.aaguid ?? new Uint8Array(16)

@@ -19,6 +19,7 @@ import { AuthError, badResponse } from '../core/errors'
 import { jwtTokenSet } from '../transport/jwt-claims'
 import { JWT_ERRORS, mutate, type OperationSpec, type Output } from './operations'
 
+/** Options of `accountsApi`: classic or relay schema, and the endpoint path. */
 export interface AccountsApiOptions {
   /** Use the relay schema (`input:` arguments) at `/graphql/relay`. Default false: classic at `/graphql`. */
   relay?: boolean
@@ -26,6 +27,7 @@ export interface AccountsApiOptions {
   path?: string
 }
 
+/** The accounts `passwordChange` input: the old password and the new one twice. */
 export interface ChangePasswordInput {
   oldPassword: string
   newPassword1: string
@@ -73,6 +75,14 @@ const noChallenge = async (): Promise<never> => {
   throw new AuthError('The accounts API has no second factor.', { code: 'no_challenge', kind: 'validation' })
 }
 
+/**
+ * The adapter for the accounts GraphQL API (JWT + refresh tokens, no second factor).
+ *
+ * @example
+ * ```ts
+ * const auth = new AuthClient({ baseUrl, api: accountsApi({ relay: true }) })
+ * ```
+ */
 export function accountsApi(options: AccountsApiOptions = {}): AccountsAdapter {
   const relay = options.relay ?? false
   const path = options.path ?? (relay ? '/graphql/relay' : '/graphql')

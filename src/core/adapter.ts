@@ -101,6 +101,7 @@ export interface AuthAdapter<C extends object = SignInCredentials> {
   readonly name: string
   /** The `Authorization` scheme `auth.fetch` puts before the access token; default `Bearer` (accounts: `JWT`). */
   readonly scheme?: string
+  /** Signs in with the credentials: tokens, or a challenge to answer. */
   signIn(context: AdapterContext, credentials: C): Promise<AdapterResult>
   /**
    * `response` is a code (string) or a WebAuthn assertion (object). A wrong answer must reject
@@ -137,6 +138,7 @@ export interface AuthAdapter<C extends object = SignInCredentials> {
    * `request` or `response` (read clones): the caller still gets the response.
    */
   detectStepUp?(context: AdapterContext, request: Request, response: Response): Promise<ChallengeState | null>
+  /** The headers that prove a step-up answer when the held request is replayed. */
   stepUpHeaders?(challenge: ChallengeState, response: string): Record<string, string>
   /**
    * Required with `detectStepUp`: `createStepUp` from `src/core/step-up` (the waiting call, its

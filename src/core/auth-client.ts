@@ -83,6 +83,7 @@ export interface InitialSession {
 
 export type { SignOutReason }
 
+/** The events `auth.on()` announces, with their payloads. */
 export interface AuthEvents {
   signedIn: { session: Session }
   signedOut: { reason: SignOutReason; error?: AuthError }
@@ -93,6 +94,7 @@ export interface AuthEvents {
   challenge: { challenge: Challenge }
 }
 
+/** What `auth.signIn()` resolves to: signed in, or a challenge to answer. */
 export type SignInResult = Extract<AuthResult, { status: 'signedIn' | 'challenge' }>
 
 const isBrowser = (): boolean => typeof document === 'object'
@@ -109,6 +111,17 @@ declare global {
 // Declaration merging: the class takes Disposable's members (none, or `[Symbol.dispose]`).
 export interface AuthClient<A extends AuthAdapter<never> = AuthAdapter> extends Disposable {}
 
+/**
+ * Signs in through one adapter, keeps the session (storage, refresh, events) and authenticates requests.
+ *
+ * @example
+ * ```ts
+ * const auth = new AuthClient({ baseUrl: 'http://127.0.0.1:4010', api: otpApi() })
+ * const result = await auth.signIn({ email, password })
+ * // any API, with the bearer token and one refresh-and-retry on 401:
+ * const response = await auth.fetch('/auth/otp/code?method=EMAIL')
+ * ```
+ */
 export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
   readonly baseUrl: string
   readonly api: A

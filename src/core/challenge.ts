@@ -9,6 +9,7 @@ import type { ChallengeKind, ChallengeMethod, ChallengeState } from './adapter'
 import { AuthError, toAuthError, withAttemptsLeft } from './errors'
 import type { Session } from './session'
 
+/** An answer to a challenge: a code, or a WebAuthn assertion. */
 export type ChallengeAnswer = string | Record<string, unknown>
 
 /** What a sign-in or a challenge answer leads to (plain values: no transport objects). */

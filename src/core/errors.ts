@@ -121,6 +121,7 @@ export type OAuthErrorCode =
 /** Field-level problems, keyed by input field (`nonFieldErrors` for the rest). */
 export type AuthErrorDetails = Readonly<Record<string, readonly string[]>>
 
+/** What an `AuthError` is made of besides its message. */
 export interface AuthErrorOptions {
   /** Stable, machine-readable code, e.g. `invalid_credentials`, `network_error`. */
   code: AuthErrorCode

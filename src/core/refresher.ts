@@ -13,6 +13,7 @@ import { CORRUPT } from './session-codec'
 import { isDue, isExpired, sameTokens, type StoredSession } from './session'
 import type { SessionStore } from './session-store'
 
+/** Why a session ended (the `signedOut` event's `reason`). */
 export type SignOutReason = 'user' | 'refresh_failed' | 'token_reused' | 'session_expired' | 'storage_corrupt' | 'remote'
 
 /** What happened, for the client to announce once the refresh is over. */

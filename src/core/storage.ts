@@ -3,8 +3,11 @@
  * SecureStore wrappers) both fit; the core always awaits.
  */
 export interface TokenStorage {
+  /** The stored value, or null. */
   getItem(key: string): string | null | Promise<string | null>
+  /** Stores a value. */
   setItem(key: string, value: string): void | Promise<void>
+  /** Removes a value. */
   removeItem(key: string): void | Promise<void>
 }
 

@@ -3,6 +3,7 @@
  * Browsers: the Page Visibility API, used by default. React Native: `appStateVisibility(AppState)`.
  */
 export interface Visibility {
+  /** Whether the app is in the background now. */
   hidden(): boolean
   /** Calls `onChange` whenever `hidden()` may have changed; returns the unsubscribe. */
   subscribe(onChange: () => void): () => void
@@ -31,7 +32,14 @@ export function documentVisibility(): Visibility | undefined {
 /** What `appStateVisibility` uses of React Native's `AppState`. */
 export interface AppStateLike {
   readonly currentState: string | null
-  addEventListener(type: 'change', listener: (state: string) => void): { remove(): void }
+  /** Calls `listener` with each new app state; `remove()` stops it. */
+  addEventListener(
+    type: 'change',
+    listener: (state: string) => void,
+  ): {
+    /** Stops listening. */
+    remove(): void
+  }
 }
 
 /**

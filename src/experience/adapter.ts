@@ -22,6 +22,7 @@ import { oidcError, type InteractionFactory } from './interaction'
 
 type Schemas = components['schemas']
 
+/** Options of `experienceApi`: the OIDC client, its redirect URI and the scopes to ask for. */
 export interface ExperienceApiOptions {
   /** The OIDC client (application) id, e.g. `portcullis-demo` on the mock. */
   clientId: string

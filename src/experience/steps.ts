@@ -10,6 +10,7 @@ import type { components } from '../generated/experience/openapi'
 
 type Schemas = components['schemas']
 
+/** What an experience challenge asks for next, read from `challenge.toJSON()` (see `experienceStep`). */
 export type ExperienceStep =
   /** A one-time code went to `to` (methods `email_code` / `phone_code`); `verify(code)`. */
   | { kind: 'sign_in_code'; channel: 'email' | 'phone'; to: string }

@@ -98,6 +98,7 @@ export interface OtpCredentials {
   password: string
 }
 
+/** Options of `otpApi`. */
 export interface OtpApiOptions {
   /**
    * Lifetime of a refresh token in ms. The API does not say, so without this the client learns
@@ -106,6 +107,15 @@ export interface OtpApiOptions {
   refreshTtlMs?: number
 }
 
+/**
+ * The adapter for the otp REST API: JWT sign-in and refresh, and the `x-otp` step-up.
+ *
+ * @example
+ * ```ts
+ * const auth = new AuthClient({ baseUrl, api: otpApi() })
+ * await auth.signIn({ email, password })
+ * ```
+ */
 export function otpApi(options: OtpApiOptions = {}): AuthAdapter<OtpCredentials> {
   const url = (context: AdapterContext, path: string): string => context.baseUrl.replace(/\/+$/, '') + path
   /** Each new refresh token lives `refreshTtlMs` from now; an unrotated one keeps its expiry. */

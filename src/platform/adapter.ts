@@ -34,6 +34,7 @@ import { graphqlError, type WireGraphQLError } from '../transport/graphql-errors
 import { jwtTokenSet } from '../transport/jwt-claims'
 import { PLATFORM_ERROR_KINDS } from './errors'
 
+/** Options of `platformApi`: endpoint path, device id, and lifetimes the API does not publish. */
 export interface PlatformApiOptions {
   /**
    * Path of the GraphQL endpoint under `baseUrl`. Default `/api/graphql` (not imported from
@@ -54,6 +55,7 @@ export interface PlatformApiOptions {
   refreshTtlMs?: number
 }
 
+/** The platform `changePassword` input. */
 export interface ChangePasswordInput {
   oldPassword: string
   newPassword: string
@@ -132,6 +134,16 @@ async function gql<R, V>(fetchFn: FetchLike, url: string, query: Operation<R, V>
   return result as R
 }
 
+/**
+ * The adapter for the platform GraphQL API: sign-in with an emailed 2FA code, refresh, sign-out.
+ *
+ * @example
+ * ```ts
+ * const auth = new AuthClient({ baseUrl, api: platformApi({ codeTtlMs: 10 * 60_000 }) })
+ * const result = await auth.signIn({ email, password })
+ * if (result.status === 'challenge') await result.challenge.verify(codeFromEmail)
+ * ```
+ */
 export function platformApi(options: PlatformApiOptions = {}): PlatformAdapter {
   const path = options.path ?? '/api/graphql'
   const ttl = options.refreshTtlMs ?? 86_400_000

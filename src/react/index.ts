@@ -33,6 +33,7 @@ const Context = createContext<Bound | null>(null)
 /** One store per client, whoever renders a provider for it (StrictMode renders twice). */
 const stores = new WeakMap<AnyClient, AuthStore>()
 
+/** The props of `<AuthProvider>`. */
 export interface AuthProviderProps<A extends AuthAdapter<never>> {
   /** The app's one AuthClient, created outside React (module scope), not in a render. */
   client: AuthClient<A>
@@ -64,6 +65,7 @@ export function useAuthClient<A extends AuthAdapter<never> = AuthAdapter>(): Aut
   return useBound().client as unknown as AuthClient<A>
 }
 
+/** What `useAuth()` returns: the session state and the client's sign-in actions. */
 export interface UseAuthResult<A extends AuthAdapter<never> = AuthAdapter> extends AuthSnapshot {
   /** `auth.signIn()`: a second factor comes back as a challenge and shows in `useChallenge()`. */
   signIn(credentials: CredentialsOf<A>): Promise<SignInResult>
@@ -114,6 +116,7 @@ export function useChallenge(): ChallengePrompt | null {
   return useSyncExternalStore(store.subscribe, store.challenge, serverChallenge)
 }
 
+/** What `useAccessToken()` returns. */
 export interface AccessTokenState {
   /** A valid access token, or null (signed out, or not read yet). */
   token: string | null

@@ -16,7 +16,9 @@ import type { Session } from '../core/session'
 /** `loading` until the stored session was read (and always during a server render). */
 export type AuthStatus = 'loading' | 'signedIn' | 'signedOut'
 
+/** The session state the hooks render from: an immutable value, replaced on each change. */
 export interface AuthSnapshot {
+  /** Whether there is a session (`loading` until the stored one was read). */
   status: AuthStatus
   /** The signed-in session (no tokens in it), or null. */
   session: Session | null

@@ -26,6 +26,7 @@ export interface ContractIssue {
   problem: string
 }
 
+/** Options of the typed clients (`createOtpClient(auth, options)` and friends). */
 export interface TypedClientOptions {
   /**
    * Check every answer against the schemas generated from schema/ and reject one that does not

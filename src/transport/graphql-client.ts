@@ -11,6 +11,7 @@ type VariablesArgs<TVariables> =
 
 /** A GraphQL client whose `request` is typed by the generated document it is given. */
 export interface TypedGraphQLClient {
+  /** Sends the document with its variables; resolves with its typed `data`, throws an `AuthError` for GraphQL errors. */
   request<TResult, TVariables>(
     document: DocumentTypeDecoration<TResult, TVariables>,
     ...variables: VariablesArgs<TVariables>

@@ -5,6 +5,7 @@
 import type { FetchLike } from '../core/types'
 import type { Findings } from './probe'
 
+/** The backend's APIs, as `verify()` names them (accounts' relay schema counts on its own). */
 export type SurfaceName = 'platform' | 'otp' | 'accounts' | 'accounts-relay' | 'experience'
 export const SURFACES: readonly SurfaceName[] = ['platform', 'otp', 'accounts', 'accounts-relay', 'experience']
 

@@ -20,7 +20,9 @@ export type { Failure } from './probe'
 export type { ExperienceClientOptions } from './scenarios/experience'
 export { toHuman, toJson, toJUnit } from './report'
 
+/** What `verify()` runs against and with. */
 export interface VerifyOptions {
+  /** The backend's origin (and base path), e.g. the mock's `http://127.0.0.1:4010`. */
   baseUrl: string
   /** Default: every surface. */
   surfaces?: readonly SurfaceName[]
@@ -40,6 +42,7 @@ export interface VerifyOptions {
   fetch?: FetchLike
 }
 
+/** One scenario's outcome, with what broke the contract. */
 export interface ScenarioResult {
   surface: SurfaceName
   scenario: string
@@ -50,6 +53,7 @@ export interface ScenarioResult {
   reason?: string
 }
 
+/** The outcome of a `verify()` run, as the reporters print it. */
 export interface VerifyReport {
   baseUrl: string
   /** Whether `baseUrl` answered as the reference mock (its control API). */
@@ -59,6 +63,7 @@ export interface VerifyReport {
   results: ScenarioResult[]
 }
 
+/** The scenario suite `verify()` runs, every surface in order. */
 export function scenarios(experienceClient?: ExperienceClientOptions): Scenario[] {
   return [...platformScenarios, ...otpScenarios, ...accountsScenarios, ...experienceScenarios(experienceClient ?? MOCK_CLIENT)]
 }

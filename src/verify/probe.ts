@@ -7,6 +7,7 @@
 import type { FetchLike } from '../core/types'
 import { contractIssues, restAnswerIssues, type AnswerSchema, type AnswerTable } from '../transport/contract'
 
+/** A break of the contract: where (operation, JSON path) and what. */
 export interface Failure {
   /** `POST /auth/login`, or a GraphQL operation name. */
   operation: string

@@ -3,6 +3,7 @@ import type { VerifyReport } from './index'
 
 const failureLine = (f: { operation: string; path: string; problem: string }) => `${f.operation} ${f.path}: ${f.problem}`
 
+/** The report for people: a line per scenario, failures under it, totals at the end. */
 export function toHuman(report: VerifyReport): string {
   const lines = [`portcullis-verify ${report.baseUrl}${report.mock ? ' (the reference mock)' : ''}`]
   let surface = ''
@@ -17,6 +18,7 @@ export function toHuman(report: VerifyReport): string {
   return lines.join('\n') + '\n'
 }
 
+/** The report as JSON (`--reporter json`). */
 export const toJson = (report: VerifyReport): string => JSON.stringify(report, null, 2) + '\n'
 
 const escapeXml = (text: string): string =>

@@ -30,6 +30,7 @@ describe('portcullis-mock CLI (child process)', () => {
     expect(output).toContain('/api/graphql')
     expect(output).toContain('/auth/login')
     expect(output).toContain('/__mock/outbox')
+    expect(output).toContain(`Console: ${mock!.url}/__mock/`)
     expect(output).toContain('alice@example.com')
     expect(output).toContain('portcullis-demo')
     expect(output).toContain('PORTCULLISDEMOTOTPSECRETKEY23456')

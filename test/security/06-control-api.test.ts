@@ -52,7 +52,7 @@ describe('the control API is for the local developer (point 6)', () => {
   })
 
   it('a foreign Host (DNS rebinding) is refused on every path', async () => {
-    for (const path of ['/__mock/outbox', '/auth/login', '/.well-known/jwks.json']) {
+    for (const path of ['/__mock/', '/__mock/outbox', '/__mock/sessions', '/auth/login', '/.well-known/jwks.json']) {
       const reply = await rawRequest(`${server.url}${path}`, { headers: { host: 'rebind.evil.example:4010' } })
       expect('status' in reply && reply.status).toBe(403)
       expect('body' in reply && JSON.parse(reply.body)).toMatchObject({ code: 'forbidden_host' })

@@ -11,6 +11,7 @@ import { timingSafeEqual } from '../../state/constant-time'
 import { randomBytes } from '../../state/random'
 import type { BackendState } from '../../state/types'
 
+/** The actions an accounts link token can carry (activation, password reset, …). */
 export const ACTIONS = {
   activation: 'activation',
   passwordReset: 'password_reset',
@@ -18,6 +19,7 @@ export const ACTIONS = {
   passwordSet: 'password_set',
 } as const
 
+/** One of `ACTIONS`. */
 export type Action = (typeof ACTIONS)[keyof typeof ACTIONS]
 
 export interface ActionPayload {
@@ -56,6 +58,7 @@ async function sign(state: BackendState, value: string): Promise<string> {
   return toBase64Url(new Uint8Array(signature))
 }
 
+/** Signs an accounts link token (activation, password reset …) as the accounts surface would email it. */
 export async function createActionToken(state: BackendState, payload: ActionPayload): Promise<string> {
   const value = `${toBase64Url(encoder.encode(JSON.stringify(payload)))}:${base62(Math.floor(state.clock.now() / 1000))}`
   return `${value}:${await sign(state, value)}`

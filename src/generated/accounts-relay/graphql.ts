@@ -228,134 +228,172 @@ export type VerifyTokenInput = {
   token: string;
 };
 
+/** Variables of the `ArchiveAccountRelay` mutation. */
 export type ArchiveAccountRelayMutationVariables = Exact<{
   input: ArchiveAccountInput;
 }>;
 
 
+/** Result of the `ArchiveAccountRelay` mutation. */
 export type ArchiveAccountRelayMutation = { archiveAccount: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `DeleteAccountRelay` mutation. */
 export type DeleteAccountRelayMutationVariables = Exact<{
   input: DeleteAccountInput;
 }>;
 
 
+/** Result of the `DeleteAccountRelay` mutation. */
 export type DeleteAccountRelayMutation = { deleteAccount: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Fields selected by the `UserNodeFieldsRelay` fragment. */
 export type UserNodeFieldsRelayFragment = { id: string, lastLogin: string | null, username: string, firstName: string, lastName: string, email: string, isStaff: boolean, isActive: boolean, dateJoined: string, pk: number | null, archived: boolean | null, verified: boolean | null, secondaryEmail: string | null };
 
+/** Variables of the `PasswordChangeRelay` mutation. */
 export type PasswordChangeRelayMutationVariables = Exact<{
   input: PasswordChangeInput;
 }>;
 
 
+/** Result of the `PasswordChangeRelay` mutation. */
 export type PasswordChangeRelayMutation = { passwordChange: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null, refreshToken: string | null, token: string | null } | null };
 
+/** Variables of the `PasswordResetRelay` mutation. */
 export type PasswordResetRelayMutationVariables = Exact<{
   input: PasswordResetInput;
 }>;
 
 
+/** Result of the `PasswordResetRelay` mutation. */
 export type PasswordResetRelayMutation = { passwordReset: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `PasswordSetRelay` mutation. */
 export type PasswordSetRelayMutationVariables = Exact<{
   input: PasswordSetInput;
 }>;
 
 
+/** Result of the `PasswordSetRelay` mutation. */
 export type PasswordSetRelayMutation = { passwordSet: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `RefreshTokenRelay` mutation. */
 export type RefreshTokenRelayMutationVariables = Exact<{
   input: RefreshTokenInput;
 }>;
 
 
+/** Result of the `RefreshTokenRelay` mutation. */
 export type RefreshTokenRelayMutation = { refreshToken: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null, token: string | null, payload: unknown, refreshToken: string | null, refreshExpiresIn: number | null } | null };
 
+/** Variables of the `RegisterRelay` mutation. */
 export type RegisterRelayMutationVariables = Exact<{
   input: RegisterInput;
 }>;
 
 
+/** Result of the `RegisterRelay` mutation. */
 export type RegisterRelayMutation = { register: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null, refreshToken: string | null, token: string | null } | null };
 
+/** Variables of the `RemoveSecondaryEmailRelay` mutation. */
 export type RemoveSecondaryEmailRelayMutationVariables = Exact<{
   input: RemoveSecondaryEmailInput;
 }>;
 
 
+/** Result of the `RemoveSecondaryEmailRelay` mutation. */
 export type RemoveSecondaryEmailRelayMutation = { removeSecondaryEmail: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `ResendActivationEmailRelay` mutation. */
 export type ResendActivationEmailRelayMutationVariables = Exact<{
   input: ResendActivationEmailInput;
 }>;
 
 
+/** Result of the `ResendActivationEmailRelay` mutation. */
 export type ResendActivationEmailRelayMutation = { resendActivationEmail: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `RevokeTokenRelay` mutation. */
 export type RevokeTokenRelayMutationVariables = Exact<{
   input: RevokeTokenInput;
 }>;
 
 
+/** Result of the `RevokeTokenRelay` mutation. */
 export type RevokeTokenRelayMutation = { revokeToken: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null, revoked: number | null } | null };
 
+/** Variables of the `SendPasswordResetEmailRelay` mutation. */
 export type SendPasswordResetEmailRelayMutationVariables = Exact<{
   input: SendPasswordResetEmailInput;
 }>;
 
 
+/** Result of the `SendPasswordResetEmailRelay` mutation. */
 export type SendPasswordResetEmailRelayMutation = { sendPasswordResetEmail: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `SendSecondaryEmailActivationRelay` mutation. */
 export type SendSecondaryEmailActivationRelayMutationVariables = Exact<{
   input: SendSecondaryEmailActivationInput;
 }>;
 
 
+/** Result of the `SendSecondaryEmailActivationRelay` mutation. */
 export type SendSecondaryEmailActivationRelayMutation = { sendSecondaryEmailActivation: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `SwapEmailsRelay` mutation. */
 export type SwapEmailsRelayMutationVariables = Exact<{
   input: SwapEmailsInput;
 }>;
 
 
+/** Result of the `SwapEmailsRelay` mutation. */
 export type SwapEmailsRelayMutation = { swapEmails: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `TokenAuthRelay` mutation. */
 export type TokenAuthRelayMutationVariables = Exact<{
   input: ObtainJsonWebTokenInput;
 }>;
 
 
+/** Result of the `TokenAuthRelay` mutation. */
 export type TokenAuthRelayMutation = { tokenAuth: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null, token: string | null, unarchiving: boolean | null, refreshToken: string | null, payload: unknown, refreshExpiresIn: number | null, user: { id: string, lastLogin: string | null, username: string, firstName: string, lastName: string, email: string, isStaff: boolean, isActive: boolean, dateJoined: string, pk: number | null, archived: boolean | null, verified: boolean | null, secondaryEmail: string | null } | null } | null };
 
+/** Variables of the `UpdateAccountRelay` mutation. */
 export type UpdateAccountRelayMutationVariables = Exact<{
   input: UpdateAccountInput;
 }>;
 
 
+/** Result of the `UpdateAccountRelay` mutation. */
 export type UpdateAccountRelayMutation = { updateAccount: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `VerifyAccountRelay` mutation. */
 export type VerifyAccountRelayMutationVariables = Exact<{
   input: VerifyAccountInput;
 }>;
 
 
+/** Result of the `VerifyAccountRelay` mutation. */
 export type VerifyAccountRelayMutation = { verifyAccount: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `VerifySecondaryEmailRelay` mutation. */
 export type VerifySecondaryEmailRelayMutationVariables = Exact<{
   input: VerifySecondaryEmailInput;
 }>;
 
 
+/** Result of the `VerifySecondaryEmailRelay` mutation. */
 export type VerifySecondaryEmailRelayMutation = { verifySecondaryEmail: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `VerifyTokenRelay` mutation. */
 export type VerifyTokenRelayMutationVariables = Exact<{
   input: VerifyTokenInput;
 }>;
 
 
+/** Result of the `VerifyTokenRelay` mutation. */
 export type VerifyTokenRelayMutation = { verifyToken: { clientMutationId: string | null, success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null, payload: unknown } | null };
 
+/** A GraphQL document as a plain string that carries its result and variables types. */
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -374,6 +412,7 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+/** The `UserNodeFieldsRelay` fragment, as a document string. */
 export const UserNodeFieldsRelayFragmentDoc = /* @__PURE__ */ new TypedDocumentString(`
     fragment UserNodeFieldsRelay on UserNode {
   id
@@ -391,6 +430,7 @@ export const UserNodeFieldsRelayFragmentDoc = /* @__PURE__ */ new TypedDocumentS
   secondaryEmail
 }
     `, {"fragmentName":"UserNodeFieldsRelay"}) as unknown as TypedDocumentString<UserNodeFieldsRelayFragment, unknown>;
+/** The `ArchiveAccountRelay` operation, as a document string typed with its result and variables. */
 export const ArchiveAccountRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ArchiveAccountRelay($input: ArchiveAccountInput!) {
   archiveAccount(input: $input) {
@@ -400,6 +440,7 @@ export const ArchiveAccountRelayDocument = /* @__PURE__ */ new TypedDocumentStri
   }
 }
     `) as unknown as TypedDocumentString<ArchiveAccountRelayMutation, ArchiveAccountRelayMutationVariables>;
+/** The `DeleteAccountRelay` operation, as a document string typed with its result and variables. */
 export const DeleteAccountRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation DeleteAccountRelay($input: DeleteAccountInput!) {
   deleteAccount(input: $input) {
@@ -409,6 +450,7 @@ export const DeleteAccountRelayDocument = /* @__PURE__ */ new TypedDocumentStrin
   }
 }
     `) as unknown as TypedDocumentString<DeleteAccountRelayMutation, DeleteAccountRelayMutationVariables>;
+/** The `PasswordChangeRelay` operation, as a document string typed with its result and variables. */
 export const PasswordChangeRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation PasswordChangeRelay($input: PasswordChangeInput!) {
   passwordChange(input: $input) {
@@ -420,6 +462,7 @@ export const PasswordChangeRelayDocument = /* @__PURE__ */ new TypedDocumentStri
   }
 }
     `) as unknown as TypedDocumentString<PasswordChangeRelayMutation, PasswordChangeRelayMutationVariables>;
+/** The `PasswordResetRelay` operation, as a document string typed with its result and variables. */
 export const PasswordResetRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation PasswordResetRelay($input: PasswordResetInput!) {
   passwordReset(input: $input) {
@@ -429,6 +472,7 @@ export const PasswordResetRelayDocument = /* @__PURE__ */ new TypedDocumentStrin
   }
 }
     `) as unknown as TypedDocumentString<PasswordResetRelayMutation, PasswordResetRelayMutationVariables>;
+/** The `PasswordSetRelay` operation, as a document string typed with its result and variables. */
 export const PasswordSetRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation PasswordSetRelay($input: PasswordSetInput!) {
   passwordSet(input: $input) {
@@ -438,6 +482,7 @@ export const PasswordSetRelayDocument = /* @__PURE__ */ new TypedDocumentString(
   }
 }
     `) as unknown as TypedDocumentString<PasswordSetRelayMutation, PasswordSetRelayMutationVariables>;
+/** The `RefreshTokenRelay` operation, as a document string typed with its result and variables. */
 export const RefreshTokenRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation RefreshTokenRelay($input: RefreshTokenInput!) {
   refreshToken(input: $input) {
@@ -451,6 +496,7 @@ export const RefreshTokenRelayDocument = /* @__PURE__ */ new TypedDocumentString
   }
 }
     `) as unknown as TypedDocumentString<RefreshTokenRelayMutation, RefreshTokenRelayMutationVariables>;
+/** The `RegisterRelay` operation, as a document string typed with its result and variables. */
 export const RegisterRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation RegisterRelay($input: RegisterInput!) {
   register(input: $input) {
@@ -462,6 +508,7 @@ export const RegisterRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RegisterRelayMutation, RegisterRelayMutationVariables>;
+/** The `RemoveSecondaryEmailRelay` operation, as a document string typed with its result and variables. */
 export const RemoveSecondaryEmailRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation RemoveSecondaryEmailRelay($input: RemoveSecondaryEmailInput!) {
   removeSecondaryEmail(input: $input) {
@@ -471,6 +518,7 @@ export const RemoveSecondaryEmailRelayDocument = /* @__PURE__ */ new TypedDocume
   }
 }
     `) as unknown as TypedDocumentString<RemoveSecondaryEmailRelayMutation, RemoveSecondaryEmailRelayMutationVariables>;
+/** The `ResendActivationEmailRelay` operation, as a document string typed with its result and variables. */
 export const ResendActivationEmailRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ResendActivationEmailRelay($input: ResendActivationEmailInput!) {
   resendActivationEmail(input: $input) {
@@ -480,6 +528,7 @@ export const ResendActivationEmailRelayDocument = /* @__PURE__ */ new TypedDocum
   }
 }
     `) as unknown as TypedDocumentString<ResendActivationEmailRelayMutation, ResendActivationEmailRelayMutationVariables>;
+/** The `RevokeTokenRelay` operation, as a document string typed with its result and variables. */
 export const RevokeTokenRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation RevokeTokenRelay($input: RevokeTokenInput!) {
   revokeToken(input: $input) {
@@ -490,6 +539,7 @@ export const RevokeTokenRelayDocument = /* @__PURE__ */ new TypedDocumentString(
   }
 }
     `) as unknown as TypedDocumentString<RevokeTokenRelayMutation, RevokeTokenRelayMutationVariables>;
+/** The `SendPasswordResetEmailRelay` operation, as a document string typed with its result and variables. */
 export const SendPasswordResetEmailRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation SendPasswordResetEmailRelay($input: SendPasswordResetEmailInput!) {
   sendPasswordResetEmail(input: $input) {
@@ -499,6 +549,7 @@ export const SendPasswordResetEmailRelayDocument = /* @__PURE__ */ new TypedDocu
   }
 }
     `) as unknown as TypedDocumentString<SendPasswordResetEmailRelayMutation, SendPasswordResetEmailRelayMutationVariables>;
+/** The `SendSecondaryEmailActivationRelay` operation, as a document string typed with its result and variables. */
 export const SendSecondaryEmailActivationRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation SendSecondaryEmailActivationRelay($input: SendSecondaryEmailActivationInput!) {
   sendSecondaryEmailActivation(input: $input) {
@@ -508,6 +559,7 @@ export const SendSecondaryEmailActivationRelayDocument = /* @__PURE__ */ new Typ
   }
 }
     `) as unknown as TypedDocumentString<SendSecondaryEmailActivationRelayMutation, SendSecondaryEmailActivationRelayMutationVariables>;
+/** The `SwapEmailsRelay` operation, as a document string typed with its result and variables. */
 export const SwapEmailsRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation SwapEmailsRelay($input: SwapEmailsInput!) {
   swapEmails(input: $input) {
@@ -517,6 +569,7 @@ export const SwapEmailsRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SwapEmailsRelayMutation, SwapEmailsRelayMutationVariables>;
+/** The `TokenAuthRelay` operation, as a document string typed with its result and variables. */
 export const TokenAuthRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation TokenAuthRelay($input: ObtainJSONWebTokenInput!) {
   tokenAuth(input: $input) {
@@ -548,6 +601,7 @@ export const TokenAuthRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
   verified
   secondaryEmail
 }`) as unknown as TypedDocumentString<TokenAuthRelayMutation, TokenAuthRelayMutationVariables>;
+/** The `UpdateAccountRelay` operation, as a document string typed with its result and variables. */
 export const UpdateAccountRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation UpdateAccountRelay($input: UpdateAccountInput!) {
   updateAccount(input: $input) {
@@ -557,6 +611,7 @@ export const UpdateAccountRelayDocument = /* @__PURE__ */ new TypedDocumentStrin
   }
 }
     `) as unknown as TypedDocumentString<UpdateAccountRelayMutation, UpdateAccountRelayMutationVariables>;
+/** The `VerifyAccountRelay` operation, as a document string typed with its result and variables. */
 export const VerifyAccountRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation VerifyAccountRelay($input: VerifyAccountInput!) {
   verifyAccount(input: $input) {
@@ -566,6 +621,7 @@ export const VerifyAccountRelayDocument = /* @__PURE__ */ new TypedDocumentStrin
   }
 }
     `) as unknown as TypedDocumentString<VerifyAccountRelayMutation, VerifyAccountRelayMutationVariables>;
+/** The `VerifySecondaryEmailRelay` operation, as a document string typed with its result and variables. */
 export const VerifySecondaryEmailRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation VerifySecondaryEmailRelay($input: VerifySecondaryEmailInput!) {
   verifySecondaryEmail(input: $input) {
@@ -575,6 +631,7 @@ export const VerifySecondaryEmailRelayDocument = /* @__PURE__ */ new TypedDocume
   }
 }
     `) as unknown as TypedDocumentString<VerifySecondaryEmailRelayMutation, VerifySecondaryEmailRelayMutationVariables>;
+/** The `VerifyTokenRelay` operation, as a document string typed with its result and variables. */
 export const VerifyTokenRelayDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation VerifyTokenRelay($input: VerifyTokenInput!) {
   verifyToken(input: $input) {

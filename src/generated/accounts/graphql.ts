@@ -4,27 +4,35 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Variables of the `ArchiveAccount` mutation. */
 export type ArchiveAccountMutationVariables = Exact<{
   password: string;
 }>;
 
 
+/** Result of the `ArchiveAccount` mutation. */
 export type ArchiveAccountMutation = { archiveAccount: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `DeleteAccount` mutation. */
 export type DeleteAccountMutationVariables = Exact<{
   password: string;
 }>;
 
 
+/** Result of the `DeleteAccount` mutation. */
 export type DeleteAccountMutation = { deleteAccount: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Fields selected by the `UserNodeFields` fragment. */
 export type UserNodeFieldsFragment = { id: string, lastLogin: string | null, username: string, firstName: string, lastName: string, email: string, isStaff: boolean, isActive: boolean, dateJoined: string, pk: number | null, archived: boolean | null, verified: boolean | null, secondaryEmail: string | null };
 
+/** Variables of the `Me` query. */
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
+/** Result of the `Me` query. */
 export type MeQuery = { me: { id: string, lastLogin: string | null, username: string, firstName: string, lastName: string, email: string, isStaff: boolean, isActive: boolean, dateJoined: string, pk: number | null, archived: boolean | null, verified: boolean | null, secondaryEmail: string | null } | null };
 
+/** Variables of the `PasswordChange` mutation. */
 export type PasswordChangeMutationVariables = Exact<{
   oldPassword: string;
   newPassword1: string;
@@ -32,8 +40,10 @@ export type PasswordChangeMutationVariables = Exact<{
 }>;
 
 
+/** Result of the `PasswordChange` mutation. */
 export type PasswordChangeMutation = { passwordChange: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null, refreshToken: string | null, token: string | null } | null };
 
+/** Variables of the `PasswordReset` mutation. */
 export type PasswordResetMutationVariables = Exact<{
   token: string;
   newPassword1: string;
@@ -41,8 +51,10 @@ export type PasswordResetMutationVariables = Exact<{
 }>;
 
 
+/** Result of the `PasswordReset` mutation. */
 export type PasswordResetMutation = { passwordReset: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `PasswordSet` mutation. */
 export type PasswordSetMutationVariables = Exact<{
   token: string;
   newPassword1: string;
@@ -50,15 +62,19 @@ export type PasswordSetMutationVariables = Exact<{
 }>;
 
 
+/** Result of the `PasswordSet` mutation. */
 export type PasswordSetMutation = { passwordSet: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `RefreshToken` mutation. */
 export type RefreshTokenMutationVariables = Exact<{
   refreshToken: string;
 }>;
 
 
+/** Result of the `RefreshToken` mutation. */
 export type RefreshTokenMutation = { refreshToken: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null, token: string | null, payload: unknown, refreshToken: string | null, refreshExpiresIn: number | null } | null };
 
+/** Variables of the `Register` mutation. */
 export type RegisterMutationVariables = Exact<{
   email: string;
   username: string;
@@ -67,51 +83,65 @@ export type RegisterMutationVariables = Exact<{
 }>;
 
 
+/** Result of the `Register` mutation. */
 export type RegisterMutation = { register: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null, refreshToken: string | null, token: string | null } | null };
 
+/** Variables of the `RemoveSecondaryEmail` mutation. */
 export type RemoveSecondaryEmailMutationVariables = Exact<{
   password: string;
 }>;
 
 
+/** Result of the `RemoveSecondaryEmail` mutation. */
 export type RemoveSecondaryEmailMutation = { removeSecondaryEmail: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `ResendActivationEmail` mutation. */
 export type ResendActivationEmailMutationVariables = Exact<{
   email: string;
 }>;
 
 
+/** Result of the `ResendActivationEmail` mutation. */
 export type ResendActivationEmailMutation = { resendActivationEmail: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `RevokeToken` mutation. */
 export type RevokeTokenMutationVariables = Exact<{
   refreshToken: string;
 }>;
 
 
+/** Result of the `RevokeToken` mutation. */
 export type RevokeTokenMutation = { revokeToken: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null, revoked: number | null } | null };
 
+/** Variables of the `SendPasswordResetEmail` mutation. */
 export type SendPasswordResetEmailMutationVariables = Exact<{
   email: string;
 }>;
 
 
+/** Result of the `SendPasswordResetEmail` mutation. */
 export type SendPasswordResetEmailMutation = { sendPasswordResetEmail: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `SendSecondaryEmailActivation` mutation. */
 export type SendSecondaryEmailActivationMutationVariables = Exact<{
   email: string;
   password: string;
 }>;
 
 
+/** Result of the `SendSecondaryEmailActivation` mutation. */
 export type SendSecondaryEmailActivationMutation = { sendSecondaryEmailActivation: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `SwapEmails` mutation. */
 export type SwapEmailsMutationVariables = Exact<{
   password: string;
 }>;
 
 
+/** Result of the `SwapEmails` mutation. */
 export type SwapEmailsMutation = { swapEmails: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `TokenAuth` mutation. */
 export type TokenAuthMutationVariables = Exact<{
   password: string;
   email?: string | null | undefined;
@@ -119,23 +149,29 @@ export type TokenAuthMutationVariables = Exact<{
 }>;
 
 
+/** Result of the `TokenAuth` mutation. */
 export type TokenAuthMutation = { tokenAuth: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null, token: string | null, unarchiving: boolean | null, refreshToken: string | null, payload: unknown, refreshExpiresIn: number | null, user: { id: string, lastLogin: string | null, username: string, firstName: string, lastName: string, email: string, isStaff: boolean, isActive: boolean, dateJoined: string, pk: number | null, archived: boolean | null, verified: boolean | null, secondaryEmail: string | null } | null } | null };
 
+/** Variables of the `UpdateAccount` mutation. */
 export type UpdateAccountMutationVariables = Exact<{
   firstName?: string | null | undefined;
   lastName?: string | null | undefined;
 }>;
 
 
+/** Result of the `UpdateAccount` mutation. */
 export type UpdateAccountMutation = { updateAccount: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `User` query. */
 export type UserQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
+/** Result of the `User` query. */
 export type UserQuery = { user: { id: string, lastLogin: string | null, username: string, firstName: string, lastName: string, email: string, isStaff: boolean, isActive: boolean, dateJoined: string, pk: number | null, archived: boolean | null, verified: boolean | null, secondaryEmail: string | null } | null };
 
+/** Variables of the `Users` query. */
 export type UsersQueryVariables = Exact<{
   offset?: number | null | undefined;
   before?: string | null | undefined;
@@ -153,29 +189,37 @@ export type UsersQueryVariables = Exact<{
 }>;
 
 
+/** Result of the `Users` query. */
 export type UsersQuery = { users: { pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, lastLogin: string | null, username: string, firstName: string, lastName: string, email: string, isStaff: boolean, isActive: boolean, dateJoined: string, pk: number | null, archived: boolean | null, verified: boolean | null, secondaryEmail: string | null } | null } | null> } | null };
 
+/** Variables of the `VerifyAccount` mutation. */
 export type VerifyAccountMutationVariables = Exact<{
   token: string;
 }>;
 
 
+/** Result of the `VerifyAccount` mutation. */
 export type VerifyAccountMutation = { verifyAccount: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `VerifySecondaryEmail` mutation. */
 export type VerifySecondaryEmailMutationVariables = Exact<{
   token: string;
 }>;
 
 
+/** Result of the `VerifySecondaryEmail` mutation. */
 export type VerifySecondaryEmailMutation = { verifySecondaryEmail: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null } | null };
 
+/** Variables of the `VerifyToken` mutation. */
 export type VerifyTokenMutationVariables = Exact<{
   token: string;
 }>;
 
 
+/** Result of the `VerifyToken` mutation. */
 export type VerifyTokenMutation = { verifyToken: { success: boolean | null, errors: { [field: string]: Array<{ message: string; code: string }> } | null, payload: unknown } | null };
 
+/** A GraphQL document as a plain string that carries its result and variables types. */
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -194,6 +238,7 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+/** The `UserNodeFields` fragment, as a document string. */
 export const UserNodeFieldsFragmentDoc = /* @__PURE__ */ new TypedDocumentString(`
     fragment UserNodeFields on UserNode {
   id
@@ -211,6 +256,7 @@ export const UserNodeFieldsFragmentDoc = /* @__PURE__ */ new TypedDocumentString
   secondaryEmail
 }
     `, {"fragmentName":"UserNodeFields"}) as unknown as TypedDocumentString<UserNodeFieldsFragment, unknown>;
+/** The `ArchiveAccount` operation, as a document string typed with its result and variables. */
 export const ArchiveAccountDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ArchiveAccount($password: String!) {
   archiveAccount(password: $password) {
@@ -219,6 +265,7 @@ export const ArchiveAccountDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ArchiveAccountMutation, ArchiveAccountMutationVariables>;
+/** The `DeleteAccount` operation, as a document string typed with its result and variables. */
 export const DeleteAccountDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation DeleteAccount($password: String!) {
   deleteAccount(password: $password) {
@@ -227,6 +274,7 @@ export const DeleteAccountDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DeleteAccountMutation, DeleteAccountMutationVariables>;
+/** The `Me` operation, as a document string typed with its result and variables. */
 export const MeDocument = /* @__PURE__ */ new TypedDocumentString(`
     query Me {
   me {
@@ -248,6 +296,7 @@ export const MeDocument = /* @__PURE__ */ new TypedDocumentString(`
   verified
   secondaryEmail
 }`) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+/** The `PasswordChange` operation, as a document string typed with its result and variables. */
 export const PasswordChangeDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation PasswordChange($oldPassword: String!, $newPassword1: String!, $newPassword2: String!) {
   passwordChange(
@@ -262,6 +311,7 @@ export const PasswordChangeDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PasswordChangeMutation, PasswordChangeMutationVariables>;
+/** The `PasswordReset` operation, as a document string typed with its result and variables. */
 export const PasswordResetDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation PasswordReset($token: String!, $newPassword1: String!, $newPassword2: String!) {
   passwordReset(
@@ -274,6 +324,7 @@ export const PasswordResetDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PasswordResetMutation, PasswordResetMutationVariables>;
+/** The `PasswordSet` operation, as a document string typed with its result and variables. */
 export const PasswordSetDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation PasswordSet($token: String!, $newPassword1: String!, $newPassword2: String!) {
   passwordSet(
@@ -286,6 +337,7 @@ export const PasswordSetDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PasswordSetMutation, PasswordSetMutationVariables>;
+/** The `RefreshToken` operation, as a document string typed with its result and variables. */
 export const RefreshTokenDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation RefreshToken($refreshToken: String!) {
   refreshToken(refreshToken: $refreshToken) {
@@ -298,6 +350,7 @@ export const RefreshTokenDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RefreshTokenMutation, RefreshTokenMutationVariables>;
+/** The `Register` operation, as a document string typed with its result and variables. */
 export const RegisterDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Register($email: String!, $username: String!, $password1: String!, $password2: String!) {
   register(
@@ -313,6 +366,7 @@ export const RegisterDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RegisterMutation, RegisterMutationVariables>;
+/** The `RemoveSecondaryEmail` operation, as a document string typed with its result and variables. */
 export const RemoveSecondaryEmailDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation RemoveSecondaryEmail($password: String!) {
   removeSecondaryEmail(password: $password) {
@@ -321,6 +375,7 @@ export const RemoveSecondaryEmailDocument = /* @__PURE__ */ new TypedDocumentStr
   }
 }
     `) as unknown as TypedDocumentString<RemoveSecondaryEmailMutation, RemoveSecondaryEmailMutationVariables>;
+/** The `ResendActivationEmail` operation, as a document string typed with its result and variables. */
 export const ResendActivationEmailDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ResendActivationEmail($email: String!) {
   resendActivationEmail(email: $email) {
@@ -329,6 +384,7 @@ export const ResendActivationEmailDocument = /* @__PURE__ */ new TypedDocumentSt
   }
 }
     `) as unknown as TypedDocumentString<ResendActivationEmailMutation, ResendActivationEmailMutationVariables>;
+/** The `RevokeToken` operation, as a document string typed with its result and variables. */
 export const RevokeTokenDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation RevokeToken($refreshToken: String!) {
   revokeToken(refreshToken: $refreshToken) {
@@ -338,6 +394,7 @@ export const RevokeTokenDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RevokeTokenMutation, RevokeTokenMutationVariables>;
+/** The `SendPasswordResetEmail` operation, as a document string typed with its result and variables. */
 export const SendPasswordResetEmailDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation SendPasswordResetEmail($email: String!) {
   sendPasswordResetEmail(email: $email) {
@@ -346,6 +403,7 @@ export const SendPasswordResetEmailDocument = /* @__PURE__ */ new TypedDocumentS
   }
 }
     `) as unknown as TypedDocumentString<SendPasswordResetEmailMutation, SendPasswordResetEmailMutationVariables>;
+/** The `SendSecondaryEmailActivation` operation, as a document string typed with its result and variables. */
 export const SendSecondaryEmailActivationDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation SendSecondaryEmailActivation($email: String!, $password: String!) {
   sendSecondaryEmailActivation(email: $email, password: $password) {
@@ -354,6 +412,7 @@ export const SendSecondaryEmailActivationDocument = /* @__PURE__ */ new TypedDoc
   }
 }
     `) as unknown as TypedDocumentString<SendSecondaryEmailActivationMutation, SendSecondaryEmailActivationMutationVariables>;
+/** The `SwapEmails` operation, as a document string typed with its result and variables. */
 export const SwapEmailsDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation SwapEmails($password: String!) {
   swapEmails(password: $password) {
@@ -362,6 +421,7 @@ export const SwapEmailsDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SwapEmailsMutation, SwapEmailsMutationVariables>;
+/** The `TokenAuth` operation, as a document string typed with its result and variables. */
 export const TokenAuthDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation TokenAuth($password: String!, $email: String, $username: String) {
   tokenAuth(password: $password, email: $email, username: $username) {
@@ -392,6 +452,7 @@ export const TokenAuthDocument = /* @__PURE__ */ new TypedDocumentString(`
   verified
   secondaryEmail
 }`) as unknown as TypedDocumentString<TokenAuthMutation, TokenAuthMutationVariables>;
+/** The `UpdateAccount` operation, as a document string typed with its result and variables. */
 export const UpdateAccountDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation UpdateAccount($firstName: String, $lastName: String) {
   updateAccount(firstName: $firstName, lastName: $lastName) {
@@ -400,6 +461,7 @@ export const UpdateAccountDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UpdateAccountMutation, UpdateAccountMutationVariables>;
+/** The `User` operation, as a document string typed with its result and variables. */
 export const UserDocument = /* @__PURE__ */ new TypedDocumentString(`
     query User($id: ID!) {
   user(id: $id) {
@@ -421,6 +483,7 @@ export const UserDocument = /* @__PURE__ */ new TypedDocumentString(`
   verified
   secondaryEmail
 }`) as unknown as TypedDocumentString<UserQuery, UserQueryVariables>;
+/** The `Users` operation, as a document string typed with its result and variables. */
 export const UsersDocument = /* @__PURE__ */ new TypedDocumentString(`
     query Users($offset: Int, $before: String, $after: String, $first: Int, $last: Int, $email: String, $username: String, $username_Icontains: String, $username_Istartswith: String, $isActive: Boolean, $status_Archived: Boolean, $status_Verified: Boolean, $status_SecondaryEmail: String) {
   users(
@@ -467,6 +530,7 @@ export const UsersDocument = /* @__PURE__ */ new TypedDocumentString(`
   verified
   secondaryEmail
 }`) as unknown as TypedDocumentString<UsersQuery, UsersQueryVariables>;
+/** The `VerifyAccount` operation, as a document string typed with its result and variables. */
 export const VerifyAccountDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation VerifyAccount($token: String!) {
   verifyAccount(token: $token) {
@@ -475,6 +539,7 @@ export const VerifyAccountDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<VerifyAccountMutation, VerifyAccountMutationVariables>;
+/** The `VerifySecondaryEmail` operation, as a document string typed with its result and variables. */
 export const VerifySecondaryEmailDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation VerifySecondaryEmail($token: String!) {
   verifySecondaryEmail(token: $token) {
@@ -483,6 +548,7 @@ export const VerifySecondaryEmailDocument = /* @__PURE__ */ new TypedDocumentStr
   }
 }
     `) as unknown as TypedDocumentString<VerifySecondaryEmailMutation, VerifySecondaryEmailMutationVariables>;
+/** The `VerifyToken` operation, as a document string typed with its result and variables. */
 export const VerifyTokenDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation VerifyToken($token: String!) {
   verifyToken(token: $token) {

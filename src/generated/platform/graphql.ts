@@ -75,14 +75,17 @@ export type UserRegistrationInputV2 = {
   zipCode?: string | null | undefined;
 };
 
+/** Variables of the `ChangePassword` mutation. */
 export type ChangePasswordMutationVariables = Exact<{
   oldPassword: string;
   newPassword: string;
 }>;
 
 
+/** Result of the `ChangePassword` mutation. */
 export type ChangePasswordMutation = { changePassword: { currentLoginAt: string | null, deviceId: string | null, ipAddress: string | null, lastLoginAt: string | null, promptTncAcceptance: boolean | null, promptTwoFactorAuth: boolean | null, refreshToken: string | null, sessionId: string | null, status: number | null, tncId: string | null, token: string | null, userId: string | null, userStatus: string | null, userUid: string | null, limitsNumber: { accountLimits: { accountId: string | null, coolOffPeriod: number | null, dailyDeposit: number | null, hoursPerDay: number | null, lifetimeDeposit: number | null, lossLimit24Hours: number | null, lossLimitMonthly: number | null, lossLimitWeekly: number | null, maxOrderLiabilityPerOrder: number | null, monthlyDeposit: number | null, orderLiability: number | null, weeklyDeposit: number | null } | null, adminLimits: { coolOffPeriod: number | null, dailyDeposit: number | null, hoursPerDay: number | null, lifetimeDeposit: number | null, lossLimit24Hours: number | null, lossLimitMonthly: number | null, lossLimitWeekly: number | null, maxOrderLiabilityPerOrder: number | null, monthlyDeposit: number | null, orderLiability: number | null, weeklyDeposit: number | null } | null } | null, userProfile: { accountId: string | null, address1: string | null, address2: string | null, city: string | null, country: string | null, dateOfBirth: string | null, firstName: string, id: string, industry: string | null, jobTitle: string | null, lastName: string, optInMarketing: boolean | null, phoneNumber: string | null, ssn: string | null, state: string | null, twoFactorAuth: boolean | null, twoFactorAuthPerDevice: boolean | null, username: string, zipCode: string | null } | null } | null };
 
+/** Variables of the `Confirm2Fa` mutation. */
 export type Confirm2FaMutationVariables = Exact<{
   code: string;
   sessionId: string;
@@ -91,101 +94,132 @@ export type Confirm2FaMutationVariables = Exact<{
 }>;
 
 
+/** Result of the `Confirm2Fa` mutation. */
 export type Confirm2FaMutation = { confirm2Fa: { currentLoginAt: string | null, deviceId: string | null, ipAddress: string | null, lastLoginAt: string | null, promptTncAcceptance: boolean | null, promptTwoFactorAuth: boolean | null, refreshToken: string | null, sessionId: string | null, status: number | null, tncId: string | null, token: string | null, userId: string | null, userStatus: string | null, userUid: string | null, limitsNumber: { accountLimits: { accountId: string | null, coolOffPeriod: number | null, dailyDeposit: number | null, hoursPerDay: number | null, lifetimeDeposit: number | null, lossLimit24Hours: number | null, lossLimitMonthly: number | null, lossLimitWeekly: number | null, maxOrderLiabilityPerOrder: number | null, monthlyDeposit: number | null, orderLiability: number | null, weeklyDeposit: number | null } | null, adminLimits: { coolOffPeriod: number | null, dailyDeposit: number | null, hoursPerDay: number | null, lifetimeDeposit: number | null, lossLimit24Hours: number | null, lossLimitMonthly: number | null, lossLimitWeekly: number | null, maxOrderLiabilityPerOrder: number | null, monthlyDeposit: number | null, orderLiability: number | null, weeklyDeposit: number | null } | null } | null, userProfile: { accountId: string | null, address1: string | null, address2: string | null, city: string | null, country: string | null, dateOfBirth: string | null, firstName: string, id: string, industry: string | null, jobTitle: string | null, lastName: string, optInMarketing: boolean | null, phoneNumber: string | null, ssn: string | null, state: string | null, twoFactorAuth: boolean | null, twoFactorAuthPerDevice: boolean | null, username: string, zipCode: string | null } | null } | null };
 
+/** Variables of the `ConfirmChangePassword2Fa` mutation. */
 export type ConfirmChangePassword2FaMutationVariables = Exact<{
   code: string;
 }>;
 
 
+/** Result of the `ConfirmChangePassword2Fa` mutation. */
 export type ConfirmChangePassword2FaMutation = { confirmChangePassword2Fa: { currentLoginAt: string | null, deviceId: string | null, ipAddress: string | null, lastLoginAt: string | null, promptTncAcceptance: boolean | null, promptTwoFactorAuth: boolean | null, refreshToken: string | null, sessionId: string | null, status: number | null, tncId: string | null, token: string | null, userId: string | null, userStatus: string | null, userUid: string | null, limitsNumber: { accountLimits: { accountId: string | null, coolOffPeriod: number | null, dailyDeposit: number | null, hoursPerDay: number | null, lifetimeDeposit: number | null, lossLimit24Hours: number | null, lossLimitMonthly: number | null, lossLimitWeekly: number | null, maxOrderLiabilityPerOrder: number | null, monthlyDeposit: number | null, orderLiability: number | null, weeklyDeposit: number | null } | null, adminLimits: { coolOffPeriod: number | null, dailyDeposit: number | null, hoursPerDay: number | null, lifetimeDeposit: number | null, lossLimit24Hours: number | null, lossLimitMonthly: number | null, lossLimitWeekly: number | null, maxOrderLiabilityPerOrder: number | null, monthlyDeposit: number | null, orderLiability: number | null, weeklyDeposit: number | null } | null } | null, userProfile: { accountId: string | null, address1: string | null, address2: string | null, city: string | null, country: string | null, dateOfBirth: string | null, firstName: string, id: string, industry: string | null, jobTitle: string | null, lastName: string, optInMarketing: boolean | null, phoneNumber: string | null, ssn: string | null, state: string | null, twoFactorAuth: boolean | null, twoFactorAuthPerDevice: boolean | null, username: string, zipCode: string | null } | null } | null };
 
+/** Variables of the `ConfirmPasswordReset` mutation. */
 export type ConfirmPasswordResetMutationVariables = Exact<{
   passwordResetParams: PasswordResetParams;
 }>;
 
 
+/** Result of the `ConfirmPasswordReset` mutation. */
 export type ConfirmPasswordResetMutation = { confirmPasswordReset: { status: number } | null };
 
+/** Variables of the `Disable2Fa` mutation. */
 export type Disable2FaMutationVariables = Exact<{
   password?: string | null | undefined;
   code?: string | null | undefined;
 }>;
 
 
+/** Result of the `Disable2Fa` mutation. */
 export type Disable2FaMutation = { disable2Fa: { status: number, sessionId: string | null, twoFactorAuth: boolean | null } | null };
 
+/** Variables of the `Enable2Fa` mutation. */
 export type Enable2FaMutationVariables = Exact<{
   password?: string | null | undefined;
 }>;
 
 
+/** Result of the `Enable2Fa` mutation. */
 export type Enable2FaMutation = { enable2Fa: { status: number, sessionId: string | null, twoFactorAuth: boolean | null } | null };
 
+/** Variables of the `ForgotPassword` mutation. */
 export type ForgotPasswordMutationVariables = Exact<{
   email: string;
 }>;
 
 
+/** Result of the `ForgotPassword` mutation. */
 export type ForgotPasswordMutation = { forgotPassword: { status: number } | null };
 
+/** Fields selected by the `UserProfileFields` fragment. */
 export type UserProfileFieldsFragment = { accountId: string | null, address1: string | null, address2: string | null, city: string | null, country: string | null, dateOfBirth: string | null, firstName: string, id: string, industry: string | null, jobTitle: string | null, lastName: string, optInMarketing: boolean | null, phoneNumber: string | null, ssn: string | null, state: string | null, twoFactorAuth: boolean | null, twoFactorAuthPerDevice: boolean | null, username: string, zipCode: string | null };
 
+/** Fields selected by the `LoginResultFields` fragment. */
 export type LoginResultFieldsFragment = { currentLoginAt: string | null, deviceId: string | null, ipAddress: string | null, lastLoginAt: string | null, promptTncAcceptance: boolean | null, promptTwoFactorAuth: boolean | null, refreshToken: string | null, sessionId: string | null, status: number | null, tncId: string | null, token: string | null, userId: string | null, userStatus: string | null, userUid: string | null, limitsNumber: { accountLimits: { accountId: string | null, coolOffPeriod: number | null, dailyDeposit: number | null, hoursPerDay: number | null, lifetimeDeposit: number | null, lossLimit24Hours: number | null, lossLimitMonthly: number | null, lossLimitWeekly: number | null, maxOrderLiabilityPerOrder: number | null, monthlyDeposit: number | null, orderLiability: number | null, weeklyDeposit: number | null } | null, adminLimits: { coolOffPeriod: number | null, dailyDeposit: number | null, hoursPerDay: number | null, lifetimeDeposit: number | null, lossLimit24Hours: number | null, lossLimitMonthly: number | null, lossLimitWeekly: number | null, maxOrderLiabilityPerOrder: number | null, monthlyDeposit: number | null, orderLiability: number | null, weeklyDeposit: number | null } | null } | null, userProfile: { accountId: string | null, address1: string | null, address2: string | null, city: string | null, country: string | null, dateOfBirth: string | null, firstName: string, id: string, industry: string | null, jobTitle: string | null, lastName: string, optInMarketing: boolean | null, phoneNumber: string | null, ssn: string | null, state: string | null, twoFactorAuth: boolean | null, twoFactorAuthPerDevice: boolean | null, username: string, zipCode: string | null } | null };
 
+/** Fields selected by the `TwoFactorAuthResultFields` fragment. */
 export type TwoFactorAuthResultFieldsFragment = { status: number, sessionId: string | null, twoFactorAuth: boolean | null };
 
+/** Variables of the `Login` mutation. */
 export type LoginMutationVariables = Exact<{
   credentials: LoginCredentials;
 }>;
 
 
+/** Result of the `Login` mutation. */
 export type LoginMutation = { login: { currentLoginAt: string | null, deviceId: string | null, ipAddress: string | null, lastLoginAt: string | null, promptTncAcceptance: boolean | null, promptTwoFactorAuth: boolean | null, refreshToken: string | null, sessionId: string | null, status: number | null, tncId: string | null, token: string | null, userId: string | null, userStatus: string | null, userUid: string | null, limitsNumber: { accountLimits: { accountId: string | null, coolOffPeriod: number | null, dailyDeposit: number | null, hoursPerDay: number | null, lifetimeDeposit: number | null, lossLimit24Hours: number | null, lossLimitMonthly: number | null, lossLimitWeekly: number | null, maxOrderLiabilityPerOrder: number | null, monthlyDeposit: number | null, orderLiability: number | null, weeklyDeposit: number | null } | null, adminLimits: { coolOffPeriod: number | null, dailyDeposit: number | null, hoursPerDay: number | null, lifetimeDeposit: number | null, lossLimit24Hours: number | null, lossLimitMonthly: number | null, lossLimitWeekly: number | null, maxOrderLiabilityPerOrder: number | null, monthlyDeposit: number | null, orderLiability: number | null, weeklyDeposit: number | null } | null } | null, userProfile: { accountId: string | null, address1: string | null, address2: string | null, city: string | null, country: string | null, dateOfBirth: string | null, firstName: string, id: string, industry: string | null, jobTitle: string | null, lastName: string, optInMarketing: boolean | null, phoneNumber: string | null, ssn: string | null, state: string | null, twoFactorAuth: boolean | null, twoFactorAuthPerDevice: boolean | null, username: string, zipCode: string | null } | null } | null };
 
+/** Variables of the `Logout` mutation. */
 export type LogoutMutationVariables = Exact<{
   deviceInfo?: DeviceInfo | null | undefined;
 }>;
 
 
+/** Result of the `Logout` mutation. */
 export type LogoutMutation = { logout: { status: number } | null };
 
+/** Variables of the `NewToken` mutation. */
 export type NewTokenMutationVariables = Exact<{
   refreshToken: string;
 }>;
 
 
+/** Result of the `NewToken` mutation. */
 export type NewTokenMutation = { newToken: { currentLoginAt: string | null, deviceId: string | null, ipAddress: string | null, lastLoginAt: string | null, promptTncAcceptance: boolean | null, promptTwoFactorAuth: boolean | null, refreshToken: string | null, sessionId: string | null, status: number | null, tncId: string | null, token: string | null, userId: string | null, userStatus: string | null, userUid: string | null, limitsNumber: { accountLimits: { accountId: string | null, coolOffPeriod: number | null, dailyDeposit: number | null, hoursPerDay: number | null, lifetimeDeposit: number | null, lossLimit24Hours: number | null, lossLimitMonthly: number | null, lossLimitWeekly: number | null, maxOrderLiabilityPerOrder: number | null, monthlyDeposit: number | null, orderLiability: number | null, weeklyDeposit: number | null } | null, adminLimits: { coolOffPeriod: number | null, dailyDeposit: number | null, hoursPerDay: number | null, lifetimeDeposit: number | null, lossLimit24Hours: number | null, lossLimitMonthly: number | null, lossLimitWeekly: number | null, maxOrderLiabilityPerOrder: number | null, monthlyDeposit: number | null, orderLiability: number | null, weeklyDeposit: number | null } | null } | null, userProfile: { accountId: string | null, address1: string | null, address2: string | null, city: string | null, country: string | null, dateOfBirth: string | null, firstName: string, id: string, industry: string | null, jobTitle: string | null, lastName: string, optInMarketing: boolean | null, phoneNumber: string | null, ssn: string | null, state: string | null, twoFactorAuth: boolean | null, twoFactorAuthPerDevice: boolean | null, username: string, zipCode: string | null } | null } | null };
 
+/** Variables of the `Register` mutation. */
 export type RegisterMutationVariables = Exact<{
   input: UserRegistrationInputV2;
 }>;
 
 
+/** Result of the `Register` mutation. */
 export type RegisterMutation = { register: { status: number, userId: string | null, userUid: string | null } | null };
 
+/** Variables of the `Resend2Fa` mutation. */
 export type Resend2FaMutationVariables = Exact<{
   sessionId: string;
   email: string;
 }>;
 
 
+/** Result of the `Resend2Fa` mutation. */
 export type Resend2FaMutation = { resend2Fa: { status: number, sessionId: string | null, twoFactorAuth: boolean | null } | null };
 
+/** Variables of the `ResendChangePassword2Fa` mutation. */
 export type ResendChangePassword2FaMutationVariables = Exact<{ [key: string]: never; }>;
 
 
+/** Result of the `ResendChangePassword2Fa` mutation. */
 export type ResendChangePassword2FaMutation = { resendChangePassword2Fa: { status: number, sessionId: string | null, twoFactorAuth: boolean | null } | null };
 
+/** Variables of the `Send2Fa` mutation. */
 export type Send2FaMutationVariables = Exact<{ [key: string]: never; }>;
 
 
+/** Result of the `Send2Fa` mutation. */
 export type Send2FaMutation = { send2Fa: { status: number, sessionId: string | null, twoFactorAuth: boolean | null } | null };
 
+/** Variables of the `UserProfile` query. */
 export type UserProfileQueryVariables = Exact<{ [key: string]: never; }>;
 
 
+/** Result of the `UserProfile` query. */
 export type UserProfileQuery = { userProfile: { accountId: string | null, address1: string | null, address2: string | null, city: string | null, country: string | null, dateOfBirth: string | null, firstName: string, id: string, industry: string | null, jobTitle: string | null, lastName: string, optInMarketing: boolean | null, phoneNumber: string | null, ssn: string | null, state: string | null, twoFactorAuth: boolean | null, twoFactorAuthPerDevice: boolean | null, username: string, zipCode: string | null } | null };
 
+/** A GraphQL document as a plain string that carries its result and variables types. */
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -204,6 +238,7 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+/** The `UserProfileFields` fragment, as a document string. */
 export const UserProfileFieldsFragmentDoc = /* @__PURE__ */ new TypedDocumentString(`
     fragment UserProfileFields on UserProfile {
   accountId
@@ -227,6 +262,7 @@ export const UserProfileFieldsFragmentDoc = /* @__PURE__ */ new TypedDocumentStr
   zipCode
 }
     `, {"fragmentName":"UserProfileFields"}) as unknown as TypedDocumentString<UserProfileFieldsFragment, unknown>;
+/** The `LoginResultFields` fragment, as a document string. */
 export const LoginResultFieldsFragmentDoc = /* @__PURE__ */ new TypedDocumentString(`
     fragment LoginResultFields on LoginResult {
   currentLoginAt
@@ -297,6 +333,7 @@ export const LoginResultFieldsFragmentDoc = /* @__PURE__ */ new TypedDocumentStr
   username
   zipCode
 }`, {"fragmentName":"LoginResultFields"}) as unknown as TypedDocumentString<LoginResultFieldsFragment, unknown>;
+/** The `TwoFactorAuthResultFields` fragment, as a document string. */
 export const TwoFactorAuthResultFieldsFragmentDoc = /* @__PURE__ */ new TypedDocumentString(`
     fragment TwoFactorAuthResultFields on TwoFactorAuthResult {
   status
@@ -304,6 +341,7 @@ export const TwoFactorAuthResultFieldsFragmentDoc = /* @__PURE__ */ new TypedDoc
   twoFactorAuth
 }
     `, {"fragmentName":"TwoFactorAuthResultFields"}) as unknown as TypedDocumentString<TwoFactorAuthResultFieldsFragment, unknown>;
+/** The `ChangePassword` operation, as a document string typed with its result and variables. */
 export const ChangePasswordDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ChangePassword($oldPassword: String!, $newPassword: String!) {
   changePassword(oldPassword: $oldPassword, newPassword: $newPassword) {
@@ -379,6 +417,7 @@ fragment LoginResultFields on LoginResult {
   userStatus
   userUid
 }`) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
+/** The `Confirm2Fa` operation, as a document string typed with its result and variables. */
 export const Confirm2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Confirm2Fa($code: String!, $sessionId: String!, $timestamp: Int, $email: EmailAddress!) {
   confirm2Fa(
@@ -459,6 +498,7 @@ fragment LoginResultFields on LoginResult {
   userStatus
   userUid
 }`) as unknown as TypedDocumentString<Confirm2FaMutation, Confirm2FaMutationVariables>;
+/** The `ConfirmChangePassword2Fa` operation, as a document string typed with its result and variables. */
 export const ConfirmChangePassword2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ConfirmChangePassword2Fa($code: String!) {
   confirmChangePassword2Fa(code: $code) {
@@ -534,6 +574,7 @@ fragment LoginResultFields on LoginResult {
   userStatus
   userUid
 }`) as unknown as TypedDocumentString<ConfirmChangePassword2FaMutation, ConfirmChangePassword2FaMutationVariables>;
+/** The `ConfirmPasswordReset` operation, as a document string typed with its result and variables. */
 export const ConfirmPasswordResetDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ConfirmPasswordReset($passwordResetParams: PasswordResetParams!) {
   confirmPasswordReset(passwordResetParams: $passwordResetParams) {
@@ -541,6 +582,7 @@ export const ConfirmPasswordResetDocument = /* @__PURE__ */ new TypedDocumentStr
   }
 }
     `) as unknown as TypedDocumentString<ConfirmPasswordResetMutation, ConfirmPasswordResetMutationVariables>;
+/** The `Disable2Fa` operation, as a document string typed with its result and variables. */
 export const Disable2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Disable2Fa($password: String, $code: String) {
   disable2Fa(password: $password, code: $code) {
@@ -552,6 +594,7 @@ export const Disable2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
   sessionId
   twoFactorAuth
 }`) as unknown as TypedDocumentString<Disable2FaMutation, Disable2FaMutationVariables>;
+/** The `Enable2Fa` operation, as a document string typed with its result and variables. */
 export const Enable2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Enable2Fa($password: String) {
   enable2Fa(password: $password) {
@@ -563,6 +606,7 @@ export const Enable2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
   sessionId
   twoFactorAuth
 }`) as unknown as TypedDocumentString<Enable2FaMutation, Enable2FaMutationVariables>;
+/** The `ForgotPassword` operation, as a document string typed with its result and variables. */
 export const ForgotPasswordDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ForgotPassword($email: EmailAddress!) {
   forgotPassword(email: $email) {
@@ -570,6 +614,7 @@ export const ForgotPasswordDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ForgotPasswordMutation, ForgotPasswordMutationVariables>;
+/** The `Login` operation, as a document string typed with its result and variables. */
 export const LoginDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Login($credentials: LoginCredentials!) {
   login(credentials: $credentials) {
@@ -645,6 +690,7 @@ fragment LoginResultFields on LoginResult {
   userStatus
   userUid
 }`) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
+/** The `Logout` operation, as a document string typed with its result and variables. */
 export const LogoutDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Logout($deviceInfo: DeviceInfo) {
   logout(deviceInfo: $deviceInfo) {
@@ -652,6 +698,7 @@ export const LogoutDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<LogoutMutation, LogoutMutationVariables>;
+/** The `NewToken` operation, as a document string typed with its result and variables. */
 export const NewTokenDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation NewToken($refreshToken: String!) {
   newToken(refreshToken: $refreshToken) {
@@ -727,6 +774,7 @@ fragment LoginResultFields on LoginResult {
   userStatus
   userUid
 }`) as unknown as TypedDocumentString<NewTokenMutation, NewTokenMutationVariables>;
+/** The `Register` operation, as a document string typed with its result and variables. */
 export const RegisterDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Register($input: UserRegistrationInputV2!) {
   register(input: $input) {
@@ -736,6 +784,7 @@ export const RegisterDocument = /* @__PURE__ */ new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RegisterMutation, RegisterMutationVariables>;
+/** The `Resend2Fa` operation, as a document string typed with its result and variables. */
 export const Resend2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Resend2Fa($sessionId: String!, $email: EmailAddress!) {
   resend2Fa(sessionId: $sessionId, email: $email) {
@@ -747,6 +796,7 @@ export const Resend2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
   sessionId
   twoFactorAuth
 }`) as unknown as TypedDocumentString<Resend2FaMutation, Resend2FaMutationVariables>;
+/** The `ResendChangePassword2Fa` operation, as a document string typed with its result and variables. */
 export const ResendChangePassword2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation ResendChangePassword2Fa {
   resendChangePassword2Fa {
@@ -758,6 +808,7 @@ export const ResendChangePassword2FaDocument = /* @__PURE__ */ new TypedDocument
   sessionId
   twoFactorAuth
 }`) as unknown as TypedDocumentString<ResendChangePassword2FaMutation, ResendChangePassword2FaMutationVariables>;
+/** The `Send2Fa` operation, as a document string typed with its result and variables. */
 export const Send2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
     mutation Send2Fa {
   send2Fa {
@@ -769,6 +820,7 @@ export const Send2FaDocument = /* @__PURE__ */ new TypedDocumentString(`
   sessionId
   twoFactorAuth
 }`) as unknown as TypedDocumentString<Send2FaMutation, Send2FaMutationVariables>;
+/** The `UserProfile` operation, as a document string typed with its result and variables. */
 export const UserProfileDocument = /* @__PURE__ */ new TypedDocumentString(`
     query UserProfile {
   userProfile {

@@ -1,6 +1,6 @@
 /**
  * Which msw the in-process suites run on: msw 2 in the main run, msw 3 under
- * `npm run test:msw3` (vitest.msw3.config.ts aliases `msw` to the `msw3` package and sets the
+ * `npm run test:msw3` (vitest.msw3.config.ts aliases `msw` to tools/node22's msw 3 and sets the
  * expected major). Guards the alias: a job that silently ran msw 2 twice would prove nothing.
  */
 import { setupServer } from 'msw/node'
