@@ -25,6 +25,11 @@ export interface ThrottleSubject {
   destination?: string | null | undefined
 }
 
+export interface LimitsDump {
+  counters: ReturnType<RateLimiter['dump']>
+  totpLocks: Array<[string, number]>
+}
+
 export type Taken = { ok: true; release(): void } | { ok: false; retryAfterMs: number; scope: keyof ThrottleSubject }
 
 /**
@@ -118,5 +123,16 @@ export class Limits {
   clear(): void {
     this.counters.clear()
     this.totpLocks.clear()
+  }
+
+  /** Counters and authenticator locks, for the browser mock's saved state. */
+  dump(): LimitsDump {
+    return { counters: this.counters.dump(), totpLocks: [...this.totpLocks] }
+  }
+
+  load(dump: LimitsDump): void {
+    this.counters.load(dump.counters)
+    this.totpLocks.clear()
+    for (const [userId, until] of dump.totpLocks) this.totpLocks.set(userId, until)
   }
 }

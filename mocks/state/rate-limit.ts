@@ -53,6 +53,17 @@ export class RateLimiter {
     this.hits.clear()
   }
 
+  /** The counters, for the browser mock's saved state. */
+  dump(): Array<[string, { times: number[]; windowMs: number }]> {
+    return [...this.hits].map(([key, { times, windowMs }]) => [key, { times: [...times], windowMs }])
+  }
+
+  /** Replaces every counter with saved ones. */
+  load(hits: ReadonlyArray<readonly [string, { times: readonly number[]; windowMs: number }]>): void {
+    this.hits.clear()
+    for (const [key, { times, windowMs }] of hits) this.hits.set(key, { times: [...times], windowMs })
+  }
+
   /**
    * The key's hits inside the window, oldest first. Hits are appended in clock order, so the
    * window's start is found by binary search and older hits are dropped in place: O(log n) per
