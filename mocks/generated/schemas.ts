@@ -4918,7 +4918,7 @@ export const otpSpec = {
    },
    "ErrorBody": {
     "type": "object",
-    "description": "JSON body of every error response. The upstream backend does not publish\nits error shape; `{message}` mirrors its texts and is a Portcullis\nchoice, as are the optional `code` and `details`.\n",
+    "description": "JSON body of every error response. The upstream backend does not publish\nits error shape; `{message}` mirrors its texts and is a Portcullis\nchoice, as are the optional `code`, `details` and `attemptsLeft`.\n",
     "required": [
      "message"
     ],
@@ -4930,6 +4930,11 @@ export const otpSpec = {
      },
      "code": {
       "$ref": "#/components/schemas/ErrorCode"
+     },
+     "attemptsLeft": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "Present on `otp_invalid`: how many more wrong codes are accepted before the\ncode is spent (a delivered code) or the authenticator locks (TOTP); then\nthe answer is `429 otp_attempts_exhausted` (Portcullis choice).\n"
      },
      "details": {
       "type": "array",

@@ -99,15 +99,20 @@ export class Limits {
     return { locked: true, retryAfterMs: until - now }
   }
 
-  /** Counts a wrong authenticator code; the `max`-th in the window locks the factor for `lockSeconds`. */
-  totpFailed(userId: string): void {
+  /**
+   * Counts a wrong authenticator code; the `max`-th in the window locks the factor for
+   * `lockSeconds`. Returns how many more wrong codes the window takes before that (0: now locked).
+   */
+  totpFailed(userId: string): number {
     const { max, windowSeconds, lockSeconds } = this.config().totpFailures
     const verdict = this.counters.hit(`totpFailures:${userId}`, max, windowSeconds * 1000)
-    const full = !this.counters.peek(`totpFailures:${userId}`, max, windowSeconds * 1000).allowed
-    if (!verdict.allowed || full) {
+    const left = max - this.counters.count(`totpFailures:${userId}`, windowSeconds * 1000)
+    if (!verdict.allowed || left <= 0) {
       this.totpLocks.set(userId, this.clock.now() + lockSeconds * 1000)
       this.counters.clearKey(`totpFailures:${userId}`)
+      return 0
     }
+    return left
   }
 
   /** A right authenticator code: earlier failures are forgotten. */

@@ -36,6 +36,11 @@ export class RateLimiter {
     return verdict
   }
 
+  /** Hits of `key` inside the window. */
+  count(key: string, windowMs: number): number {
+    return this.recent(key, windowMs, this.clock.now()).length
+  }
+
   /** Takes back the newest hit of `key` (an attempt that turned out fine: only failures count). */
   release(key: string): void {
     this.hits.get(key)?.times.pop()

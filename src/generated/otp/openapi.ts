@@ -171,9 +171,15 @@ export interface components {
         /**
          * @description JSON body of every error response. The upstream backend does not publish
          *     its error shape; `{message}` mirrors its texts and is a Portcullis
-         *     choice, as are the optional `code` and `details`.
+         *     choice, as are the optional `code`, `details` and `attemptsLeft`.
          */
         ErrorBody: {
+            /**
+             * @description Present on `otp_invalid`: how many more wrong codes are accepted before the
+             *     code is spent (a delivered code) or the authenticator locks (TOTP); then
+             *     the answer is `429 otp_attempts_exhausted` (Portcullis choice).
+             */
+            attemptsLeft?: number;
             code?: components["schemas"]["ErrorCode"];
             /** @description Present on `validation_error` only; one entry per offending input (Portcullis choice). */
             details?: components["schemas"]["ValidationIssue"][];
