@@ -13,8 +13,7 @@ import { join } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 import { repoRoot } from '../../support/spawn-mock'
-
-export const CONTINUES = '<!-- continues the snippet above -->'
+import { CONTINUES, readmeSnippets, type Snippet } from './readme-snippets'
 
 /** What the reader's app declares itself, as their project would type it. */
 const README_APP = `
@@ -58,33 +57,6 @@ declare module 'react-native' {
 }
 `
 const APP_NAMES = [...README_APP.matchAll(/^declare (?:function|const) (\w+)/gm)].map((match) => match[1]!)
-
-export interface Snippet {
-  /** 1-based line of the opening fence. */
-  line: number
-  heading: string
-  code: string
-}
-
-/** The ```ts blocks of a Markdown text, continuations joined to the block they continue. */
-export function readmeSnippets(markdown: string): Snippet[] {
-  const lines = markdown.split('\n')
-  const snippets: Snippet[] = []
-  let heading = ''
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!
-    if (/^#{1,6} /.test(line)) heading = line.replace(/^#+ /, '')
-    if (!/^```(ts|typescript)\s*$/.test(line)) continue
-    const start = i
-    const body: string[] = []
-    while (++i < lines.length && !lines[i]!.startsWith('```')) body.push(lines[i]!)
-    const code = body.join('\n')
-    const previous = snippets.at(-1)
-    if (lines[start - 1]?.trim() === CONTINUES && previous) previous.code += `\n// README line ${start + 1}\n${code}`
-    else snippets.push({ line: start + 1, heading, code })
-  }
-  return snippets
-}
 
 /** Compiles each snippet as a module; the diagnostics per snippet, as text. */
 function compileSnippets(snippets: readonly Snippet[]): Map<Snippet, string[]> {
