@@ -4,6 +4,7 @@
  * verifies with the code the mock mailed before the reload — and again while signed in: the
  * session loads, the signing key is the same, and a refresh after the access token expired works.
  * With `persist: false` the same reload signs the user out, which is what the saved state prevents.
+ * The worker is quiet by default: msw logs nothing to the page's console unless `quiet: false`.
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
@@ -14,6 +15,8 @@ import './pages/mock-reload-api'
 const BOB = 'bob@example.com'
 const PASSWORD = 'portcullis-demo'
 const HOUR = 3_600_000
+/** msw's start banner and its line per mocked request (`12:00:00 POST http://… (200 OK)`). */
+const MSW_LOG = /\[MSW\]|Mocking enabled|\b(GET|POST) http:\/\/auth\.portcullis\.test/
 
 describe.skipIf(skipBrowserSuite('browser: mock reload'))('browser: startMockWorker keeps its state across reloads', () => {
   const site = useWorkerPageSite('mock-reload', 'test/browser/pages/mock-reload.ts')
@@ -59,12 +62,13 @@ describe.skipIf(skipBrowserSuite('browser: mock reload'))('browser: startMockWor
     await page.reload({ waitUntil: 'load', timeout: 20_000 })
     await booted(page, log.text)
     expect(await page.evaluate(() => window.portcullisReload!.profile())).toEqual({ error: expect.stringMatching(/refresh|unauth|invalid/) })
+    expect(log.text()).not.toMatch(MSW_LOG)
   }, 90_000)
 
-  it('with persist: false a reload forgets the session (what the saved state is for)', async () => {
+  it('with persist: false a reload forgets the session (what the saved state is for); quiet: false logs', async () => {
     const page = await (await site.newContext()).newPage()
     const log = capturePageLog(page, 'mock-reload-off')
-    await page.goto(`${site.url}/mock-reload.html?persist=0`, { waitUntil: 'load', timeout: 20_000 })
+    await page.goto(`${site.url}/mock-reload.html?persist=0&quiet=0`, { waitUntil: 'load', timeout: 20_000 })
     const first = await booted(page, log.text)
     expect(await page.evaluate((email) => window.portcullisReload!.signIn(email, 'portcullis-demo'), 'alice@example.com')).toBe('signedIn')
 
@@ -75,5 +79,6 @@ describe.skipIf(skipBrowserSuite('browser: mock reload'))('browser: startMockWor
     const profile = await page.evaluate(() => window.portcullisReload!.profile())
     expect(profile).toHaveProperty('error')
     expect(await page.evaluate(() => window.portcullisReload!.events())).toEqual(expect.arrayContaining([expect.stringMatching(/^signedOut:/)]))
+    expect(log.text()).toMatch(MSW_LOG) // quiet: false logs (what the quiet check above would see)
   }, 90_000)
 })

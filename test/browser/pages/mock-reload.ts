@@ -1,7 +1,8 @@
 /**
  * Page for test/browser/mock-reload.test.ts: the in-page mock (`startMockWorker`, saving its
  * state) and an AuthClient with the page defaults (localStorage). Each load boots anew, so the
- * suite can reload it mid-challenge and mid-session. `?persist=0` starts the mock without saving.
+ * suite can reload it mid-challenge and mid-session. `?persist=0` starts the mock without saving,
+ * `?quiet=0` with msw's console logging.
  */
 import { AuthClient, AuthError } from '../../../src/index'
 import { createPlatformClient, platformApi, UserProfileDocument } from '../../../src/platform'
@@ -11,9 +12,9 @@ import type { ReloadApi } from './mock-reload-api'
 /** Nothing answers at this host (`.test` never resolves): only the service worker can. */
 const BASE_URL = 'http://auth.portcullis.test'
 const CHALLENGE_KEY = 'portcullis.challenge'
-const persist = new URLSearchParams(location.search).get('persist') !== '0'
+const params = new URLSearchParams(location.search)
 
-const started = startMockWorker({ persist })
+const started = startMockWorker({ persist: params.get('persist') !== '0', ...(params.get('quiet') === '0' ? { quiet: false } : {}) })
 const auth = new AuthClient({ baseUrl: BASE_URL, api: platformApi() })
 const events: string[] = []
 auth.on('signedIn', () => events.push('signedIn'))
