@@ -9,7 +9,10 @@ import { readActionToken } from '../../../mocks/surfaces/accounts/action-tokens'
 import { createActionToken } from '../../../mocks/surfaces/accounts'
 import { settleScratch, unsettleScratch } from '../../../mocks/state/scratch'
 import { AuthClient, memoryStorage } from '../../../src/index'
+import { experienceApi } from '../../../src/experience/node'
 import { otpApi } from '../../../src/otp'
+import { DEMO_TOTP_SECRET } from '../../../mocks/demo-users'
+import { totp } from '../../support/totp'
 import { platformApi } from '../../../src/platform'
 
 const BASE = 'http://mock.test'
@@ -71,6 +74,21 @@ describe('backend state dump and load', () => {
     const again = await reloaded(backend)
     expect(again.state.tokens.rotateRefreshToken(issued.token, 'otp', 60)).toEqual({ ok: false, reason: 'reused' })
     expect((await again.state.tokens.verifyAccessToken(aliceToken, 'otp')).ok).toBe(false)
+  })
+
+  it('carries an experience interaction waiting for its second factor (interaction, cookie key) to a new backend', async () => {
+    let backend = createBackend({ now: START, frozenClock: true })
+    const fetch = backendFetch(() => backend)
+    const api = () => experienceApi({ clientId: 'portcullis-demo', redirectUri: 'http://localhost:5173/callback' })
+    const first = new AuthClient({ baseUrl: BASE, api: api(), storage: memoryStorage(), fetch })
+    const started = await first.signIn({ identifier: 'carol', password: 'portcullis-demo' })
+    if (started.status !== 'challenge') throw new Error('carol needs her authenticator')
+    const saved = JSON.stringify(started.challenge) // on Node the interaction cookies travel in it
+
+    backend = await reloaded(backend)
+
+    const resumed = new AuthClient({ baseUrl: BASE, api: api(), storage: memoryStorage(), fetch }).resumeChallenge(saved)
+    expect(await resumed.verify(totp(DEMO_TOTP_SECRET, backend.state.clock.now()))).toMatchObject({ status: 'signedIn' })
   })
 
   it('reset after a load restores the seed, not the loaded state', async () => {
