@@ -4934,7 +4934,7 @@ export const otpSpec = {
      "attemptsLeft": {
       "type": "integer",
       "minimum": 0,
-      "description": "Present on `otp_invalid`: how many more wrong codes are accepted before the\ncode is spent (a delivered code) or the authenticator locks (TOTP); then\nthe answer is `429 otp_attempts_exhausted` (Portcullis choice).\n"
+      "description": "Present on `otp_invalid`: how many more wrong codes may follow before a\ndelivered code stops working (even the right one is then refused: request\na new one) or the authenticator locks (TOTP: `429 otp_attempts_exhausted`\nuntil it opens). Portcullis choice.\n"
      },
      "details": {
       "type": "array",

@@ -175,9 +175,10 @@ export interface components {
          */
         ErrorBody: {
             /**
-             * @description Present on `otp_invalid`: how many more wrong codes are accepted before the
-             *     code is spent (a delivered code) or the authenticator locks (TOTP); then
-             *     the answer is `429 otp_attempts_exhausted` (Portcullis choice).
+             * @description Present on `otp_invalid`: how many more wrong codes may follow before a
+             *     delivered code stops working (even the right one is then refused: request
+             *     a new one) or the authenticator locks (TOTP: `429 otp_attempts_exhausted`
+             *     until it opens). Portcullis choice.
              */
             attemptsLeft?: number;
             code?: components["schemas"]["ErrorCode"];
