@@ -56,6 +56,13 @@ export function defaultConfig(): BackendConfig {
     experience: {
       mfa: { policy: 'UserControlled', factors: ['Totp', 'WebAuthn'] },
       signInMode: 'SignInAndRegister',
+      signIn: {
+        methods: [
+          { identifier: 'username', password: true, verificationCode: false },
+          { identifier: 'email', password: true, verificationCode: true },
+          { identifier: 'phone', password: true, verificationCode: true },
+        ],
+      },
       ssoDomains: {},
       connectors: { social: ['google', 'github'], sso: [], email: true, sms: true },
       accessTokenTtlSeconds: 3600,
@@ -137,6 +144,7 @@ const CONFIG_SPEC = obj({
   experience: obj({
     mfa: obj({ policy: { kind: 'enum', values: ['UserControlled', 'Mandatory'] }, factors: { kind: 'array', of: { kind: 'enum', values: ['Totp', 'WebAuthn', 'BackupCode'] } } }),
     signInMode: { kind: 'enum', values: ['SignIn', 'Register', 'SignInAndRegister'] },
+    signIn: obj({ methods: { kind: 'array', of: obj({ identifier: { kind: 'enum', values: ['username', 'email', 'phone'] }, password: bool, verificationCode: bool }) } }),
     ssoDomains: { kind: 'record', of: { kind: 'array', of: str } },
     connectors: obj({ social: { kind: 'array', of: str }, sso: { kind: 'array', of: str }, email: bool, sms: bool }),
     accessTokenTtlSeconds: seconds,

@@ -295,6 +295,8 @@ export interface BackendConfig {
   experience: {
     mfa: { policy: 'UserControlled' | 'Mandatory'; factors: Array<'Totp' | 'WebAuthn' | 'BackupCode'> }
     signInMode: 'SignIn' | 'Register' | 'SignInAndRegister'
+    /** Logto's sign-in methods: which identifier may sign in with a password and which with a one-time code. */
+    signIn: { methods: Array<{ identifier: 'username' | 'email' | 'phone'; password: boolean; verificationCode: boolean }> }
     ssoDomains: Record<string, string[]>
     connectors: { social: string[]; sso: string[]; email: boolean; sms: boolean }
     accessTokenTtlSeconds: number

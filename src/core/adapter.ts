@@ -44,12 +44,25 @@ export interface SignInCredentials {
 /**
  * What a challenge asks for. `step_up` guards one sensitive call; the others finish a sign-in:
  * `sign_in_code` is a one-time code that replaces the password (passwordless), `missing_profile`
- * asks for account fields the backend requires, `bind_mfa` enrols a second factor.
+ * asks for account fields the backend requires, `bind_mfa` enrols a second factor,
+ * `connector_redirect` waits for the social / SSO provider to send the user back, and
+ * `new_identity` asks what to do with a provider identity no account owns yet.
  */
-export type ChallengeKind = 'sign_in_2fa' | 'step_up' | 'change_password_2fa' | 'sign_in_code' | 'missing_profile' | 'bind_mfa'
+export type ChallengeKind =
+  | 'sign_in_2fa'
+  | 'step_up'
+  | 'change_password_2fa'
+  | 'sign_in_code'
+  | 'missing_profile'
+  | 'bind_mfa'
+  | 'connector_redirect'
+  | 'new_identity'
 
-/** How the user can answer: a code sent by email or SMS, an authenticator code, a backup code, a WebAuthn credential. */
-export type ChallengeMethod = 'email_code' | 'sms_code' | 'totp' | 'backup_code' | 'webauthn'
+/**
+ * How the user can answer: a code sent by email, by SMS (otp, platform) or to a phone (the
+ * experience API's `phone_code`), an authenticator code, a backup code, a WebAuthn credential.
+ */
+export type ChallengeMethod = 'email_code' | 'sms_code' | 'phone_code' | 'totp' | 'backup_code' | 'webauthn'
 
 /**
  * The serializable part of a challenge: everything needed to continue it after a reload.

@@ -37,6 +37,8 @@ export interface ChallengeResults {
   sign_in_code: AuthResult
   missing_profile: AuthResult
   bind_mfa: Extract<AuthResult, { status: 'signedIn' | 'challenge' }>
+  connector_redirect: Extract<AuthResult, { status: 'signedIn' | 'challenge' }>
+  new_identity: Extract<AuthResult, { status: 'signedIn' | 'challenge' }>
 }
 
 interface ChallengeOf<K extends ChallengeKind> {
@@ -145,12 +147,12 @@ export function createChallenge(initial: ChallengeState, driver: ChallengeDriver
 
 /**
  * What can be resumed. Not `step_up`: it belongs to the call that asked for it (gone after a
- * reload), and answering it without that call would "verify" nothing. Nor the experience API's
- * `missing_profile` / `bind_mfa` steps: after a reload the sign-in starts again (the TOTP secret
- * or passkey options shown would be stale).
+ * reload), and answering it without that call would "verify" nothing. The experience API's
+ * other steps (`missing_profile`, `bind_mfa`, `connector_redirect`, `new_identity`) come back
+ * through its own `resumeExperienceStep`, which checks their data (not carried by other bundles).
  */
 const RESUMABLE: readonly string[] = ['sign_in_2fa', 'change_password_2fa', 'sign_in_code']
-const METHODS: readonly string[] = ['email_code', 'sms_code', 'totp', 'backup_code', 'webauthn']
+const METHODS: readonly string[] = ['email_code', 'sms_code', 'phone_code', 'totp', 'backup_code', 'webauthn']
 const isNumberOrNull = (value: unknown): boolean => value === null || (typeof value === 'number' && value === value)
 
 /**
@@ -180,7 +182,7 @@ export function parseChallengeState(input: unknown, adapter: string): ChallengeS
     !Array.isArray(data) &&
     Object.values(data).every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
   if (!valid) {
-    throw new AuthError('Not a saved challenge of this client.', { code: 'invalid_challenge', kind: 'validation' })
+    throw new AuthError('Not a saved challenge.', { code: 'invalid_challenge', kind: 'validation' })
   }
   return { adapter, kind: s.kind!, methods: [...s.methods!], expiresAt: s.expiresAt!, attemptsLeft: s.attemptsLeft!, data: { ...data } }
 }

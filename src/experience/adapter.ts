@@ -7,8 +7,9 @@
  * it (codes, MFA, profile fields, enrolment: `./next-steps`) load on the first `signIn()`, so an
  * app that restores a stored session never downloads them.
  *
- * Tokens are read, not verified: they come straight from the token endpoint over the
- * connection the app trusts (resource servers verify them with `portcullis/server`).
+ * The ID token of a sign-in is verified (signature against discovery's keys, issuer, audience,
+ * expiry, nonce: `./id-token`, lazily loaded with jose) before it names the user. Access and
+ * refresh tokens are only read: resource servers verify them (`portcullis/server`).
  */
 import type { AdapterContext, AdapterResult, AuthAdapter, TokenSet } from '../core/adapter'
 import type { AuthClient } from '../core/auth-client'
@@ -48,11 +49,23 @@ export interface ProfileAnswer {
   phone?: string
 }
 
+/** A social or enterprise-SSO sign-in (`signInWithConnector`). */
+export interface ConnectorSignIn {
+  /** The connector's id (on the mock: `google`, `github`, or one set up with `PUT /__mock/config`). */
+  connectorId: string
+  /** An enterprise-SSO connector (default: social). */
+  sso?: boolean
+  /** Where the provider sends the user back with `code` and `state` (a route of your app). */
+  callbackUri: string
+}
+
 export interface ExperienceAdapter extends AuthAdapter<ExperienceCredentials> {
   /** Registers: a `sign_in_code` challenge for an email/phone; then the same steps as a sign-in. */
   signUp(context: AdapterContext, input: ExperienceSignUp): Promise<AdapterResult>
   /** Forgot password: a `sign_in_code` challenge, then `missing_profile` (`password`); ends `done` (sign in next). */
   resetPassword(context: AdapterContext, input: { email: string } | { phone: string }): Promise<AdapterResult>
+  /** Social / SSO: a `connector_redirect` step (go to the provider), then the usual steps. */
+  startConnector(context: AdapterContext, input: ConnectorSignIn): Promise<AdapterResult>
 }
 
 /** What `./sign-in` builds on. */
@@ -101,6 +114,7 @@ export function createExperienceApi(options: ExperienceApiOptions, interactions:
     signIn: async (context, credentials) => (await flow()).signIn(context, credentials),
     signUp: async (context, input) => (await flow()).signUp(context, input),
     resetPassword: async (context, input) => (await flow()).resetPassword(context, input),
+    startConnector: async (context, input) => (await flow()).startConnector(context, input),
     verifyChallenge: async (context, state, answer) => (await flow()).verify(context, state, answer),
     resendChallenge: async (context, state) => (await flow()).resend(context, state),
 
@@ -129,4 +143,14 @@ export function signUp(auth: AuthClient<ExperienceAdapter>, input: ExperienceSig
 /** Forgot password: a code to the email/phone, then a `missing_profile` step for the new password; resolves `verified` (sign in next). */
 export function resetPassword(auth: AuthClient<ExperienceAdapter>, input: { email: string } | { phone: string }): Promise<AuthResult> {
   return auth.run((context) => auth.api.resetPassword(context, input))
+}
+
+/**
+ * Social or enterprise-SSO sign-in: resolves a `connector_redirect` challenge. Send the user to
+ * `describeStep(challenge).authorizationUri` (in a page, save `JSON.stringify(challenge)` first
+ * and resume it on the callback route with `resumeExperienceStep`), then
+ * `challenge.verify(callbackUrl)`; a `new_identity`, MFA or profile step may follow.
+ */
+export function signInWithConnector(auth: AuthClient<ExperienceAdapter>, input: ConnectorSignIn): Promise<AuthResult> {
+  return auth.run((context) => auth.api.startConnector(context, input))
 }

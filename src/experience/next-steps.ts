@@ -2,39 +2,19 @@
  * Everything past a plain password sign-in, loaded on first use so the sign-in bundle stays
  * small: one-time codes (passwordless sign-in, sign-up, password reset, a profile email/phone),
  * MFA verification, missing profile fields, and enrolling (or skipping) a second factor.
- * Each step is a challenge whose `data` keeps the interaction (see `Kit.step`).
+ * Each step is a challenge whose `data` keeps the interaction (see `./step-state`).
  */
-import type { AdapterContext, AdapterResult, ChallengeKind, ChallengeMethod, ChallengeState } from '../core/adapter'
+import type { AdapterContext, AdapterResult, ChallengeMethod, ChallengeState } from '../core/adapter'
 import { AuthError } from '../core/errors'
 import type { components } from '../generated/experience/openapi'
 import type { ExperienceSignUp, ProfileAnswer } from './adapter'
-import type { Flow, InteractionEvent, Kit } from './sign-in'
+import { connectorVerifiers } from './connector'
+import type { Flow, Kit } from './sign-in'
+import { resume, step, type Data } from './step-state'
 
 type Schemas = components['schemas']
-type Answer = string | Record<string, unknown>
+export type Answer = string | Record<string, unknown>
 type CodeTarget = Schemas['VerificationCodeIdentifier']
-
-type Data = ChallengeState['data']
-
-/** A challenge step; `data` carries the interaction (PKCE verifier, state, the cookie jar on a server). */
-function step(kit: Kit, context: AdapterContext, { interaction, ...flow }: Flow, kind: ChallengeKind, methods: ChallengeMethod[], data: Data, code = false): AdapterResult {
-  // Codes live 10 minutes and allow 10 tries (the backend's documented rules).
-  return {
-    type: 'challenge',
-    challenge: { adapter: kit.name, kind, methods, expiresAt: code ? context.now() + 600_000 : null, attemptsLeft: code ? 10 : null, data: { ...flow, jar: interaction.save(), ...data } },
-  }
-}
-
-/** Rebuilds the interaction a challenge belongs to. */
-function resume(kit: Kit, context: AdapterContext, data: Data): Flow {
-  const saved = data['jar']
-  return {
-    interaction: kit.interactions(context.fetch, typeof saved === 'string' ? saved : null),
-    event: String(data['event']) as InteractionEvent,
-    verifier: String(data['verifier']),
-    state: String(data['state']),
-  }
-}
 
 const METHODS: Record<string, ChallengeMethod> = { Totp: 'totp', WebAuthn: 'webauthn', BackupCode: 'backup_code' }
 const methodsOf = (factors: readonly string[]): ChallengeMethod[] => factors.map((factor) => METHODS[factor]!).filter(Boolean)
@@ -66,7 +46,7 @@ export async function sendCode(kit: Kit, context: AdapterContext, flow: Flow, id
     identifier,
     interactionEvent: flow.event,
   })
-  const method = identifier.type === 'email' ? 'email_code' : 'sms_code'
+  const method = identifier.type === 'email' ? 'email_code' : 'phone_code'
   return step(kit, context, flow, 'sign_in_code', [method], { purpose, verificationId, type: identifier.type, to: identifier.value }, true)
 }
 
@@ -105,7 +85,7 @@ export function nextStep(kit: Kit, context: AdapterContext, flow: Flow, error: A
   }
 }
 
-type Verifier = (kit: Kit, context: AdapterContext, flow: Flow, data: Data, answer: Answer) => Promise<AdapterResult>
+export type Verifier = (kit: Kit, context: AdapterContext, flow: Flow, data: Data, answer: Answer) => Promise<AdapterResult>
 
 const verifiers: Record<string, Verifier> = {
   async sign_in_code(kit, context, flow, data, answer) {
@@ -177,7 +157,7 @@ const verifiers: Record<string, Verifier> = {
 }
 
 export function verify(kit: Kit, context: AdapterContext, state: ChallengeState, answer: Answer): Promise<AdapterResult> {
-  const verifier = verifiers[state.kind]
+  const verifier = verifiers[state.kind] ?? connectorVerifiers[state.kind]
   if (!verifier) throw new AuthError('This challenge does not belong to the experience API.', { code: 'invalid_challenge', kind: 'validation' })
   return verifier(kit, context, resume(kit, context, state.data), state.data, answer)
 }

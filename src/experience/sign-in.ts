@@ -12,6 +12,8 @@ import type { components } from '../generated/experience/openapi'
 import { readClaims } from '../transport/jwt-claims'
 import { send, type Basics, type ExperienceCredentials } from './adapter'
 import { oidcError, type Interaction } from './interaction'
+import { startConnector } from './connector'
+import { createIdTokenVerifier } from './id-token'
 import * as next from './next-steps'
 
 type Schemas = components['schemas']
@@ -23,12 +25,14 @@ export interface Flow {
   event: InteractionEvent
   verifier: string
   state: string
+  /** Sent with the authorization request, expected back in the ID token (null: a flow saved without one). */
+  nonce: string | null
 }
 
 /** What `./next-steps` builds on. */
 export interface Kit extends Basics {
   call<T>(context: AdapterContext, flow: Flow, method: string, path: string, body?: object): Promise<T>
-  advance(context: AdapterContext, flow: Flow, identify?: { verificationId?: string }): Promise<AdapterResult>
+  advance(context: AdapterContext, flow: Flow, identify?: { verificationId?: string; linkSocialIdentity?: boolean }): Promise<AdapterResult>
   begin(context: AdapterContext, event: InteractionEvent): Promise<Flow>
 }
 
@@ -80,6 +84,7 @@ function identifierOf({ identifier = '', email, phone, username }: Record<string
 
 export function createSignIn(basics: Basics) {
   const { clientId, redirectUri, scopes = ['openid', 'offline_access', 'profile', 'email'] } = basics.options
+  const verifyIdToken = createIdTokenVerifier(clientId)
 
   /** Follows `redirectTo` to the redirect URI, checks what came back, and exchanges the code (PKCE) for tokens. */
   async function finish(context: AdapterContext, flow: Flow, redirectTo: string): Promise<AdapterResult> {
@@ -91,7 +96,8 @@ export function createSignIn(basics: Basics) {
       (callback.get('state') !== flow.state ? 'state_mismatch' : iss !== null && iss !== basics.oidc(context, '') ? 'issuer_mismatch' : !code ? 'code_missing' : null)
     if (problem) throw new AuthError('The sign-in could not be finished; start again.', { code: problem, kind: 'auth' })
     const { idToken, ...set } = await basics.tokens(context, { grant_type: 'authorization_code', code: code!, redirect_uri: redirectUri, code_verifier: flow.verifier })
-    const claims = readClaims(idToken ?? set.accessToken)
+    // Who signed in comes from the verified ID token; without `openid` in the scopes, from the access token.
+    const claims = idToken ? await verifyIdToken(context, basics.oidc(context, ''), idToken, flow.nonce) : readClaims(set.accessToken)
     const text = (value: unknown): string | null => (typeof value === 'string' ? value : null)
     return { type: 'session', tokens: set, user: { id: text(claims?.sub), email: text(claims?.['email']), username: text(claims?.['username']) } }
   }
@@ -128,12 +134,14 @@ export function createSignIn(basics: Basics) {
     async begin(context, event) {
       const verifier = random(32)
       const state = random(16)
+      const nonce = random(16)
       const query = new URLSearchParams({
         client_id: clientId,
         redirect_uri: redirectUri,
         response_type: 'code',
         scope: scopes.join(' '),
         state,
+        nonce,
         code_challenge: base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)))),
         code_challenge_method: 'S256',
       })
@@ -141,7 +149,7 @@ export function createSignIn(basics: Basics) {
       const response = await send(interaction.fetch, basics.oidc(context, `/auth?${query}`), { redirect: 'manual' })
       // A redirect to the sign-in page (opaque in a page) set the cookies; anything else is a refusal.
       if (response.status >= 400) throw await oidcError(response)
-      const flow: Flow = { interaction, event, verifier, state }
+      const flow: Flow = { interaction, event, verifier, state, nonce }
       await kit.call(context, flow, 'PUT', '', { interactionEvent: event })
       return flow
     },
@@ -158,6 +166,7 @@ export function createSignIn(basics: Basics) {
     },
     signUp: next.signUp.bind(null, kit),
     resetPassword: next.resetPassword.bind(null, kit),
+    startConnector: startConnector.bind(null, kit),
     verify: next.verify.bind(null, kit),
     resend: next.resend.bind(null, kit),
   }

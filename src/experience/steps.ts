@@ -11,7 +11,7 @@ import type { components } from '../generated/experience/openapi'
 type Schemas = components['schemas']
 
 export type ExperienceStep =
-  /** A one-time code went to `to`; `verify(code)`. */
+  /** A one-time code went to `to` (methods `email_code` / `phone_code`); `verify(code)`. */
   | { kind: 'sign_in_code'; channel: 'email' | 'phone'; to: string }
   /** The account's second factor: `verify(totpCode | backupCode | { method: 'backup_code', code } | credential)`. */
   | { kind: 'sign_in_2fa'; methods: ChallengeMethod[]; webauthn: Schemas['WebAuthnAuthenticationOptions'] | null }
@@ -25,6 +25,10 @@ export type ExperienceStep =
   | { kind: 'bind_mfa'; enrolling: 'webauthn'; webauthn: Schemas['WebAuthnRegistrationOptions'] }
   /** Backup codes to write down; `verify({})` once they are kept. */
   | { kind: 'bind_mfa'; enrolling: 'backup_code'; codes: string[] }
+  /** Send the user to `authorizationUri`; `verify(callbackUrl)` when the provider sends them back. */
+  | { kind: 'connector_redirect'; connectorId: string; sso: boolean; authorizationUri: string }
+  /** No account owns this provider identity: `verify('register')` (a new account) or `verify('link')` (the account with its email). */
+  | { kind: 'new_identity'; connectorId: string; sso: boolean }
   | { kind: 'other' }
 
 const parse = <T>(value: unknown): T | null => {
@@ -53,6 +57,10 @@ export function describeStep(challenge: Challenge): ExperienceStep {
       if (binding === 'BackupCode') return { kind, enrolling: 'backup_code', codes: text('codes').split(' ') }
       return { kind, enrolling: null, methods, skippable: data['skippable'] === true }
     }
+    case 'connector_redirect':
+      return { kind, connectorId: text('connectorId'), sso: data['sso'] === true, authorizationUri: text('authorizationUri') }
+    case 'new_identity':
+      return { kind, connectorId: text('connectorId'), sso: data['sso'] === true }
     default:
       return { kind: 'other' }
   }

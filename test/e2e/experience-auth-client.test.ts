@@ -9,7 +9,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEMO_BACKUP_CODES, DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../mocks/demo-users'
 import { createVirtualAuthenticator } from '../../mocks/webauthn/virtual-authenticator'
-import { describeStep, experienceApi, resetPassword, signUp } from '../../src/experience/node'
+import { describeStep, experienceApi, resetPassword, resumeExperienceStep, signInWithConnector, signUp } from '../../src/experience/node'
 import { AuthClient, type Challenge, type SignOutReason, type TokenStorage } from '../../src/index'
 import { createAccessTokenVerifier } from '../../src/server'
 import { controlClient, type ControlClient } from '../support/control'
@@ -159,5 +159,42 @@ describe('e2e: AuthClient + experienceApi over HTTP', () => {
     await advance(3_600_000 + 60_000)
     expect(await auth.getAccessToken()).toBeNull()
     expect(honestOut).toHaveBeenCalledTimes(1)
+  })
+
+  it('social sign-in through the mock provider: a new identity registers, the next sign-in asks for the TOTP factor it enrolled', async () => {
+    await control.setConfig({
+      experience: { mfa: { policy: 'UserControlled', factors: ['Totp'] }, signUp: { identifiers: ['email'], password: false }, connectorIdentities: { github: { id: 'gh-e2e', email: 'octo-e2e@example.com' } } },
+    })
+    const callbackUri = 'http://localhost:5173/social-callback'
+    /** The user at the provider: the mock's authorization URL sends them back to the callback. */
+    async function viaProvider(challenge: Challenge): Promise<string> {
+      const step = describeStep(challenge)
+      if (step.kind !== 'connector_redirect') throw new Error(`not a connector step: ${step.kind}`)
+      expect(new URL(step.authorizationUri).origin).toBe(mock.url)
+      const response = await fetch(step.authorizationUri, { redirect: 'manual' })
+      expect(response.status).toBe(303)
+      return response.headers.get('location')!
+    }
+
+    const start = challengeOf(await signInWithConnector(client(), { connectorId: 'github', callbackUri }))
+    const callback = await viaProvider(start)
+    // The callback route is another page load: the step comes back from its JSON (with the jar).
+    const page = client()
+    const identity = challengeOf(await (await resumeExperienceStep(page, JSON.stringify(start))).verify(callback))
+    expect(describeStep(identity)).toEqual({ kind: 'new_identity', connectorId: 'github', sso: false })
+    const prompt = challengeOf(await identity.verify('register'))
+    const enrol = challengeOf(await prompt.verify('totp'))
+    const step = describeStep(enrol)
+    if (step.kind !== 'bind_mfa' || step.enrolling !== 'totp') throw new Error('no TOTP enrolment')
+    expect(await enrol.verify(totp(step.secret, await mockNow()))).toMatchObject({ status: 'signedIn', session: { user: { email: 'octo-e2e@example.com' } } })
+    const userId = (await page.getSession())!.user.id
+
+    const again = client()
+    const next = challengeOf(await signInWithConnector(again, { connectorId: 'github', callbackUri }))
+    const mfa = challengeOf(await next.verify(await viaProvider(next)))
+    expect(mfa).toMatchObject({ kind: 'sign_in_2fa', methods: ['totp'] })
+    // Another TOTP window than the enrolment's, so the code is not a replay.
+    await advance(30_000)
+    expect(await mfa.verify(totp(step.secret, await mockNow()))).toMatchObject({ status: 'signedIn', session: { user: { id: userId } } })
   })
 })

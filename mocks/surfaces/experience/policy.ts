@@ -5,7 +5,7 @@
 import type { BackendState, User } from '../../state/types'
 import { fail } from './errors'
 import type { ExperienceData, MfaFactor } from './interaction'
-import { isVerifiedFactor } from './records'
+import { isVerifiedFactor, type VerificationRecord } from './records'
 
 export type MissingProfile = 'password' | 'username' | 'email' | 'phone' | 'emailOrPhone'
 
@@ -107,4 +107,20 @@ export function assertNotSsoDomain(state: BackendState, email: string | undefine
   if (!email) return
   const ssoConnectors = ssoConnectorsFor(state, email)
   if (ssoConnectors.length > 0) fail(422, 'session.sso_enabled', { data: { ssoConnectors } })
+}
+
+/** The records that can name the user of a sign-in. */
+const SIGN_IN_RECORDS = new Set<VerificationRecord['type']>(['Password', 'EmailVerificationCode', 'PhoneVerificationCode', 'Social', 'EnterpriseSso'])
+
+/**
+ * Logto's sign-in method check, before the record itself is looked at: 422
+ * `user.sign_in_method_not_enabled` for a record that cannot sign anyone in (a second factor, a
+ * sign-up password), or a password / code for an identifier the settings do not allow it for.
+ */
+export function assertSignInMethod(state: BackendState, record: VerificationRecord): void {
+  if (!SIGN_IN_RECORDS.has(record.type)) fail(422, 'user.sign_in_method_not_enabled')
+  if (record.type !== 'Password' && record.type !== 'EmailVerificationCode' && record.type !== 'PhoneVerificationCode') return
+  const byPassword = record.type === 'Password'
+  const allowed = state.config.experience.signIn.methods.some((method) => method.identifier === record.identifier.type && (byPassword ? method.password : method.verificationCode))
+  if (!allowed) fail(422, 'user.sign_in_method_not_enabled')
 }

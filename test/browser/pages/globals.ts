@@ -57,8 +57,14 @@ export type WebAuthnReport =
     }
   | { ok: false; error: string }
 
+/** The experience social page's scenario: the provider round trip, resumed by a fresh client. */
+export type SocialReport =
+  | { ok: true; authorizationOrigin: string; callback: string; identityKind: string; signedIn: string; email: string | null }
+  | { ok: false; error: string }
+
 declare global {
   interface Window {
+    portcullisSocial?: Promise<SocialReport>
     portcullisReport?: Promise<MockWorkerReport>
     portcullisWebAuthn?: Promise<WebAuthnReport>
     portcullisTab?: TabApi

@@ -161,7 +161,7 @@ describe('experienceApi: second factors are challenges', () => {
   it('UserControlled: the enrolment prompt can be skipped, and is not shown again', async () => {
     const user = await createUser()
     const prompt = challengeOf(await client().signIn({ email: user.email, password: user.password }))
-    // An enrolment step is not resumed after a reload (what it showed would be stale): sign in again.
+    // The core takes back codes and second factors only; enrolment steps resume with resumeExperienceStep (experience-connectors.test.ts).
     expect(() => client().resumeChallenge(JSON.stringify(prompt))).toThrow(expect.objectContaining({ code: 'invalid_challenge' }))
     expect(await prompt.verify({ skip: true })).toMatchObject({ status: 'signedIn' })
     expect(await client().signIn({ email: user.email, password: user.password })).toMatchObject({ status: 'signedIn' })
@@ -211,7 +211,7 @@ describe('experienceApi: passwordless, sign-up and password reset', () => {
     await setConfig(noMfa)
     const user = await createUser({ phone: '+15550100123' })
     const challenge = challengeOf(await client().signIn({ phone: '+15550100123' }))
-    expect(challenge.methods).toEqual(['sms_code'])
+    expect(challenge.methods).toEqual(['phone_code'])
     const saved = JSON.stringify(challenge)
     expect(saved).not.toContain(user.password)
     const other = client()

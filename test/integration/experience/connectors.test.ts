@@ -50,7 +50,7 @@ describe('social connectors (the mock is the provider)', () => {
 
   it('answers the documented errors for unknown connectors, empty state and foreign records', async () => {
     const s = await interaction('SignIn')
-    expectError(await s.call('POST', '/api/experience/verification/social/nope/authorization-uri', { state: 's', redirectUri: PAGE_CALLBACK }), 404, 'entity.not_exists_with_id')
+    expectError(await s.call('POST', '/api/experience/verification/social/nope/authorization-uri', { state: 's', redirectUri: PAGE_CALLBACK }), 404, 'entity.not_found')
     expectError(await s.call('POST', '/api/experience/verification/social/github/authorization-uri', { state: '', redirectUri: PAGE_CALLBACK }), 400, 'session.insufficient_info')
     expectError(await s.call('POST', '/api/experience/verification/sso/github/authorization-uri', { state: 's', redirectUri: PAGE_CALLBACK }), 400, 'connector.unexpected_type')
     const google = await authorizeAt(s, 'social', 'google')

@@ -25,6 +25,9 @@ describe('interaction events and identification', () => {
     expectError(await s.call('POST', '/api/experience/identification', { verificationId: sent.body.verificationId }), 400, 'session.verification_failed')
     const password = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: user.email }, password: PASSWORD })
     expectOk(await s.call('POST', '/api/experience/identification', { verificationId: password.body.verificationId }), 204)
+    // A second-factor record names no one to sign in (Logto: the sign-in method is not enabled).
+    const backup = await s.call('POST', '/api/experience/verification/backup-code/generate')
+    expectError(await s.call('POST', '/api/experience/identification', { verificationId: backup.body.verificationId }), 422, 'user.sign_in_method_not_enabled')
     const carol = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: 'carol' }, password: DEMO_PASSWORD })
     expectError(await s.call('POST', '/api/experience/identification', { verificationId: carol.body.verificationId }), 409, 'session.identity_conflict')
 
@@ -35,6 +38,22 @@ describe('interaction events and identification', () => {
     expectError(await t.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: suspended.email }, password: PASSWORD }), 401, 'user.suspended')
     const code = await verifiedEmail(t, suspended.email!)
     expectError(await t.call('POST', '/api/experience/identification', { verificationId: code }), 401, 'user.suspended')
+  })
+
+  it('a password or a code for an identifier the sign-in methods do not allow it for is user.sign_in_method_not_enabled', async () => {
+    const user = await createUser(mock)
+    await control.setConfig({ experience: { signIn: { methods: [{ identifier: 'email', password: false, verificationCode: true }, { identifier: 'username', password: true, verificationCode: false }] } } })
+    const s = await interaction('SignIn')
+    const byEmail = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'email', value: user.email }, password: PASSWORD })
+    expectError(await s.call('POST', '/api/experience/identification', { verificationId: byEmail.body.verificationId }), 422, 'user.sign_in_method_not_enabled')
+    // The same account by username and password, or by an email code, is allowed.
+    const byUsername = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: user.username }, password: PASSWORD })
+    expectOk(await s.call('POST', '/api/experience/identification', { verificationId: byUsername.body.verificationId }), 204)
+    const t = await interaction('SignIn')
+    expectOk(await t.call('POST', '/api/experience/identification', { verificationId: await verifiedEmail(t, user.email!) }), 204)
+    await control.setConfig({ experience: { signIn: { methods: [{ identifier: 'email', password: true, verificationCode: false }] } } })
+    const u = await interaction('SignIn')
+    expectError(await u.call('POST', '/api/experience/identification', { verificationId: await verifiedEmail(u, user.email!) }), 422, 'user.sign_in_method_not_enabled')
   })
 
   it('registering a phone another account owns is user.phone_already_in_use', async () => {
@@ -153,7 +172,10 @@ describe('connector errors on every connector route', () => {
     expectError(await s.call('POST', '/api/experience/verification/social/corp/authorization-uri', { state: 's', redirectUri: cb }), 400, 'connector.unexpected_type')
     expectError(await s.call('POST', '/api/experience/verification/sso/corp/authorization-uri', { state: 's', redirectUri: '' }), 400, 'session.insufficient_info')
     expectError(await s.call('POST', '/api/experience/verification/sso/nope/authorization-uri', { state: 's', redirectUri: cb }), 404, 'entity.not_exists_with_id')
-    expectError(await s.call('POST', '/api/experience/verification/social/nope/verify', { connectorData: {}, verificationId: otherId }), 404, 'entity.not_exists_with_id')
+    // Social, as in Logto: the connector library's code, and only after the payload was checked.
+    expectError(await s.call('POST', '/api/experience/verification/social/nope/authorization-uri', { state: 's', redirectUri: cb }), 404, 'entity.not_found')
+    expectError(await s.call('POST', '/api/experience/verification/social/nope/authorization-uri', { state: '', redirectUri: cb }), 400, 'session.insufficient_info')
+    expectError(await s.call('POST', '/api/experience/verification/social/nope/verify', { connectorData: {}, verificationId: otherId }), 404, 'entity.not_found')
     expectError(await s.call('POST', '/api/experience/verification/sso/nope/verify', { connectorData: {}, verificationId: otherId }), 404, 'entity.not_exists_with_id')
     expectError(await s.call('POST', '/api/experience/verification/sso/corp/verify', { connectorData: {}, verificationId: otherId }), 404, 'session.verification_session_not_found')
   })

@@ -24,6 +24,7 @@ declare function ask(prompt: string): Promise<string>
 declare function askProfile(missing: readonly string[]): Promise<{ username?: string; password?: string; email?: string; phone?: string }>
 declare function pick(methods: readonly string[]): Promise<string>
 declare function confirmSkip(): Promise<boolean>
+declare function confirmNewAccount(): Promise<boolean>
 declare function showQrCode(dataUrl: string): void
 declare function showBackupCodes(codes: readonly string[]): void
 declare const email: string

@@ -6,6 +6,7 @@
  * interaction transports (the Node cookie jar, the page's `credentials: 'include'`).
  */
 import { createHash } from 'node:crypto'
+import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose'
 import { describe, expect, it } from 'vitest'
 import type { AdapterContext, ChallengeState } from '../../../src/core/adapter'
 import { AuthError } from '../../../src/core/errors'
@@ -44,15 +45,27 @@ const at = (method: string, path: string, answer: (request: Request) => Response
   request.method === method && new URL(request.url).pathname === path ? answer(request) : undefined
 
 const access = fakeJwt({ sub: 'user-1', exp: 1_700_003_600, iat: 1_700_000_000 })
-const idToken = fakeJwt({ sub: 'user-1', email: 'u@example.com', username: 'u1' })
 
-/** A backend whose interaction succeeds, ending at `callback(state)`. */
-function happy(callback: (state: string, request: Request) => string, extra: Route[] = []) {
+/** The scripted backend's signing key, published at discovery's `jwks_uri`. */
+const keys = await generateKeyPair('ES256')
+const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'ES256' }
+const ISSUER = `${baseUrl}/oidc`
+const signId = (claims: JWTPayload, key: CryptoKey = keys.privateKey, kid = 'k1') => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).sign(key)
+const idClaims = (nonce: string): JWTPayload => ({ sub: 'user-1', email: 'u@example.com', username: 'u1', nonce, iss: ISSUER, aud: 'client-1', iat: 1_700_000_000, exp: 1_700_003_600 })
+type IdToken = (nonce: string) => Promise<string> | string
+const other = await generateKeyPair('ES256')
+
+/** A backend whose interaction succeeds, ending at `callback(state)`; `idToken` signs the ID token for the request's nonce. */
+function happy(callback: (state: string, request: Request) => string, extra: Route[] = [], idToken: IdToken = (nonce) => signId(idClaims(nonce))) {
   let state = ''
+  let nonce = ''
   return backend([
     ...extra,
+    at('GET', '/oidc/.well-known/openid-configuration', () => json({ issuer: ISSUER, jwks_uri: `${baseUrl}/oidc/jwks` })),
+    at('GET', '/oidc/jwks', () => json({ keys: [jwk] })),
     at('GET', '/oidc/auth', (request) => {
       state = new URL(request.url).searchParams.get('state')!
+      nonce = new URL(request.url).searchParams.get('nonce')!
       return redirect('/sign-in', ['_interaction=i1; Path=/; HttpOnly', '_interaction.sig=s1; Path=/', 'elsewhere=x; Path=/other'])
     }),
     at('PUT', '/api/experience', () => new Response(null, { status: 204 })),
@@ -61,12 +74,50 @@ function happy(callback: (state: string, request: Request) => string, extra: Rou
     at('POST', '/api/experience/submit', () => json({ redirectTo: `${baseUrl}/oidc/auth/uid1` })),
     at('GET', '/oidc/auth/uid1', () => redirect(`${baseUrl}/consent`)),
     at('GET', '/consent', (request) => redirect(callback(state, request))),
-    at('POST', '/oidc/token', () => json({ access_token: access, refresh_token: 'refresh-1', id_token: idToken, token_type: 'Bearer', expires_in: 3600 })),
+    at('POST', '/oidc/token', async () => json({ access_token: access, refresh_token: 'refresh-1', id_token: await idToken(nonce), token_type: 'Bearer', expires_in: 3600 })),
   ])
 }
 
 const api = () => experienceApi({ clientId: 'client-1', redirectUri: REDIRECT_URI })
 const signIn = (b: ReturnType<typeof backend>) => api().signIn(b.context, { email: 'u@example.com', password: 'pw-secret-1' })
+
+describe('experienceApi: the ID token is verified before it names the user', () => {
+  const ok = (state: string) => `${REDIRECT_URI}?code=c&state=${state}`
+
+  it.each<[string, IdToken, string, string?]>([
+    ['another audience', (nonce) => signId({ ...idClaims(nonce), aud: 'someone-else' }), 'invalid_claims', 'aud'],
+    ['another issuer', (nonce) => signId({ ...idClaims(nonce), iss: 'https://evil.example/oidc' }), 'invalid_claims', 'iss'],
+    ['an expired token (on the adapter clock)', (nonce) => signId({ ...idClaims(nonce), iat: 1_699_990_000, exp: 1_699_999_000 }), 'token_expired'],
+    ['a replayed nonce', () => signId(idClaims('from-another-sign-in')), 'invalid_claims', 'nonce'],
+    ['a signature by another key', (nonce) => signId(idClaims(nonce), other.privateKey), 'invalid_signature'],
+    ['an unsigned token', (nonce) => fakeJwt(idClaims(nonce)).replace(/^[^.]+/, Buffer.from('{"alg":"none"}').toString('base64url')), 'invalid_token'],
+  ])('refuses %s', async (_what, idToken, code, claim) => {
+    const error = await signIn(happy(ok, [], idToken)).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code, kind: 'auth' })
+    if (claim) expect((error as AuthError).details).toEqual({ [claim]: ['check_failed'] })
+    expect(String((error as AuthError).message)).not.toMatch(/eyJ/)
+  })
+
+  it('downloads the keys once per adapter, and once more for a key it does not know (rotation)', async () => {
+    const b = happy(ok)
+    const adapter = api()
+    const credentials = { email: 'u@example.com', password: 'pw-secret-1' }
+    await adapter.signIn(b.context, credentials)
+    await adapter.signIn(b.context, credentials)
+    expect(b.paths().filter((path) => path === 'GET /oidc/jwks')).toHaveLength(1)
+    const rotated = happy(ok, [], (nonce) => signId(idClaims(nonce), keys.privateKey, 'k2'))
+    await expect(adapter.signIn(rotated.context, credentials)).rejects.toMatchObject({ code: 'unknown_key' })
+    expect(rotated.paths().filter((path) => path === 'GET /oidc/jwks')).toHaveLength(1)
+  })
+
+  it('keys that cannot be had are jwks_unavailable; discovery naming another issuer is issuer_mismatch', async () => {
+    const down = happy(ok, [at('GET', '/oidc/jwks', () => json({ error: 'server_error' }, 503))])
+    await expect(signIn(down)).rejects.toMatchObject({ code: 'jwks_unavailable', kind: 'server' })
+    const elsewhere = happy(ok, [at('GET', '/oidc/.well-known/openid-configuration', () => json({ issuer: 'https://evil.example/oidc', jwks_uri: 'https://evil.example/jwks' }))])
+    await expect(signIn(elsewhere)).rejects.toMatchObject({ code: 'issuer_mismatch', kind: 'auth' })
+    expect(elsewhere.paths()).not.toContain('GET /oidc/jwks')
+  })
+})
 
 describe('experienceApi: the authorization request and the finish', () => {
   it('sends PKCE S256 and a fresh state, exchanges the code with the verifier, and reads the user from the id token', async () => {
@@ -85,8 +136,9 @@ describe('experienceApi: the authorization request and the finish', () => {
       scope: 'openid offline_access profile email',
       code_challenge_method: 'S256',
     })
+    expect(authorize.get('nonce')).toMatch(/^[\w-]{22}$/)
     expect(b.seen[0]!.init?.redirect).toBe('manual')
-    const exchange = new URLSearchParams(b.seen.at(-1)!.body)
+    const exchange = new URLSearchParams(b.seen.find((seen) => new URL(seen.request.url).pathname === '/oidc/token')!.body)
     expect(Object.fromEntries(exchange)).toMatchObject({ grant_type: 'authorization_code', code: 'code-1', redirect_uri: REDIRECT_URI, client_id: 'client-1' })
     const verifier = exchange.get('code_verifier')!
     expect(verifier).toMatch(/^[\w-]{43}$/)
@@ -101,6 +153,8 @@ describe('experienceApi: the authorization request and the finish', () => {
       'GET /oidc/auth/uid1',
       'GET /consent',
       'POST /oidc/token',
+      'GET /oidc/.well-known/openid-configuration',
+      'GET /oidc/jwks',
     ])
     // Two sign-ins never share a state or verifier.
     const again = happy((state) => `${REDIRECT_URI}?code=c&state=${state}`)

@@ -34,9 +34,14 @@ function connectorKind(state: BackendState, connectorId: string): Kind | null {
   return null
 }
 
+/**
+ * Logto looks the two kinds up in different places, and says so differently: a social id in the
+ * connector library (`entity.not_found`), an SSO id in its own table (`entity.not_exists_with_id`).
+ */
 function assertConnector(state: BackendState, connectorId: string, kind: Kind): void {
   const found = connectorKind(state, connectorId)
-  if (found === null) fail(404, 'entity.not_exists_with_id', { interpolation: { name: 'connector', id: connectorId } })
+  if (found === null && kind === 'Social') fail(404, 'entity.not_found')
+  if (found === null) fail(404, 'entity.not_exists_with_id', { interpolation: { name: 'sso_connectors', id: connectorId } })
   if (found !== kind) fail(400, 'connector.unexpected_type')
 }
 
@@ -55,9 +60,11 @@ function createAuthorization(kind: Kind): ExperienceHandler {
   return async (call) => {
     const { state, origin } = call
     const connectorId = String(call.input.path['connectorId'])
-    assertConnector(state, connectorId, kind)
     const { state: oauthState, redirectUri } = body<{ state: string; redirectUri: string }>(call)
+    // Logto's order for social: the payload first, then the connector (SSO finds the connector first).
+    if (kind === 'EnterpriseSso') assertConnector(state, connectorId, kind)
     if (!oauthState || !redirectUri) fail(400, 'session.insufficient_info')
+    if (kind === 'Social') assertConnector(state, connectorId, kind)
     assertProviderUp(state, connectorId)
     const record = putRecord(experienceOf(call), { type: kind, verified: false, connectorId, state: oauthState, redirectUri, identity: null })
     const authorizationUri = new URL(`${origin}/oidc/mock-connectors/${encodeURIComponent(connectorId)}/authorize`)

@@ -6,7 +6,7 @@ import { body, experienceOf, identifiedUser, noContent, type ExperienceCall, typ
 import { fail } from '../errors'
 import { assertActive, userFromRecord } from '../identify'
 import { newExperience, type ExperienceData, type InteractionEvent } from '../interaction'
-import { assertMfaFulfilled, assertMfaVerified, assertNotSsoDomain, assertProfileComplete, identifiedBySso } from '../policy'
+import { assertMfaFulfilled, assertMfaVerified, assertNotSsoDomain, assertProfileComplete, assertSignInMethod, identifiedBySso } from '../policy'
 import { anyRecord } from '../records'
 
 /** 403 `auth.forbidden` when the sign-in mode does not offer the event. */
@@ -125,6 +125,7 @@ export const interactionHandlers: Record<string, ExperienceHandler> = {
     if (experience.event === 'ForgotPassword' && record.type !== 'EmailVerificationCode' && record.type !== 'PhoneVerificationCode') {
       fail(422, 'session.not_supported_for_forgot_password')
     }
+    if (experience.event === 'SignIn') assertSignInMethod(state, record)
     // An email whose domain belongs to enterprise SSO may not sign in with a password or a code.
     if (experience.event === 'SignIn' && (record.type === 'Password' || record.type === 'EmailVerificationCode') && record.identifier.type === 'email') {
       assertNotSsoDomain(state, record.identifier.value)
