@@ -4918,7 +4918,7 @@ export const otpSpec = {
    },
    "ErrorBody": {
     "type": "object",
-    "description": "JSON body of every error response. The upstream backend does not publish\nits error shape; `{message}` mirrors its texts and is a Portcullis\nchoice, as are the optional `code` and `details`.\n",
+    "description": "JSON body of every error response. The upstream backend does not publish\nits error shape; `{message}` mirrors its texts and is a Portcullis\nchoice, as are the optional `code`, `details` and `attemptsLeft`.\n",
     "required": [
      "message"
     ],
@@ -4930,6 +4930,11 @@ export const otpSpec = {
      },
      "code": {
       "$ref": "#/components/schemas/ErrorCode"
+     },
+     "attemptsLeft": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "Present on `otp_invalid`: how many more wrong codes may follow before a\ndelivered code stops working (even the right one is then refused: request\na new one) or the authenticator locks (TOTP: `429 otp_attempts_exhausted`\nuntil it opens). Portcullis choice.\n"
      },
      "details": {
       "type": "array",

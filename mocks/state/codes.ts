@@ -2,7 +2,7 @@ import { timingSafeEqual } from './constant-time'
 import { randomDigits } from './random'
 import type { Clock, CodeCheck, CodeStore, IssuedCode, Millis } from './types'
 
-interface StoredCode {
+export interface StoredCode {
   key: string
   userId: string
   purpose: string
@@ -84,6 +84,17 @@ export class MemoryCodeStore implements CodeStore {
 
   clear(): void {
     this.codes.clear()
+  }
+
+  /** The live codes, for the browser mock's saved state (`mocks/persist.ts`). */
+  dump(): StoredCode[] {
+    return [...this.codes.values()].map((stored) => ({ ...stored }))
+  }
+
+  /** Replaces every code with saved ones. */
+  load(codes: readonly StoredCode[]): void {
+    this.codes.clear()
+    for (const stored of codes) this.codes.set(stored.key, { ...stored })
   }
 
   private sweep(now: Millis): void {

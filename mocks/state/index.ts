@@ -1,15 +1,15 @@
 import { createClock, type MockClock } from './clock'
-import { MemoryCodeStore } from './codes'
+import { MemoryCodeStore, type StoredCode } from './codes'
 import { defaultConfig, replaceConfig, updateConfig } from './config'
 import { MemoryFaultStore } from './faults'
 import { MemoryOutbox } from './outbox'
 import { PASSWORD_ITERATIONS } from './passwords'
-import { Limits } from './limits'
+import { Limits, type LimitsDump } from './limits'
 import { RateLimiter } from './rate-limit'
 import { MemoryRequestLog } from './request-log'
-import { Scratch } from './scratch'
-import { MemoryTokenService } from './tokens'
-import type { BackendConfig, DeepPartial, MockBackendState, NewUser } from './types'
+import { Scratch, settleScratch, unsettleScratch } from './scratch'
+import { MemoryTokenService, type TokenServiceDump } from './tokens'
+import type { BackendConfig, DeepPartial, Millis, MockBackendState, NewUser, OutboxMessage, RequestLogEntry } from './types'
 import { MemoryUserStore, type UserStoreSnapshot } from './users'
 
 /** Options of `createBackendState`: seed users, config, clock and password hashing. */
@@ -37,6 +37,34 @@ export interface BackendStateInternals extends MockBackendState {
   requests: MemoryRequestLog
   faults: MemoryFaultStore
   limits: Limits
+  /**
+   * Everything a later page load needs to carry on (see `BackendStateDump`), for the browser
+   * mock's saved state. Settles promises first, then copies in one synchronous step.
+   */
+  dump(): Promise<BackendStateDump>
+  /** Replaces the state with a dump (after `ready()`, so the seed does not land on top of it). */
+  load(dump: BackendStateDump): void
+}
+
+/**
+ * The state as structured-clonable data (Maps, CryptoKeys and plain objects; no functions or
+ * promises), so IndexedDB can store it as is. Queued faults are left out: they aim at the
+ * requests of the page that queued them. `scratch` holds the surfaces' own maps (pending logins,
+ * interactions, cookie and action-token keys …), with their promises settled (see `settleScratch`).
+ */
+export interface BackendStateDump {
+  /** The mock clock, and the real time it was read at. */
+  now: Millis
+  savedAt: Millis
+  config: BackendConfig
+  users: UserStoreSnapshot
+  codes: StoredCode[]
+  outbox: OutboxMessage[]
+  tokens: TokenServiceDump
+  requests: RequestLogEntry[]
+  rateLimits: ReturnType<RateLimiter['dump']>
+  limits: LimitsDump
+  scratch: Array<[string, unknown]>
 }
 
 /**
@@ -97,6 +125,37 @@ export function createBackendState(options: BackendStateOptions = {}): BackendSt
       scratch.clear()
       replaceConfig(config, initialConfig)
       clock.restore()
+    },
+    async dump() {
+      // The only waits come first, so what follows copies one moment of the state.
+      const settled = await settleScratch(scratch.dump())
+      return {
+        now: clock.now(),
+        savedAt: Date.now(),
+        config: structuredClone(config),
+        users: users.snapshot(),
+        codes: codes.dump(),
+        outbox: outbox.list(),
+        tokens: tokens.dump(),
+        requests: requests.list(),
+        rateLimits: limiter.dump(),
+        limits: limits.dump(),
+        scratch: settled,
+      }
+    },
+    load(dump) {
+      replaceConfig(config, dump.config)
+      // A ticking clock keeps its offset from real time (it ran on while the page was closed).
+      clock.set(options.frozenClock ? dump.now : dump.now + (Date.now() - dump.savedAt))
+      users.load(dump.users)
+      codes.load(dump.codes)
+      outbox.load(dump.outbox)
+      tokens.load(dump.tokens)
+      requests.load(dump.requests)
+      limiter.load(dump.rateLimits)
+      limits.load(dump.limits)
+      faults.clear()
+      scratch.load(unsettleScratch(dump.scratch))
     },
   }
 }

@@ -25,6 +25,11 @@ export interface ThrottleSubject {
   destination?: string | null | undefined
 }
 
+export interface LimitsDump {
+  counters: ReturnType<RateLimiter['dump']>
+  totpLocks: Array<[string, number]>
+}
+
 export type Taken = { ok: true; release(): void } | { ok: false; retryAfterMs: number; scope: keyof ThrottleSubject }
 
 /**
@@ -94,15 +99,20 @@ export class Limits {
     return { locked: true, retryAfterMs: until - now }
   }
 
-  /** Counts a wrong authenticator code; the `max`-th in the window locks the factor for `lockSeconds`. */
-  totpFailed(userId: string): void {
+  /**
+   * Counts a wrong authenticator code; the `max`-th in the window locks the factor for
+   * `lockSeconds`. Returns how many more wrong codes the window takes before that (0: now locked).
+   */
+  totpFailed(userId: string): number {
     const { max, windowSeconds, lockSeconds } = this.config().totpFailures
     const verdict = this.counters.hit(`totpFailures:${userId}`, max, windowSeconds * 1000)
-    const full = !this.counters.peek(`totpFailures:${userId}`, max, windowSeconds * 1000).allowed
-    if (!verdict.allowed || full) {
+    const left = max - this.counters.count(`totpFailures:${userId}`, windowSeconds * 1000)
+    if (!verdict.allowed || left <= 0) {
       this.totpLocks.set(userId, this.clock.now() + lockSeconds * 1000)
       this.counters.clearKey(`totpFailures:${userId}`)
+      return 0
     }
+    return left
   }
 
   /** A right authenticator code: earlier failures are forgotten. */
@@ -118,5 +128,16 @@ export class Limits {
   clear(): void {
     this.counters.clear()
     this.totpLocks.clear()
+  }
+
+  /** Counters and authenticator locks, for the browser mock's saved state. */
+  dump(): LimitsDump {
+    return { counters: this.counters.dump(), totpLocks: [...this.totpLocks] }
+  }
+
+  load(dump: LimitsDump): void {
+    this.counters.load(dump.counters)
+    this.totpLocks.clear()
+    for (const [userId, until] of dump.totpLocks) this.totpLocks.set(userId, until)
   }
 }

@@ -45,4 +45,9 @@ export class MemoryOutbox implements Outbox {
   clear(): void {
     this.messages = []
   }
+
+  /** Replaces the messages with saved ones (`list()` gives them), oldest first. */
+  load(messages: readonly OutboxMessage[]): void {
+    this.messages = messages.map((message) => Object.freeze({ ...message }))
+  }
 }

@@ -36,6 +36,11 @@ export class RateLimiter {
     return verdict
   }
 
+  /** Hits of `key` inside the window. */
+  count(key: string, windowMs: number): number {
+    return this.recent(key, windowMs, this.clock.now()).length
+  }
+
   /** Takes back the newest hit of `key` (an attempt that turned out fine: only failures count). */
   release(key: string): void {
     this.hits.get(key)?.times.pop()
@@ -51,6 +56,17 @@ export class RateLimiter {
 
   clear(): void {
     this.hits.clear()
+  }
+
+  /** The counters, for the browser mock's saved state. */
+  dump(): Array<[string, { times: number[]; windowMs: number }]> {
+    return [...this.hits].map(([key, { times, windowMs }]) => [key, { times: [...times], windowMs }])
+  }
+
+  /** Replaces every counter with saved ones. */
+  load(hits: ReadonlyArray<readonly [string, { times: readonly number[]; windowMs: number }]>): void {
+    this.hits.clear()
+    for (const [key, { times, windowMs }] of hits) this.hits.set(key, { times: [...times], windowMs })
   }
 
   /**

@@ -44,4 +44,9 @@ export class MemoryRequestLog implements RequestLog {
   clear(): void {
     this.entries = []
   }
+
+  /** Replaces the entries with saved ones (`list()` gives them), oldest first. */
+  load(entries: readonly RequestLogEntry[]): void {
+    this.entries = entries.map((entry) => Object.freeze({ ...entry }))
+  }
 }

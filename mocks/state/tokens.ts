@@ -38,6 +38,12 @@ export const SIGNED_TOKENS_KEPT = 10_000
 /** Spent refresh tokens kept per session for reuse detection; older ones are forgotten (then `invalid`). */
 export const SPENT_REFRESH_TOKENS_KEPT = 20
 
+export interface TokenServiceDump {
+  key: SigningKey | null
+  sessions: SessionRecord[]
+  refreshTokens: Array<[string, RefreshRecord]>
+}
+
 interface SigningKey {
   privateKey: CryptoKey
   publicKey: CryptoKey
@@ -63,6 +69,8 @@ interface RefreshRecord {
  */
 export class MemoryTokenService implements TokenService {
   private keyPromise: Promise<SigningKey> | undefined
+  /** The key once made (what `dump` saves). */
+  private madeKey: SigningKey | undefined
   private readonly sessions = new Map<string, SessionRecord>()
   private readonly refreshTokens = new Map<string, RefreshRecord>()
   private readonly sessionsByUser = new Map<string, Set<string>>()
@@ -80,7 +88,7 @@ export class MemoryTokenService implements TokenService {
       const { privateKey, publicKey } = await generateKeyPair(ALG)
       const publicJwk = await exportJWK(publicKey)
       const kid = await calculateJwkThumbprint(publicJwk)
-      return { privateKey, publicKey, publicJwk, kid }
+      return (this.madeKey = { privateKey, publicKey, publicJwk, kid })
     })().catch((error: unknown) => {
       this.keyPromise = undefined
       throw error
@@ -296,6 +304,38 @@ export class MemoryTokenService implements TokenService {
     this.sessionsByUser.clear()
     this.tokensBySession.clear()
     this.signed.clear()
+  }
+
+  /**
+   * The signing key (once made), sessions and refresh tokens, for the browser mock's saved state.
+   * The signed-token cache is left out: a token it misses goes through the full check.
+   * The keys stay `CryptoKey`s (IndexedDB stores them as they are, the private one unextractable).
+   */
+  dump(): TokenServiceDump {
+    return {
+      key: this.madeKey ?? null,
+      sessions: [...this.sessions.values()],
+      refreshTokens: [...this.refreshTokens].map(([token, record]) => [token, { ...record }]),
+    }
+  }
+
+  /** Replaces key, sessions and refresh tokens with saved ones; the indexes are rebuilt in the saved order. */
+  load(dump: TokenServiceDump): void {
+    this.clear()
+    this.madeKey = dump.key ?? undefined
+    if (dump.key) this.keyPromise = Promise.resolve(dump.key)
+    for (const session of dump.sessions) {
+      this.sessions.set(session.id, Object.freeze({ ...session, amr: Object.freeze([...session.amr]) }))
+      let owned = this.sessionsByUser.get(session.userId)
+      if (!owned) this.sessionsByUser.set(session.userId, (owned = new Set()))
+      owned.add(session.id)
+    }
+    for (const [token, record] of dump.refreshTokens) {
+      this.refreshTokens.set(token, { ...record })
+      let family = this.tokensBySession.get(record.sessionId)
+      if (!family) this.tokensBySession.set(record.sessionId, (family = new Set()))
+      family.add(token)
+    }
   }
 
   /** Drops a session and its refresh family entirely (cap eviction). */

@@ -176,6 +176,11 @@ export class MemoryUserStore implements UserStore {
     this.nextPk = snapshot.nextPk
   }
 
+  /** Restores a snapshot that went through a copy (the browser mock's saved state): records are frozen again. */
+  load(snapshot: UserStoreSnapshot): void {
+    this.restore({ users: snapshot.users.map(deepFreeze), nextPk: snapshot.nextPk })
+  }
+
   /** Stores a record and its index entries (the caller has checked uniqueness). */
   private put(user: User): void {
     this.byId.set(user.id, user)

@@ -169,7 +169,7 @@ export function otpApi(options: OtpApiOptions = {}): AuthAdapter<OtpCredentials>
         kind: 'step_up',
         methods: await methodsFor(request),
         expiresAt: null,
-        attemptsLeft: null,
+        attemptsLeft: body.attemptsLeft ?? null,
         data: { method: request.method, path: new URL(request.url).pathname },
       }
       return state

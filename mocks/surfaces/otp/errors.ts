@@ -30,8 +30,18 @@ export const OTP_MESSAGES = {
   methodNotSupported: 'Method not allowed',
 } as const
 
-export function errorResponse(status: number, code: ErrorCode | null, message: string, options: { headers?: Record<string, string>; details?: ValidationIssue[] } = {}): Response {
-  const body: ErrorBody = { message, ...(code ? { code } : {}), ...(options.details ? { details: options.details } : {}) }
+export function errorResponse(
+  status: number,
+  code: ErrorCode | null,
+  message: string,
+  options: { headers?: Record<string, string>; details?: ValidationIssue[]; attemptsLeft?: number } = {},
+): Response {
+  const body: ErrorBody = {
+    message,
+    ...(code ? { code } : {}),
+    ...(options.details ? { details: options.details } : {}),
+    ...(options.attemptsLeft !== undefined ? { attemptsLeft: options.attemptsLeft } : {}),
+  }
   return json(body, status, options.headers)
 }
 

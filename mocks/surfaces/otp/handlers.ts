@@ -48,7 +48,8 @@ function principalOf(call: OtpCall): { user: User; session: SessionRecord } {
   return call.principal
 }
 
-const otpInvalid = () => errorResponse(401, 'otp_invalid', OTP_MESSAGES.otpNotValid)
+/** A wrong (or dead) `x-otp` code, with the wrong codes still taken before the code dies or the factor locks. */
+const otpInvalid = (attemptsLeft: number) => errorResponse(401, 'otp_invalid', OTP_MESSAGES.otpNotValid, { attemptsLeft })
 
 /** Counts one event against the shared throttles for the caller's client; a Response (429) when refused. */
 function take(call: OtpCall, name: ThrottleName, subject: Omit<ThrottleSubject, 'client'>): { release(): void } | Response {
@@ -62,15 +63,14 @@ function take(call: OtpCall, name: ThrottleName, subject: Omit<ThrottleSubject, 
  * factor is locked even the right code is refused (429); the `max`-th wrong code in the window
  * locks it for `limits.totpFailures.lockSeconds`.
  */
-function checkTotp(state: BackendState, user: User, secret: string, otp: string): 'ok' | 'wrong' | Response {
+function checkTotp(state: BackendState, user: User, secret: string, otp: string): 'ok' | Response {
   const lock = state.limits.totpLocked(user.id)
   if (lock.locked) return tooManyRequests('otp_attempts_exhausted', lock.retryAfterMs)
   if (isValidTotp(secret, otp, state.clock.now())) {
     state.limits.totpSucceeded(user.id)
     return 'ok'
   }
-  state.limits.totpFailed(user.id)
-  return 'wrong'
+  return otpInvalid(state.limits.totpFailed(user.id))
 }
 
 /** Checks a one-time code (throttled per account and client; a right code is not counted). */
@@ -206,12 +206,11 @@ export const otpHandlers: Record<string, OtpHandler> = {
       // A confirmed authenticator proves possession with its current code.
       const verdict = checkTotp(state, user, user.totpSecret, otp)
       if (verdict instanceof Response) return verdict
-      if (verdict !== 'ok') return otpInvalid()
     } else {
       // A pending secret was never proven: the last code delivered by GET /auth/otp/code is asked for.
       const checked = checkCode(call, user, otpCodeKeys.delivered(user.id), otp)
       if (checked instanceof Response) return checked
-      if (checked.result !== 'ok' || checked.userId !== user.id) return otpInvalid()
+      if (checked.result !== 'ok' || checked.userId !== user.id) return otpInvalid(checked.result === 'ok' ? 0 : checked.attemptsLeft)
     }
     const updated = state.users.update(user.id, { totpSecret: null, totpVerifiedAt: null })
     const out: Ok<'deleteTotpSecret'> = toUserSecurity(updated)
@@ -254,7 +253,6 @@ export const otpHandlers: Record<string, OtpHandler> = {
       if (user.totpVerifiedAt !== null) return errorResponse(400, 'channel_already_verified', OTP_MESSAGES.totpAlreadyConfigured)
       const verdict = checkTotp(state, user, user.totpSecret, otp)
       if (verdict instanceof Response) return verdict
-      if (verdict !== 'ok') return otpInvalid()
       updated = state.users.update(user.id, { totpVerifiedAt: now })
     } else {
       if (user.phone === null) return errorResponse(400, 'channel_not_configured', OTP_MESSAGES.phoneNotConfigured)
@@ -263,7 +261,7 @@ export const otpHandlers: Record<string, OtpHandler> = {
       // spec has one answer for them (401 `otp_invalid`); a new code comes from POST /auth/otp/methods/sms.
       const checked = checkCode(call, user, otpCodeKeys.smsVerification(user.id), otp)
       if (checked instanceof Response) return checked
-      if (checked.result !== 'ok' || checked.userId !== user.id || checked.data?.['phone'] !== user.phone) return otpInvalid()
+      if (checked.result !== 'ok' || checked.userId !== user.id || checked.data?.['phone'] !== user.phone) return otpInvalid(checked.result === 'ok' ? 0 : checked.attemptsLeft)
       updated = state.users.update(user.id, { phoneVerifiedAt: now })
     }
     const out: Ok<'verifyOtpMethod'> = toUserSecurity(updated)

@@ -8,8 +8,8 @@ import { GraphQLError } from 'graphql'
 export const PLATFORM_ERROR_CODES = {
   /** No bearer token, or one that is malformed, expired (mock clock), revoked or whose user is gone. */
   UNAUTHENTICATED: 'Authentication required: send a valid access token as `Authorization: Bearer <token>`.',
-  /** Unknown user or wrong password (one answer for both), or a wrong password confirming a change. */
-  INVALID_CREDENTIALS: 'The email/username or password is incorrect.',
+  /** Unknown user or wrong password (one answer for both), or a wrong password confirming a change; the accounts surface's text, so the GraphQL surfaces say it alike. */
+  INVALID_CREDENTIALS: 'Please, enter valid credentials.',
   /** Right password, but the account is deactivated, suspended or blocked. */
   ACCOUNT_DISABLED: 'This account is disabled.',
   /** Wrong emailed code; `extensions.attemptsLeft` says how many tries remain. */

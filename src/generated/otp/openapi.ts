@@ -174,9 +174,16 @@ export interface components {
         /**
          * @description JSON body of every error response. The upstream backend does not publish
          *     its error shape; `{message}` mirrors its texts and is a Portcullis
-         *     choice, as are the optional `code` and `details`.
+         *     choice, as are the optional `code`, `details` and `attemptsLeft`.
          */
         ErrorBody: {
+            /**
+             * @description Present on `otp_invalid`: how many more wrong codes may follow before a
+             *     delivered code stops working (even the right one is then refused: request
+             *     a new one) or the authenticator locks (TOTP: `429 otp_attempts_exhausted`
+             *     until it opens). Portcullis choice.
+             */
+            attemptsLeft?: number;
             code?: components["schemas"]["ErrorCode"];
             /** @description Present on `validation_error` only; one entry per offending input (Portcullis choice). */
             details?: components["schemas"]["ValidationIssue"][];

@@ -1,9 +1,8 @@
-/** README § "In vitest or jest": the example, run as written (imports from src/ and mocks/ here). */
 import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
-import { createMockBackend } from '../../../mocks/index'
 import { AuthClient } from '../../../src/index'
+import { createMockBackend } from '../../../mocks/index'
 import { platformApi } from '../../../src/platform'
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest' // jest: globals, drop this line
 
 const mock = createMockBackend() // { handlers, reset(), outbox, clock, users, config(), faults, requests, ready() }
 const server = setupServer(...mock.handlers) // origin-agnostic: any baseUrl works
