@@ -8,6 +8,7 @@ import { sha256Hex } from './state/bytes'
 import type { BackendStateDump, BackendStateInternals } from './state'
 import { MOCK_DATABASE, openRecordStore, type RecordStore } from './persist-idb'
 
+/** How `startMockWorker({ persist })` saves the state. */
 export interface PersistOptions {
   /** Names the saved state, so two apps (or test pages) on one origin keep their own (default `'default'`). */
   key?: string
@@ -15,6 +16,7 @@ export interface PersistOptions {
   debounceMs?: number
 }
 
+/** The saved state's controls (`MockWorker.persistence`). */
 export interface MockPersistence {
   /** Whether this page load started from a saved state (false on the first load, or after a clear). */
   readonly restored: boolean

@@ -53,6 +53,7 @@ const REQUIRED_KINDS = ['Class', 'Enum', 'Function', 'Interface', 'Namespace', '
  * shapes, the mock's concrete stores): shown inline in the reference, not as pages.
  */
 const INTERNAL_TYPES = [
+  'BackendStateDump',
   'Scenario',
   'RawGraphQLClient',
   'IncomingCall',

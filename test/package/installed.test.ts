@@ -52,14 +52,18 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true })
 })
 
-/** Every file the import graph of `file` reaches inside the package, and the packages it imports. */
-function importClosure(file: string): { files: string[]; packages: Set<string> } {
+/** Import specifiers in built JS: all of them, and those loaded up front (no `import()`). */
+const ANY_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s*)['"]([^'"]+)['"]/gm
+const STATIC_IMPORT = /(?:\bfrom\s*|\brequire\s*\(\s*|^import\s*)['"]([^'"]+)['"]/gm
+
+/** The files and packages `file` reaches; with `staticOnly`, not through `import()` (what loads up front). */
+function importClosure(file: string, staticOnly = false): { files: string[]; packages: Set<string> } {
   const files: string[] = []
   const packages = new Set<string>()
   const visit = (path: string) => {
     if (files.includes(path)) return
     files.push(path)
-    for (const [, specifier] of readFileSync(path, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s*)['"]([^'"]+)['"]/gm)) {
+    for (const [, specifier] of readFileSync(path, 'utf8').matchAll(staticOnly ? STATIC_IMPORT : ANY_IMPORT)) {
       if (specifier!.startsWith('.')) visit(resolve(dirname(path), specifier!))
       else packages.add(specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!)
     }
@@ -90,18 +94,21 @@ describe('the packed tarball, installed into a fresh project', () => {
   })
 
   it('SDK entries import no mock code: only their own client libraries, and REST entries no graphql', () => {
+    // zod (the generated zod/mini schemas) only behind the typed clients' `validate: true`, a
+    // dynamic import: checked below to load nothing up front.
     const expected: Record<string, string[]> = {
       'index.js': [],
       'index.cjs': [],
-      'platform/index.js': [],
-      'accounts/index.js': [],
-      'otp/index.js': ['openapi-fetch'],
-      'otp/index.cjs': ['openapi-fetch'],
+      'platform/index.js': ['zod'],
+      'accounts/index.js': ['zod'],
+      'otp/index.js': ['openapi-fetch', 'zod'],
+      'otp/index.cjs': ['openapi-fetch', 'zod'],
       // jose: the ID-token check, in the chunk the first signIn() loads.
-      'experience/index.js': ['jose', 'openapi-fetch'],
-      'experience/node.js': ['jose', 'openapi-fetch', 'tough-cookie'],
+      'experience/index.js': ['jose', 'openapi-fetch', 'zod'],
+      'experience/node.js': ['jose', 'openapi-fetch', 'tough-cookie', 'zod'],
       'server/index.js': ['jose'],
     }
+    for (const entry of Object.keys(expected)) expect([...importClosure(join(pkgDir, 'dist', entry), true).packages], `${entry} up front`).not.toContain('zod')
     for (const [entry, packages] of Object.entries(expected)) {
       const closure = importClosure(join(pkgDir, 'dist', entry))
       expect([...closure.packages].sort(), entry).toEqual(packages)
