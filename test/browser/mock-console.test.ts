@@ -13,6 +13,7 @@ import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '../../mocks/demo-users'
 import { AuthClient, memoryStorage, type SignInResult } from '../../src/index'
 import { platformApi, UserProfileDocument } from '../../src/platform'
 import { capturePageLog, launchChromium, skipBrowserSuite } from '../support/browser'
+import { controlClient } from '../support/control'
 import { repoRoot, spawnMock, type SpawnedMock } from '../support/spawn-mock'
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts')
@@ -32,14 +33,7 @@ describe.skipIf(skipBrowserSuite('browser: mock console'))('browser: the mock co
     await mock?.stop()
   }, 30_000)
 
-  async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${mock.url}/__mock${path}`, {
-      method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    })
-    expect(response.ok, `${method} ${path}: ${response.status}`).toBe(true)
-    return (await response.json()) as T
-  }
+  const control = <T>(method: string, path: string, body?: unknown): Promise<T> => controlClient(mock.url).call<T>(method, path, body)
 
   async function openConsole(base: string): Promise<{ page: Page; problems: () => string[]; log: () => string }> {
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage()

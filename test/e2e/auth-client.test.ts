@@ -8,6 +8,7 @@ import { AuthClient, ChallengeRequiredError } from '../../src/index'
 import { createOtpClient, otpApi } from '../../src/otp'
 import { createPlatformClient, platformApi, UserProfileDocument } from '../../src/platform'
 import { verifyAccessToken } from '../../src/server'
+import { controlClient } from '../support/control'
 import { spawnMock, type SpawnedMock } from '../support/spawn-mock'
 
 let mock: SpawnedMock
@@ -22,14 +23,7 @@ beforeEach(async () => {
   expect((await fetch(`${mock.url}/__mock/reset`, { method: 'POST' })).ok).toBe(true)
 })
 
-async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${mock.url}/__mock${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  })
-  expect(response.ok, `${method} ${path}: ${response.status}`).toBe(true)
-  return (await response.json()) as T
-}
+const control = <T>(method: string, path: string, body?: unknown): Promise<T> => controlClient(mock.url).call<T>(method, path, body)
 
 const latestCode = async (to: string): Promise<string> => {
   const { messages } = await control<{ messages: Array<{ code: string | null }> }>('GET', `/outbox?to=${encodeURIComponent(to)}`)

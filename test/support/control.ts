@@ -22,6 +22,8 @@ export interface MockTime {
 
 export interface ControlClient {
   readonly base: string
+  /** Any control route (`'GET', '/sessions?live=true'`): checks the status, resolves with the parsed body. */
+  call<T>(method: string, path: string, body?: unknown): Promise<T>
   /** `GET /__mock/outbox` with the filters as query parameters. */
   outbox(filter?: OutboxFilter): Promise<OutboxMessage[]>
   /** The newest message matching the filter; fails the test when there is none. */
@@ -59,6 +61,7 @@ export function controlClient(base: string): ControlClient {
 
   const client: ControlClient = {
     base,
+    call: (method, path, body) => call(method, path, body),
     outbox: async (filter = {}) => (await call<{ messages: OutboxMessage[] }>('GET', '/outbox', undefined, { ...filter })).messages,
     async lastMessage(filter = {}) {
       const last = (await client.outbox(filter)).at(-1)
