@@ -15,7 +15,8 @@
  * Plain fetch and trimmed documents (operations.ts), so a sign-in bundle carries no GraphQL client.
  */
 import type { AdapterContext, AdapterResult, AuthAdapter, TokenSet } from '../core/adapter'
-import { AuthError, badResponse } from '../core/errors'
+import { AuthError } from '../core/errors'
+import { checkTokens } from '../core/session-codec'
 import { jwtTokenSet } from '../transport/jwt-claims'
 import { JWT_ERRORS, mutate, type OperationSpec, type Output } from './operations'
 
@@ -62,11 +63,14 @@ export const PASSWORD_CHANGE: OperationSpec = {
   select: TOKENS,
 }
 
-/** The TokenSet of an output carrying `token` / `refreshToken` (and `refreshExpiresIn`, unix seconds). */
+/**
+ * The TokenSet of an output carrying `token` / `refreshToken` (and `refreshExpiresIn`, unix
+ * seconds), checked here already (`bad_response` naming the member: `accessToken is missing`)
+ * because a refresh acts on it (revoking the old token) before the core sees it.
+ */
 export function tokensOf(output: Output, previousRefreshToken: string | null = null): TokenSet {
-  if (typeof output['token'] !== 'string') throw badResponse()
-  const refresh = output['refreshToken']
-  const tokens = jwtTokenSet(output['token'], typeof refresh === 'string' ? refresh : previousRefreshToken)
+  // A refresh token of the wrong type is refused by the check, not replaced by the previous one.
+  const tokens = checkTokens(jwtTokenSet(output['token'] as string, (output['refreshToken'] as string | null | undefined) ?? previousRefreshToken))
   const refreshExpiresIn = output['refreshExpiresIn']
   return typeof refreshExpiresIn === 'number' ? { ...tokens, refreshExpiresAt: refreshExpiresIn * 1000 } : tokens
 }

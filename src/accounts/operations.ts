@@ -5,7 +5,7 @@
  * operation of the same name (`TokenAuth`, `TokenAuthRelay` …) with the same variables; a unit
  * test checks both forms against the schemas.
  */
-import { AuthError, kindForStatus, networkError, retryAfter, type AuthErrorCode, type AuthErrorKind } from '../core/errors'
+import { AuthError, badResponse, kindForStatus, networkError, retryAfter, type AuthErrorCode, type AuthErrorKind } from '../core/errors'
 import type { FetchLike } from '../core/types'
 
 export interface OperationSpec {
@@ -90,9 +90,11 @@ export async function mutate(fetchFn: FetchLike, url: string, spec: OperationSpe
   const message = body?.errors?.[0]?.message
   if (!output || !response.ok) {
     const jwt = typeof message === 'string' && JWT_ERRORS.includes(message)
+    // A 200 without the mutation's output: say which part is missing (never what came instead).
+    if (!jwt && response.ok) throw badResponse(body ? `data.${spec.field} is missing` : 'the body is not a JSON object')
     throw new AuthError(jwt ? message : `The accounts API rejected the request (status ${status}).`, {
-      code: jwt ? (message === JWT_ERRORS[0] ? 'token_expired' : 'invalid_token') : response.ok ? 'bad_response' : `http_${status}`,
-      kind: jwt ? 'auth' : response.ok ? 'server' : kindForStatus(status),
+      code: jwt ? (message === JWT_ERRORS[0] ? 'token_expired' : 'invalid_token') : `http_${status}`,
+      kind: jwt ? 'auth' : kindForStatus(status),
       status,
       retryAfterMs: retryAfter(response.headers),
     })

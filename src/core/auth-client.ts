@@ -265,7 +265,7 @@ export class AuthClient<A extends AuthAdapter<never> = AuthAdapter> {
    */
   async signIn(credentials: CredentialsOf<A>): Promise<SignInResult> {
     const result = await this.run((context) => this.api.signIn(context, credentials as never))
-    if (result.status === 'verified') throw badResponse()
+    if (result.status === 'verified') throw badResponse('no session')
     return result
   }
 

@@ -169,13 +169,12 @@ export function parseChallengeState(input: unknown, adapter: string): ChallengeS
   }
   const s = value as Partial<ChallengeState> | null
   const data = s?.data
+  // `adapter` is a string, so this also refuses null and every non-object.
   const valid =
-    typeof s === 'object' &&
-    s !== null &&
-    s.adapter === adapter &&
+    s?.adapter === adapter &&
     RESUMABLE.includes(s.kind as string) &&
     Array.isArray(s.methods) &&
-    s.methods.every((m) => METHODS.includes(m)) &&
+    s.methods!.every((m) => METHODS.includes(m)) &&
     isNumberOrNull(s.expiresAt) &&
     isNumberOrNull(s.attemptsLeft) &&
     typeof data === 'object' &&

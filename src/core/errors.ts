@@ -139,40 +139,40 @@ export interface AuthErrorOptions {
   cause?: unknown
 }
 
+/** What an AuthError carries besides its name and message: all of it safe to log or serialize. */
+const SAFE_FIELDS = ['code', 'kind', 'status', 'retryable', 'details', 'attemptsLeft', 'retryAfterMs'] as const
+type SafeField = (typeof SAFE_FIELDS)[number]
+
 /**
  * The one error type every Portcullis call rejects with. Messages are written for people and
  * never contain tokens, codes or passwords; `toJSON()` carries only the safe fields.
  */
 export class AuthError extends Error {
   override readonly name: string = 'AuthError'
-  readonly code: AuthErrorCode
-  readonly kind: AuthErrorKind
-  readonly status: number | undefined
-  readonly retryable: boolean
-  readonly details: AuthErrorDetails | undefined
-  readonly attemptsLeft: number | undefined
+  // `declare`: set in the constructor only, so the bundle carries no class-field list for them.
+  declare readonly code: AuthErrorCode
+  declare readonly kind: AuthErrorKind
+  declare readonly status: number | undefined
+  declare readonly retryable: boolean
+  declare readonly details: AuthErrorDetails | undefined
+  declare readonly attemptsLeft: number | undefined
   /** How long the server asked to wait before trying again (`Retry-After` on a 429 or 503), in ms. */
-  readonly retryAfterMs: number | undefined
+  declare readonly retryAfterMs: number | undefined
 
   constructor(message: string, options: AuthErrorOptions) {
-    super(message)
-    if (options.cause !== undefined) {
-      // Not enumerable, so spreading or JSON-serializing the error cannot leak it.
-      Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false, configurable: true })
-    }
-    this.code = options.code
-    this.kind = options.kind
-    this.status = options.status
+    // Error's own `cause` (ES2022): not enumerable, so spreading or JSON-serializing the error
+    // cannot leak it. A runtime without error causes drops it (it is for debugging only).
+    super(message, options)
+    // One list of the safe fields serves the constructor and toJSON (smaller than spelling them out twice).
+    for (const key of SAFE_FIELDS) (this as Record<SafeField, unknown>)[key] = options[key]
     this.retryable = options.retryable ?? (options.kind === 'network' || options.kind === 'rate_limit' || options.kind === 'server')
-    this.details = options.details
-    this.attemptsLeft = options.attemptsLeft
-    this.retryAfterMs = options.retryAfterMs
   }
 
   /** The safe fields (unset ones are left out of JSON). */
-  toJSON(): Pick<AuthError, 'name' | 'message' | 'code' | 'kind' | 'status' | 'retryable' | 'details' | 'attemptsLeft' | 'retryAfterMs'> {
-    const { name, message, code, kind, status, retryable, details, attemptsLeft, retryAfterMs } = this
-    return { name, message, code, kind, status, retryable, details, attemptsLeft, retryAfterMs }
+  toJSON(): Pick<AuthError, 'name' | 'message' | SafeField> {
+    const json: Record<string, unknown> = { name: this.name, message: this.message }
+    for (const key of SAFE_FIELDS) json[key] = this[key]
+    return json as Pick<AuthError, 'name' | 'message' | SafeField>
   }
 }
 
@@ -190,8 +190,11 @@ export class ChallengeRequiredError extends AuthError {
   }
 }
 
-/** The backend answered 2xx with something unusable (retryable: the next answer may be fine). */
-export const badResponse = (): AuthError => new AuthError('The backend sent an unusable answer.', { code: 'bad_response', kind: 'server' })
+/**
+ * The backend answered 2xx with something unusable (retryable: the next answer may be fine).
+ * `problem` names the field and the rule it broke (`accessToken is missing`), never a value.
+ */
+export const badResponse = (problem: string): AuthError => new AuthError(`The backend's answer is unusable: ${problem}.`, { code: 'bad_response', kind: 'server' })
 
 /** Nothing answered in time (a stalled request, a lock held too long): transient. */
 export const timeoutError = (): AuthError => new AuthError('No answer in time.', { code: 'timeout', kind: 'network' })
@@ -218,8 +221,8 @@ export function toAuthError(error: unknown): AuthError {
 
 /** An AuthError with the same safe fields and a known `attemptsLeft`. */
 export function withAttemptsLeft(error: AuthError, attemptsLeft: number | undefined): AuthError {
-  const { code, kind, status, retryable, details, retryAfterMs } = error
-  return new AuthError(error.message, { code, kind, status, retryable, details, attemptsLeft, retryAfterMs, cause: error })
+  // toJSON() is exactly the safe fields; its `name` and `message` are not options and are ignored.
+  return new AuthError(error.message, { ...error.toJSON(), attemptsLeft, cause: error })
 }
 
 /** A response's `Retry-After` (delay in seconds, or an HTTP date) in ms, when it has a usable one. */

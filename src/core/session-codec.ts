@@ -16,25 +16,36 @@ export function encodeSession(session: StoredSession): string {
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
-const isNullable = (value: unknown, type: 'string' | 'number'): boolean => value == null || (typeof value === type && (type === 'string' || Number.isFinite(value)))
+const isNullable = (value: unknown, type: string): boolean => value == null || (typeof value === type && (type === 'string' || isFinite(value as number)))
 
-/** The shape rules for tokens, shared by storage (a stored session) and adapters' answers (`checkTokens`). */
-const isTokenSet = (tokens: unknown): tokens is TokenSet =>
-  isObject(tokens) &&
-  typeof tokens['accessToken'] === 'string' &&
-  !!tokens['accessToken'] &&
-  isNullable(tokens['refreshToken'], 'string') &&
-  isNullable(tokens['expiresAt'], 'number') &&
-  isNullable(tokens['refreshExpiresAt'], 'number') &&
-  isNullable(tokens['issuedAt'], 'number')
+/** What each TokenSet member must be: `accessToken` a non-empty string, the others may also be null or left out. */
+const TOKEN_TYPES = { accessToken: 'string', refreshToken: 'string', expiresAt: 'number', refreshExpiresAt: 'number', issuedAt: 'number' }
+
+/**
+ * The first rule `tokens` breaks, as `<member> <rule>` (never the value found), or '' for a
+ * TokenSet. Shared by storage (a stored session) and adapters' answers (`checkTokens`).
+ */
+function tokenProblem(tokens: unknown): string {
+  for (const [key, type] of Object.entries(TOKEN_TYPES)) {
+    // Object(): a primitive (or null) has no members, so it reads as `accessToken is missing`.
+    const value = Object(tokens)[key]
+    const required = key === 'accessToken'
+    if (required ? !value || typeof value !== type : !isNullable(value, type)) {
+      return `${key} ${value == null ? 'is missing' : `must be a ${required ? 'non-empty string' : type + ' or null'}`}`
+    }
+  }
+  return ''
+}
 
 /**
  * What an adapter returned, checked before it is committed: a 200 with a malformed body must
- * not become a session that holds no usable token. Rejects with `bad_response` (retryable).
+ * not become a session that holds no usable token. Rejects with `bad_response` (retryable),
+ * its message naming the member and the rule it broke.
  */
 export function checkTokens(tokens: unknown): TokenSet {
-  if (isTokenSet(tokens)) return tokens
-  throw badResponse()
+  const problem = tokenProblem(tokens)
+  if (problem) throw badResponse(problem)
+  return tokens as TokenSet
 }
 
 export function decodeSession(raw: string | null): StoredSession | null | typeof CORRUPT {
@@ -47,9 +58,10 @@ export function decodeSession(raw: string | null): StoredSession | null | typeof
   }
   if (!isObject(data) || data['v'] !== SESSION_VERSION) return CORRUPT
   const { tokens, user } = data
-  if (!isTokenSet(tokens) || !isObject(user) || !isNullable(user['id'], 'string')) return CORRUPT
+  if (tokenProblem(tokens) || !isObject(user) || !isNullable(user['id'], 'string')) return CORRUPT
+  const set = tokens as TokenSet
   return {
-    tokens: { ...tokens, refreshToken: tokens.refreshToken ?? null, expiresAt: tokens.expiresAt ?? null },
+    tokens: { ...set, refreshToken: set.refreshToken ?? null, expiresAt: set.expiresAt ?? null },
     user: { ...(user as unknown as SessionUser), id: (user['id'] as string | null | undefined) ?? null },
   }
 }

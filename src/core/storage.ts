@@ -40,8 +40,9 @@ export function webStorage(storage: WebStorageLike): TokenStorage {
 /** `localStorage` when there is a usable one (a browser page), else memory. */
 export function defaultStorage(): TokenStorage {
   try {
+    // A Storage already is a TokenStorage (its methods are called on it), so it needs no wrapper.
     const local = typeof document === 'object' ? globalThis.localStorage : undefined
-    if (local) return webStorage(local)
+    if (local) return local
   } catch {
     // Access itself throws where storage is blocked (sandboxed iframes, disabled cookies).
   }

@@ -14,7 +14,8 @@
 import type { AdapterContext, AdapterResult, AuthAdapter, TokenSet } from '../core/adapter'
 import type { AuthClient } from '../core/auth-client'
 import type { AuthResult } from '../core/challenge'
-import { AuthError, networkError } from '../core/errors'
+import { AuthError, badResponse, networkError } from '../core/errors'
+import { checkTokens } from '../core/session-codec'
 import type { FetchLike } from '../core/types'
 import type { components } from '../generated/experience/openapi'
 import { jwtTokenSet } from '../transport/jwt-claims'
@@ -100,8 +101,9 @@ export function createExperienceApi(options: ExperienceApiOptions, interactions:
       const response = await form(context, basics.oidc(context, '/token'), params)
       if (!response.ok) throw await oidcError(response)
       const body = (await response.json().catch(() => null)) as Partial<Schemas['TokenResponse']> | null
-      if (!body?.access_token) throw new AuthError('The token endpoint sent no access token.', { code: 'bad_response', kind: 'server', status: response.status })
-      const set = jwtTokenSet(body.access_token, body.refresh_token ?? previous)
+      if (!body || typeof body !== 'object') throw badResponse('the body is not a JSON object')
+      // Checked before the sign-in reads it: `bad_response` naming the member (`accessToken is missing`).
+      const set = checkTokens(jwtTokenSet(body.access_token!, body.refresh_token ?? previous))
       if (set.expiresAt === null && body.expires_in) set.expiresAt = context.now() + body.expires_in * 1000
       return { ...set, idToken: body.id_token }
     },

@@ -16,7 +16,7 @@
  * openapi-fetch) to keep the sign-in bundle small; the generated types keep it honest.
  */
 import type { AdapterContext, AuthAdapter, ChallengeMethod, ChallengeState, TokenSet } from '../core/adapter'
-import { AuthError, kindForStatus, networkError, retryAfter, type AuthErrorCode, type AuthErrorKind } from '../core/errors'
+import { AuthError, badResponse, kindForStatus, networkError, retryAfter, type AuthErrorCode, type AuthErrorKind } from '../core/errors'
 import { createStepUp } from '../core/step-up'
 import type { FetchLike } from '../core/types'
 import type { components } from '../generated/otp/openapi'
@@ -63,17 +63,20 @@ const post = (fetchFn: FetchLike, url: string, body: object): Promise<Response> 
 /** The JSON body of a 2xx answer, or the AuthError for any other. */
 async function read<T>(response: Response, code403?: AuthErrorCode): Promise<T> {
   const body = (await response.json().catch(() => null)) as (T & ErrorBody) | null
-  if (response.ok && body) return body
+  if (response.ok) {
+    if (body && typeof body === 'object') return body
+    throw badResponse('the body is not a JSON object')
+  }
   const status = response.status
   const wire = body?.code
   const kind = wire ? KINDS[wire] : undefined
   const details: Record<string, string[]> = {}
   for (const issue of body?.details ?? []) (details[issue.path] ??= []).push(issue.message)
   // The server's own message is not passed on (it could quote input); the code says it all.
-  const code = ((status === 403 && code403) || (kind && wire) || (response.ok ? 'bad_response' : `http_${status}`)) as AuthErrorCode
+  const code = ((status === 403 && code403) || (kind && wire) || `http_${status}`) as AuthErrorCode
   throw new AuthError(`The otp API refused the request (${code}).`, {
     code,
-    kind: kind ?? (response.ok ? 'server' : kindForStatus(status)),
+    kind: kind ?? kindForStatus(status),
     status,
     details: body?.details ? details : undefined,
     retryAfterMs: retryAfter(response.headers),

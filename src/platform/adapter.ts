@@ -129,8 +129,10 @@ async function gql<R, V>(fetchFn: FetchLike, url: string, query: Operation<R, V>
   const body = (await response.json().catch(() => null)) as { data?: Record<string, unknown> | null; errors?: WireGraphQLError[] } | null
   const error = body?.errors?.[0]
   if (error || !response.ok) throw graphqlError(error, status, response.headers, PLATFORM_ERROR_KINDS, NAME)
-  const result = body?.data && Object.values(body.data)[0]
-  if (!result) throw badResponse()
+  // The root field is the first one the document selects (`mutation Login(…){login(…)…`).
+  const field = /{(\w+)/.exec(query)![1]!
+  const result = body?.data?.[field]
+  if (!result) throw badResponse(body ? `data.${field} is missing` : 'the body is not a JSON object')
   return result as R
 }
 

@@ -14,8 +14,6 @@ export interface AuthenticatedFetchOptions {
   fetch: FetchLike
   /** Whether a request to `url` may carry the access token. */
   authorize(url: string): boolean
-  /** For requests that are not ours (another origin): sent as they are. Default `fetch`. */
-  passThrough?: FetchLike
   /** A valid access token, or null when signed out; a wait for a refresh ends when `signal` aborts. */
   accessToken(signal?: AbortSignal | null): Promise<string | null>
   /**
@@ -70,7 +68,7 @@ export function createAuthenticatedFetch(o: AuthenticatedFetchOptions): FetchLik
     const url = toUrl(input, o.baseUrl)
     // Never hand the token to a third party (an absolute URL elsewhere, a CDN, an analytics host).
     const request = isRequest(input)
-    if (!o.authorize(url)) return (o.passThrough ?? o.fetch)(request ? input : url, init)
+    if (!o.authorize(url)) return o.fetch(request ? input : url, init)
     // A string body (or none) can simply be sent again; anything else (a stream, a Request's
     // body) is replayed from a clone of the request taken before the first send.
     const body = init?.body

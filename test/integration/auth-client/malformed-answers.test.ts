@@ -2,8 +2,10 @@
  * Every adapter, fed malformed sign-in and refresh answers through the mock's fault injection
  * (wrong types, missing fields, extra nesting, non-JSON, empty and array bodies), commits
  * nothing: sign-in rejects with a transient `bad_response` and no session, and a refresh keeps
- * the session and its refresh token. Each case is first checked to break the zod schema that
- * codegen generated for that answer, so the adapters' compact checks are held to the contract.
+ * the session and its refresh token. The error's message names what broke (the TokenSet member,
+ * or the part of the body that is missing) and the rule, and never quotes a value it was fed.
+ * Each case is first checked to break the zod schema that codegen generated for that answer, so
+ * the adapters' compact checks are held to the contract.
  */
 import { describe, expect, it } from 'vitest'
 import { accountsApi } from '../../../src/accounts'
@@ -22,6 +24,9 @@ import { advanceClock, BASE, createUser, injectFault, setConfig, sharedStorage, 
 const mock = useMockBackend()
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1MSIsImV4cCI6NDEwMjQ0NDgwMH0.c2ln'
+const REFRESH = 'refresh-secret-4f1c9a'
+/** Wrong-typed values the cases put where a token belongs: no message may quote them either. */
+const FED = ['12345', '67890', JWT, REFRESH]
 
 interface Answer {
   fault: { path: string; operationName?: string }
@@ -32,6 +37,8 @@ interface Answer {
   good: Record<string, unknown>
   /** Where the access token sits in `good`. */
   token: string[]
+  /** Where the refresh token sits in `good`. */
+  refresh: string[]
 }
 
 interface Surface {
@@ -47,12 +54,15 @@ const gqlAnswer = (fault: Answer['fault'], schema: AnswerSchema, field: string, 
   fault,
   schema,
   graphql: true,
-  good: { data: { [field]: { token: JWT, refreshToken: 'r-1', ...extra } } },
+  good: { data: { [field]: { token: JWT, refreshToken: REFRESH, ...extra } } },
   token: ['data', field, 'token'],
+  refresh: ['data', field, 'refreshToken'],
 })
 
 const platformResult = { promptTwoFactorAuth: false, sessionId: null, userId: 'u1', userProfile: null }
 const accountsResult = { success: true, errors: null, refreshExpiresIn: 4102444800 }
+
+const tokenEndpointAnswer = { access_token: JWT, token_type: 'Bearer', expires_in: 3600, refresh_token: REFRESH }
 
 const surfaces: Surface[] = [
   {
@@ -66,8 +76,8 @@ const surfaces: Surface[] = [
     name: 'otp',
     api: () => otpApi(),
     lifetimeMs: 15 * 60_000,
-    signIn: { fault: { path: '/auth/login' }, schema: otpAnswers['POST /auth/login'][200], graphql: false, good: { idToken: JWT, refreshToken: 'r-1' }, token: ['idToken'] },
-    refresh: { fault: { path: '/auth/login/refresh' }, schema: otpAnswers['POST /auth/login/refresh'][200], graphql: false, good: { idToken: JWT, refreshToken: 'r-1' }, token: ['idToken'] },
+    signIn: { fault: { path: '/auth/login' }, schema: otpAnswers['POST /auth/login'][200], graphql: false, good: { idToken: JWT, refreshToken: REFRESH }, token: ['idToken'], refresh: ['refreshToken'] },
+    refresh: { fault: { path: '/auth/login/refresh' }, schema: otpAnswers['POST /auth/login/refresh'][200], graphql: false, good: { idToken: JWT, refreshToken: REFRESH }, token: ['idToken'], refresh: ['refreshToken'] },
   },
   {
     name: 'accounts',
@@ -89,8 +99,8 @@ const surfaces: Surface[] = [
     lifetimeMs: 3_600_000,
     config: { experience: { mfa: { factors: [] } } },
     // The sign-in's code exchange and the refresh both answer at the token endpoint.
-    signIn: { fault: { path: '/oidc/token' }, schema: experienceAnswers['POST /oidc/token'][200], graphql: false, good: { access_token: JWT, token_type: 'Bearer', expires_in: 3600, refresh_token: 'r-1' }, token: ['access_token'] },
-    refresh: { fault: { path: '/oidc/token' }, schema: experienceAnswers['POST /oidc/token'][200], graphql: false, good: { access_token: JWT, token_type: 'Bearer', expires_in: 3600, refresh_token: 'r-1' }, token: ['access_token'] },
+    signIn: { fault: { path: '/oidc/token' }, schema: experienceAnswers['POST /oidc/token'][200], graphql: false, good: tokenEndpointAnswer, token: ['access_token'], refresh: ['refresh_token'] },
+    refresh: { fault: { path: '/oidc/token' }, schema: experienceAnswers['POST /oidc/token'][200], graphql: false, good: tokenEndpointAnswer, token: ['access_token'], refresh: ['refresh_token'] },
   },
 ]
 
@@ -106,21 +116,36 @@ function edit(value: Record<string, unknown>, path: string[], replace: (old: unk
   return copy
 }
 
-/** The malformed variants of one well-formed answer. */
-function malformed(answer: Answer): Array<[label: string, body: unknown]> {
+/**
+ * The malformed variants of one well-formed answer, each with what its error message must say
+ * broke: a TokenSet member (the adapters map the wire's token fields onto `accessToken` and
+ * `refreshToken`) or the part of the body that is missing.
+ */
+function malformed(answer: Answer): Array<[label: string, body: unknown, problem: string]> {
   const { good, token, graphql } = answer
   // Extra nesting: the payload one level too deep (`{ data: { login: { login: … } } }`, `{ data: { idToken … } }`).
   const nested = graphql ? edit(good, token.slice(0, 2), (inner) => ({ [token[1]!]: inner })) : { data: good }
+  // A GraphQL body without the operation's root field; a REST body is the token object itself.
+  const noResult = graphql ? `data.${token[1]} is missing` : 'accessToken is missing'
   return [
-    ['a numeric token', edit(good, token, () => 12345)],
-    ['a token that is an object', edit(good, token, (t) => ({ value: t }))],
-    ['the token missing', edit(good, token, () => undefined)],
-    ['extra nesting', nested],
-    ['a non-JSON body', 'Service temporarily unavailable'],
-    ['an empty object', {}],
-    ['an array', []],
-    ['JSON null', null],
+    ['a numeric token', edit(good, token, () => 12345), 'accessToken must be a non-empty string'],
+    ['a token that is an object', edit(good, token, (t) => ({ value: t })), 'accessToken must be a non-empty string'],
+    ['the token missing', edit(good, token, () => undefined), 'accessToken is missing'],
+    ['a numeric refresh token', edit(good, answer.refresh, () => 67890), 'refreshToken must be a string or null'],
+    ['extra nesting', nested, 'accessToken is missing'],
+    ['a non-JSON body', 'Service temporarily unavailable', 'the body is not a JSON object'],
+    ['an empty object', {}, noResult],
+    ['an array', [], noResult],
+    ['JSON null', null, 'the body is not a JSON object'],
   ]
+}
+
+/** The error says what broke, as `The backend's answer is unusable: <problem>.`, and quotes nothing it was fed. */
+function expectNamed(error: unknown, problem: string): void {
+  const message = (error as Error).message
+  expect(message).toBe(`The backend's answer is unusable: ${problem}.`)
+  for (const value of FED) expect(message).not.toContain(value)
+  expect(JSON.stringify(error)).not.toContain(JWT)
 }
 
 /** Whether the generated schema refuses this body (a GraphQL body is checked by its `data`). */
@@ -145,7 +170,7 @@ describe.each(surfaces)('$name adapter: malformed answers commit nothing', (surf
     }
   })
 
-  it.each(malformed(surface.signIn))('sign-in answered with %s: rejected as bad_response, no session, no event', async (_label, body) => {
+  it.each(malformed(surface.signIn))('sign-in answered with %s: rejected as bad_response naming what broke, no session, no event', async (_label, body, problem) => {
     expect(breaksSchema(surface.signIn, body)).toBe(true)
     const { email, password } = await user()
     const storage = sharedStorage()
@@ -156,13 +181,13 @@ describe.each(surfaces)('$name adapter: malformed answers commit nothing', (surf
     await injectFault({ ...surface.signIn.fault, status: 200, body: body === null ? 'null' : (body as never) })
     const error = await auth.signIn({ email, password } as never).then(() => null, (e: unknown) => e)
     expect(error).toMatchObject({ code: 'bad_response', kind: 'server', retryable: true })
-    expect(String((error as Error).message)).not.toContain(JWT)
+    expectNamed(error, problem)
     expect(await auth.getSession()).toBeNull()
     expect(storage.items.size).toBe(0)
     expect(events).toEqual([])
   })
 
-  it.each(malformed(surface.refresh))('refresh answered with %s: the session and its refresh token are kept', async (_label, body) => {
+  it.each(malformed(surface.refresh))('refresh answered with %s: rejected as bad_response naming what broke, the session and its refresh token kept', async (_label, body, problem) => {
     expect(breaksSchema(surface.refresh, body)).toBe(true)
     const { email, password } = await user()
     const storage = sharedStorage()
@@ -171,7 +196,9 @@ describe.each(surfaces)('$name adapter: malformed answers commit nothing', (surf
     const stored = storage.items.get('portcullis.session')
     await advanceClock(surface.lifetimeMs + 60_000)
     await injectFault({ ...surface.refresh.fault, status: 200, body: body === null ? 'null' : (body as never) })
-    await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'bad_response', kind: 'server', retryable: true })
+    const error = await auth.getAccessToken().then(() => null, (e: unknown) => e)
+    expect(error).toMatchObject({ code: 'bad_response', kind: 'server', retryable: true })
+    expectNamed(error, problem)
     expect(storage.items.get('portcullis.session')).toBe(stored)
     expect(await auth.getSession()).not.toBeNull()
     auth.dispose()

@@ -138,17 +138,23 @@ describe('a session without a refresh token', () => {
 
 describe('what the adapter answers', () => {
   it.each([
-    ['no token', {}],
-    ['a numeric token', { accessToken: 42, refreshToken: 'r', expiresAt: null }],
-    ['an array', []],
-    ['an expiry that is not a number', { accessToken: 'a', refreshToken: 'r', expiresAt: 'soon' }],
-  ])('a refresh answer with %s is a transient bad_response: the session and its refresh token are kept', async (_name, tokens) => {
+    ['no token', {}, 'accessToken is missing'],
+    ['a numeric token', { accessToken: 42, refreshToken: 'r', expiresAt: null }, 'accessToken must be a non-empty string'],
+    ['an array', [], 'accessToken is missing'],
+    ['no tokens at all', null, 'accessToken is missing'],
+    ['an expiry that is not a number', { accessToken: 'a', refreshToken: 'r', expiresAt: 'soon' }, 'expiresAt must be a number or null'],
+    ['an infinite expiry', { accessToken: 'a', refreshToken: 'r', expiresAt: Infinity }, 'expiresAt must be a number or null'],
+    ['a refresh token object', { accessToken: 'a', refreshToken: { value: 'refresh-secret-x' }, expiresAt: null }, 'refreshToken must be a string or null'],
+    ['a refresh expiry that is a string', { accessToken: 'a', refreshToken: 'r', expiresAt: null, refreshExpiresAt: '1700000000' }, 'refreshExpiresAt must be a number or null'],
+    ['an issue time that is a string', { accessToken: 'a', refreshToken: 'r', expiresAt: null, issuedAt: 'now' }, 'issuedAt must be a number or null'],
+  ])('a refresh answer with %s is a transient bad_response naming the member and rule: the session and its refresh token are kept', async (_name, tokens, problem) => {
     const { auth, clock, backend, storage } = await signedIn({ options: { refreshAttempts: 1 } })
     const events = recordEvents(auth)
     const original = backend.adapter.refresh
     backend.adapter.refresh = async () => tokens as unknown as TokenSet
     clock.advance(LIFETIME + 1)
-    await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'bad_response', kind: 'server' })
+    // The member and the rule, never the value found (`refresh-secret-x`, `soon` …).
+    await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'bad_response', kind: 'server', message: `The backend's answer is unusable: ${problem}.` })
     expect(events.map((e) => [e.name, (e.payload as { signedOut?: boolean }).signedOut])).toEqual([['refreshFailed', false]])
     expect(JSON.parse([...storage.items.values()][0]!).tokens.refreshToken).toBe('refresh-secret-1')
     backend.adapter.refresh = original
@@ -160,10 +166,24 @@ describe('what the adapter answers', () => {
     disposers.push(() => auth.dispose())
     const events = recordEvents(auth)
     backend.adapter.signIn = async () => ({ type: 'session', tokens: { accessToken: '' } as TokenSet, user: { id: 'u' } })
-    await expect(auth.signIn({ email: 'ada@example.com', password: PASSWORD })).rejects.toMatchObject({ code: 'bad_response' })
+    await expect(auth.signIn({ email: 'ada@example.com', password: PASSWORD })).rejects.toMatchObject({
+      code: 'bad_response',
+      message: "The backend's answer is unusable: accessToken must be a non-empty string.",
+    })
     expect(await auth.getSession()).toBeNull()
     expect(storage.items.size).toBe(0)
     expect(events).toEqual([])
+  })
+
+  it('a sign-in the adapter ends without a session or a challenge is a bad_response saying so', async () => {
+    const { auth, backend, storage } = makeClient()
+    disposers.push(() => auth.dispose())
+    backend.adapter.signIn = async () => ({ type: 'done' })
+    await expect(auth.signIn({ email: 'ada@example.com', password: PASSWORD })).rejects.toMatchObject({
+      code: 'bad_response',
+      message: "The backend's answer is unusable: no session.",
+    })
+    expect(storage.items.size).toBe(0)
   })
 
   it.each([
