@@ -1,5 +1,5 @@
 import type { ClientOptions } from '../core/types'
-import type { TypedClientOptions } from '../transport/contract'
+import { contractCheck, resultCheck, type TypedClientOptions } from '../transport/contract'
 import { createTypedGraphQLClient, type GraphQLErrorOptions, type TypedGraphQLClient } from '../transport/graphql-client'
 
 /** Classic-argument endpoint (`tokenAuth(email:, password:)`). */
@@ -16,14 +16,35 @@ const ERRORS: GraphQLErrorOptions = { api: 'accounts', kinds: { TOKEN_EXPIRED: '
 /**
  * A typed client for the accounts API in its classic form. Given an AuthClient with
  * `accountsApi()` (`createAccountsClient(auth)`) it runs on `auth.fetch`: `Authorization: JWT …`,
- * one refresh and retry when the token has expired. `{ validate: true }` checks every result
- * against the contract (see `TypedClientOptions`).
+ * one refresh and retry when the token has expired. In development builds every result is
+ * checked against the contract (`validate`, see `TypedClientOptions`).
  */
 export function createAccountsClient(options: ClientOptions, { validate }: TypedClientOptions = {}): TypedGraphQLClient {
-  return createTypedGraphQLClient(ACCOUNTS_GRAPHQL_PATH, options, ERRORS, validate ? () => import('../generated/accounts/zod').then((m) => m.results) : undefined)
+  return createTypedGraphQLClient(ACCOUNTS_GRAPHQL_PATH, options, ERRORS, contractCheck(validate, classicCheck()))
 }
 
 /** The same for the relay (`input:`) form; use the `relay.*` documents (with `accountsApi({ relay: true })`). */
 export function createAccountsRelayClient(options: ClientOptions, { validate }: TypedClientOptions = {}): TypedGraphQLClient {
-  return createTypedGraphQLClient(ACCOUNTS_RELAY_GRAPHQL_PATH, options, ERRORS, validate ? () => import('../generated/accounts-relay/zod').then((m) => m.results) : undefined)
+  return createTypedGraphQLClient(ACCOUNTS_RELAY_GRAPHQL_PATH, options, ERRORS, contractCheck(validate, relayCheck()))
+}
+
+/** The contract check in a development build; undefined in a production one (see `TypedClientOptions`). */
+function classicCheck() {
+  try {
+    // A production build turns this into `if (false)`, which drops the check, its import and chunk.
+    if (process.env.NODE_ENV !== 'production') return resultCheck('accounts', () => import('../generated/accounts/zod').then((m) => m.results))
+  } catch {
+    // No `process` (a page without a bundler): counted as a production build.
+  }
+  return undefined
+}
+
+/** The same for the relay form. */
+function relayCheck() {
+  try {
+    if (process.env.NODE_ENV !== 'production') return resultCheck('accounts', () => import('../generated/accounts-relay/zod').then((m) => m.results))
+  } catch {
+    // No `process`: production, as above.
+  }
+  return undefined
 }

@@ -1,7 +1,7 @@
 import type { Client } from 'openapi-fetch'
 import type { ClientOptions } from '../core/types'
 import type { paths } from '../generated/experience/openapi'
-import type { TypedClientOptions } from '../transport/contract'
+import { answerCheck, contractCheck, type TypedClientOptions } from '../transport/contract'
 import { createRestClient } from '../transport/rest-client'
 
 export type ExperienceClient = Client<paths, `${string}/${string}`>
@@ -10,8 +10,20 @@ export type ExperienceClient = Client<paths, `${string}/${string}`>
  * A typed openapi-fetch client for the experience API and its OIDC routes. `experienceApi()`
  * already drives a whole sign-in; this client is for calls of your own. The interaction cookies
  * must travel with every `/api/experience` call: in a browser use `credentials: 'include'`; in
- * Node pass a cookie-keeping fetch. `{ validate: true }` checks every answer against the contract.
+ * Node pass a cookie-keeping fetch. In development builds every answer is checked against the
+ * contract (`validate`, see `TypedClientOptions`).
  */
 export function createExperienceClient(options: ClientOptions, { validate }: TypedClientOptions = {}): ExperienceClient {
-  return createRestClient<paths>(options, validate ? { api: 'experience', answers: () => import('../generated/experience/zod').then((m) => m.responses) } : undefined)
+  return createRestClient<paths>(options, contractCheck(validate, devCheck()))
+}
+
+/** The contract check in a development build; undefined in a production one (see `TypedClientOptions`). */
+function devCheck() {
+  try {
+    // A production build turns this into `if (false)`, which drops the check, its import and chunk.
+    if (process.env.NODE_ENV !== 'production') return answerCheck('experience', () => import('../generated/experience/zod').then((m) => m.responses))
+  } catch {
+    // No `process` (a page without a bundler): counted as a production build.
+  }
+  return undefined
 }

@@ -1,5 +1,5 @@
 import type { ClientOptions } from '../core/types'
-import type { TypedClientOptions } from '../transport/contract'
+import { contractCheck, resultCheck, type TypedClientOptions } from '../transport/contract'
 import { createTypedGraphQLClient, type TypedGraphQLClient } from '../transport/graphql-client'
 import { PLATFORM_ERROR_KINDS } from './errors'
 
@@ -10,13 +10,25 @@ export const PLATFORM_GRAPHQL_PATH = '/api/graphql'
  * A typed client for the platform API: `client.request(LoginDocument, { credentials })`. Pass
  * an AuthClient (`createPlatformClient(auth)`) to send its bearer token through `auth.fetch`
  * (refresh and retry on UNAUTHENTICATED). Errors are AuthErrors, as from the adapter.
- * `{ validate: true }` checks every result against the contract (see `TypedClientOptions`).
+ * In development builds every result is checked against the contract (`validate`, see
+ * `TypedClientOptions`).
  */
 export function createPlatformClient(options: ClientOptions, { validate }: TypedClientOptions = {}): TypedGraphQLClient {
   return createTypedGraphQLClient(
     PLATFORM_GRAPHQL_PATH,
     options,
     { api: 'platform', kinds: PLATFORM_ERROR_KINDS },
-    validate ? () => import('../generated/platform/zod').then((m) => m.results) : undefined,
+    contractCheck(validate, devCheck()),
   )
+}
+
+/** The contract check in a development build; undefined in a production one (see `TypedClientOptions`). */
+function devCheck() {
+  try {
+    // A production build turns this into `if (false)`, which drops the check, its import and chunk.
+    if (process.env.NODE_ENV !== 'production') return resultCheck('platform', () => import('../generated/platform/zod').then((m) => m.results))
+  } catch {
+    // No `process` (a page without a bundler): counted as a production build.
+  }
+  return undefined
 }

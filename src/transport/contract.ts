@@ -31,10 +31,55 @@ export interface TypedClientOptions {
   /**
    * Check every answer against the schemas generated from schema/ and reject one that does not
    * match with an AuthError of kind `contract` (code `contract_violation`) naming the operation
-   * and the JSON path. Off by default: the schemas (zod/mini, loaded on first use) cost a
-   * download and a parse per answer; turn it on in development, tests and staging.
+   * and the JSON path.
+   *
+   * Default: on in development builds, off in production builds, told apart by the convention
+   * bundlers understand: `process.env.NODE_ENV !== 'production'` (Vite, webpack, esbuild, Rollup
+   * and Next.js replace it when they build; Node reads it when the client is created, unset
+   * counting as development, as Express and React do). A production build leaves the schemas
+   * (zod/mini, 1–12 KB gzip a surface, loaded on first use) out of the bundle altogether, so
+   * there `validate: true` throws `invalid_options` when the client is created; check a
+   * production backend with `portcullis-verify` instead. Where there is no `process` at all (a
+   * page loaded without a bundler) the build counts as production: nothing says it is a
+   * development one, and the safe guess costs no download and no parse per answer (React and
+   * Vue ship their bundler-free builds as production builds too). `validate: false` always
+   * turns the check off.
    */
   validate?: boolean | undefined
+}
+
+/**
+ * The check a typed client runs on every answer, or undefined for none. `dev` is the client's
+ * check in a development build, undefined in a production build, which left it out (see `validate`).
+ */
+export function contractCheck<T>(validate: boolean | undefined, dev: T | undefined): T | undefined {
+  if (validate && !dev) {
+    throw new AuthError("validate: true needs a development build (NODE_ENV isn't 'production').", { code: 'invalid_options', kind: 'validation' })
+  }
+  return validate === false ? undefined : dev
+}
+
+/** A typed GraphQL client's check: rejects a result outside the contract. */
+export type ResultCheck = (operation: string, data: unknown) => Promise<void>
+
+/** The check of a GraphQL surface's results against its generated schemas by operation name (loaded on first use). */
+export function resultCheck(api: string, load: () => Promise<Readonly<Record<string, AnswerSchema>>>): ResultCheck {
+  return async (operation, data) => {
+    const schema = (await load())[operation]
+    const issues = schema ? contractIssues(schema, data) : [{ path: '$', problem: `${operation || 'an anonymous operation'} is not a generated operation` }]
+    if (issues.length) throw contractError(api, operation, issues)
+  }
+}
+
+/** A typed REST client's check: rejects an answer (`body`: its raw text, null for none) outside the contract. */
+export type AnswerCheck = (operation: string, status: number, body: string | null) => Promise<void>
+
+/** The check of a REST surface's answers against its generated answer table (loaded on first use). */
+export function answerCheck(api: string, load: () => Promise<AnswerTable>): AnswerCheck {
+  return async (operation, status, body) => {
+    const issues = restAnswerIssues(await load(), operation, status, body)
+    if (issues.length) throw contractError(api, operation, issues, status)
+  }
 }
 
 export function jsonPath(path: readonly PropertyKey[]): string {

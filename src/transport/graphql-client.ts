@@ -2,7 +2,7 @@ import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core'
 import { ClientError, GraphQLClient } from 'graphql-request'
 import { networkError } from '../core/errors'
 import type { ClientOptions, FetchLike } from '../core/types'
-import { contractError, contractIssues, type AnswerSchema } from './contract'
+import type { ResultCheck } from './contract'
 import { graphqlError, type GraphQLErrorKinds, type WireGraphQLError } from './graphql-errors'
 
 /** Variables are optional in the call when the operation declares none that are required. */
@@ -54,8 +54,8 @@ export function createTypedGraphQLClient(
   path: string,
   options: ClientOptions,
   errors: GraphQLErrorOptions = GENERIC,
-  /** The generated result schemas by operation name, loaded on first use (`validate: true`). */
-  results?: () => Promise<Readonly<Record<string, AnswerSchema>>>,
+  /** A development build's contract check of every result (see `TypedClientOptions`). */
+  check?: ResultCheck,
 ): TypedGraphQLClient {
   const url = options.baseUrl.replace(/\/+$/, '') + path
   // Resolved per call (not captured once) so fetch interceptors installed later still apply.
@@ -74,12 +74,7 @@ export function createTypedGraphQLClient(
       } catch (error) {
         throw toAuthError(error, errors)
       }
-      if (results) {
-        const operation = /\b(?:query|mutation|subscription)\s+(\w+)/.exec(query)?.[1] ?? ''
-        const schema = (await results())[operation]
-        const issues = schema ? contractIssues(schema, data) : [{ path: '$', problem: `${operation || 'an anonymous operation'} is not a generated operation` }]
-        if (issues.length) throw contractError(errors.api, operation, issues)
-      }
+      if (check) await check(/\b(?:query|mutation|subscription)\s+(\w+)/.exec(query)?.[1] ?? '', data)
       return data
     },
   }

@@ -1,12 +1,15 @@
 /**
  * Typed clients with `validate: true` check every answer against the generated zod schemas and
  * reject a drifted one with an AuthError of kind `contract` naming the operation and the JSON
- * path; without it they pass answers through as before.
+ * path; with `validate: false` they pass answers through as before. Left out, `validate` follows
+ * `process.env.NODE_ENV`: on unless it is 'production' (or there is no `process`), where the
+ * schemas are not part of the build and `validate: true` is refused when the client is created.
  */
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createAccountsClient, MeDocument } from '../../../src/accounts'
+import { createAccountsRelayClient } from '../../../src/accounts'
 import { createExperienceClient } from '../../../src/experience'
 import { AuthError } from '../../../src/index'
 import { createOtpClient } from '../../../src/otp'
@@ -60,10 +63,69 @@ describe('otp client', () => {
     expect(error).toEqual({ message: 'no', code: 'authentication_error' })
   })
 
-  it('without validate, a drifted answer is passed through as before', async () => {
+  it('validate: false passes a drifted answer through as before, whatever NODE_ENV says', async () => {
     server.use(http.post(`${baseUrl}/auth/login`, () => HttpResponse.json({ idToken: 42 })))
-    const { data } = await createOtpClient({ baseUrl }).POST('/auth/login', { body: { email: 'a@example.com', password: 'pw' } })
+    const { data } = await createOtpClient({ baseUrl }, { validate: false }).POST('/auth/login', { body: { email: 'a@example.com', password: 'pw' } })
     expect(data).toEqual({ idToken: 42 })
+  })
+})
+
+describe('the default follows the build: process.env.NODE_ENV', () => {
+  afterEach(() => vi.unstubAllEnvs())
+  const drifted = () => server.use(http.post(`${baseUrl}/auth/login`, () => HttpResponse.json({ idToken: 42 })))
+  const login = (client: ReturnType<typeof createOtpClient>) => client.POST('/auth/login', { body: { email: 'a@example.com', password: 'pw' } })
+  const graphqlClients = () => [
+    createPlatformClient({ baseUrl }),
+    createAccountsClient({ baseUrl }),
+    createAccountsRelayClient({ baseUrl }),
+  ]
+
+  it.each(['development', 'test', ''])("on when NODE_ENV is '%s': a drifted answer rejects with kind contract", async (env) => {
+    vi.stubEnv('NODE_ENV', env)
+    drifted()
+    await expect(login(createOtpClient({ baseUrl }))).rejects.toMatchObject({ kind: 'contract', code: 'contract_violation', details: { '$.idToken': ['expected string'] } })
+    server.use(http.get(`${baseUrl}/api/experience/sso-connectors`, () => HttpResponse.json({ connectorIds: [7] })))
+    await expect(createExperienceClient({ baseUrl }).GET('/api/experience/sso-connectors', { params: { query: { email: 'a@example.com' } } })).rejects.toMatchObject({ kind: 'contract' })
+    server.use(http.post(`${baseUrl}/*`, () => HttpResponse.json({ data: { login: { token: 1 }, me: { id: 1 } } })))
+    const [platform, accounts] = graphqlClients()
+    await expect(platform!.request(LoginDocument, { credentials: { email: 'a@example.com', password: 'pw' } })).rejects.toMatchObject({ kind: 'contract' })
+    await expect(accounts!.request(MeDocument)).rejects.toMatchObject({ kind: 'contract' })
+  })
+
+  it("off when NODE_ENV is 'production': the drifted answer is passed through", async () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    drifted()
+    const { data } = await login(createOtpClient({ baseUrl }))
+    expect(data).toEqual({ idToken: 42 })
+    server.use(http.post(`${baseUrl}/*`, () => HttpResponse.json({ data: { login: { token: 1 } } })))
+    await expect(graphqlClients()[0]!.request(LoginDocument, { credentials: { email: 'a@example.com', password: 'pw' } })).resolves.toEqual({ login: { token: 1 } })
+  })
+
+  it("validate: true in a production build is refused at creation (the schemas are not there), with invalid_options", () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    const creations = [
+      () => createOtpClient({ baseUrl }, { validate: true }),
+      () => createExperienceClient({ baseUrl }, { validate: true }),
+      () => createPlatformClient({ baseUrl }, { validate: true }),
+      () => createAccountsClient({ baseUrl }, { validate: true }),
+      () => createAccountsRelayClient({ baseUrl }, { validate: true }),
+    ]
+    for (const create of creations) expect(create).toThrow(expect.objectContaining({ code: 'invalid_options', kind: 'validation' }))
+  })
+
+  it('no process at all (a page without a bundler) counts as production: off, and validate: true is refused', async () => {
+    vi.stubGlobal('process', undefined)
+    try {
+      drifted()
+      const client = createOtpClient({ baseUrl })
+      vi.unstubAllGlobals()
+      const { data } = await login(client)
+      expect(data).toEqual({ idToken: 42 })
+      vi.stubGlobal('process', undefined)
+      expect(() => createPlatformClient({ baseUrl }, { validate: true })).toThrow(expect.objectContaining({ code: 'invalid_options' }))
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 })
 
