@@ -39,10 +39,18 @@ function classicCheck() {
   return undefined
 }
 
-/** The same for the relay form. */
+/**
+ * The same for the relay form. Its generated operations are its mutations; queries (`me`,
+ * `user`, `users`) are the classic documents, checked with the classic schemas: both schemas
+ * declare the same `Query` type (test/unit/schema/graphql-schemas.test.ts holds them to it).
+ */
 function relayCheck() {
   try {
-    if (process.env.NODE_ENV !== 'production') return resultCheck('accounts', () => import('../generated/accounts-relay/zod').then((m) => m.results))
+    if (process.env.NODE_ENV !== 'production') {
+      return resultCheck('accounts', () =>
+        Promise.all([import('../generated/accounts/zod'), import('../generated/accounts-relay/zod')]).then(([classic, relay]) => ({ ...classic.results, ...relay.results })),
+      )
+    }
   } catch {
     // No `process`: production, as above.
   }

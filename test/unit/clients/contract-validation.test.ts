@@ -160,4 +160,13 @@ describe('GraphQL clients', () => {
     server.use(http.post(`${baseUrl}/graphql`, () => HttpResponse.json({ data: { me: user } })))
     await expect(client.request(MeDocument)).resolves.toEqual({ me: user })
   })
+
+  it('accounts relay: a query (a classic document, the Query type both schemas share) is checked too', async () => {
+    const user = { id: 'VXNlck5vZGU6MQ==', lastLogin: null, username: 'ann', firstName: '', lastName: '', email: 'a@example.com', isStaff: false, isActive: true, dateJoined: '2026-01-01T00:00:00Z', pk: 1, archived: false, verified: true, secondaryEmail: null }
+    const client = createAccountsRelayClient({ baseUrl }, { validate: true })
+    server.use(http.post(`${baseUrl}/graphql/relay`, () => HttpResponse.json({ data: { me: { ...user, username: 7 } } })))
+    await expect(client.request(MeDocument)).rejects.toMatchObject({ kind: 'contract', details: { '$.me.username': ['expected string'] } })
+    server.use(http.post(`${baseUrl}/graphql/relay`, () => HttpResponse.json({ data: { me: user } })))
+    await expect(client.request(MeDocument)).resolves.toEqual({ me: user })
+  })
 })
