@@ -169,10 +169,10 @@ export class AuthError extends Error {
   }
 
   /** The safe fields (unset ones are left out of JSON). */
-  toJSON(): Pick<AuthError, 'name' | 'message' | SafeField> {
+  toJSON(): Pick<AuthError, 'name' | 'message' | 'code' | 'kind' | 'status' | 'retryable' | 'details' | 'attemptsLeft' | 'retryAfterMs'> {
     const json: Record<string, unknown> = { name: this.name, message: this.message }
     for (const key of SAFE_FIELDS) json[key] = this[key]
-    return json as Pick<AuthError, 'name' | 'message' | SafeField>
+    return json as ReturnType<AuthError['toJSON']>
   }
 }
 
