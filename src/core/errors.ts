@@ -2,7 +2,7 @@ import type { StepUpChallenge } from './challenge'
 
 /**
  * What went wrong, in the terms a caller acts on (retry, re-authenticate, fix input, prompt).
- * `contract`: the backend answered outside its published schema (typed clients with `validate: true`).
+ * `contract`: the backend answered outside its published schema (typed clients checking answers: `validate`).
  */
 export type AuthErrorKind = 'network' | 'auth' | 'validation' | 'challenge' | 'rate_limit' | 'server' | 'contract'
 

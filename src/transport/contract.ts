@@ -1,7 +1,7 @@
 /**
  * Checking an answer against a generated zod schema, and saying what broke in terms safe to show:
  * the operation and the JSON path, never the value found there (it may be a token).
- * Shared by the typed clients (`validate: true`) and `portcullis-verify`.
+ * Shared by the typed clients (`validate`, on in development builds) and `portcullis-verify`.
  */
 import { AuthError } from '../core/errors'
 
