@@ -33,7 +33,10 @@ export interface VerifyOptions {
    * one): platform's emailed code, the experience API's TOTP.
    */
   twoFactorAccount?: Account
-  /** Where second-factor codes come from; default on the mock: its outbox. */
+  /**
+   * Where one-time codes come from (platform's emailed 2FA code, the experience API's TOTP and
+   * emailed sign-in code); default on the mock: its outbox.
+   */
   code?: CodeSource
   /** Run the scenarios that change data or settings off the mock too. */
   allowWrites?: boolean

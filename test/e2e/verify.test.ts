@@ -1,7 +1,8 @@
 /**
  * `portcullis-verify` against the spawned mock (a child process, as CI runs it): every surface
  * passes; a deliberately drifted answer (`/__mock/faults` with a body) fails naming the
- * operation and the JSON path; the JUnit report is well-formed XML. Off the mock (the control
+ * operation and the JSON path; the JUnit report is well-formed XML; the experience emailed-code
+ * scenario asks the code source it is given. Off the mock (the control
  * API hidden), it touches nothing it was not allowed to.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -112,6 +113,34 @@ describe('portcullis-verify against the spawned mock', () => {
     expect(made.length).toBeGreaterThan(10)
     expect(made.filter((r) => r.path.startsWith('/auth/otp/methods') || r.path.startsWith('/__mock'))).toEqual([])
     expect(((await (await control('GET', '/outbox')).json()) as { messages: unknown[] }).messages).toEqual([])
+  }, 120_000)
+
+  it('experience: the emailed-code scenario takes its code from the code source it is given', async () => {
+    const asked: unknown[] = []
+    const report = await verify({
+      baseUrl: mock!.url,
+      surfaces: ['experience'],
+      // A code source of the caller's own: here it reads the mock's outbox, and records each request.
+      code: async (request) => {
+        asked.push(request)
+        const { messages } = (await (await control('GET', `/outbox?to=${encodeURIComponent(request.email)}`)).json()) as { messages: Array<{ code: string | null }> }
+        return messages.at(-1)!.code!
+      },
+    })
+    const scenario = report.results.find((r) => r.scenario.startsWith('emailed code'))
+    expect(scenario).toMatchObject({ surface: 'experience', outcome: 'passed', failures: [] })
+    expect(asked).toEqual([{ surface: 'experience', purpose: 'sign_in_code', email: expect.stringMatching(/@example\.com$/) }])
+    expect(report.passed).toBe(true)
+  }, 120_000)
+
+  it('experience: a wrong code the backend accepts fails the emailed-code scenario, naming the operation', async () => {
+    // The mock answers the first code check (the wrong code) with a documented 200, as if it accepted it.
+    const accepted = { path: '/api/experience/verification/verification-code/verify', status: 200, body: { verificationId: 'accepted-anyway' }, times: 1 }
+    expect((await control('POST', '/faults', accepted)).status).toBe(201)
+    const report = await verify({ baseUrl: mock!.url, surfaces: ['experience'] })
+    const scenario = report.results.find((r) => r.scenario.startsWith('emailed code'))!
+    expect(scenario.outcome).toBe('failed')
+    expect(scenario.failures).toContainEqual(expect.objectContaining({ operation: 'POST /api/experience/verification/verification-code/verify', path: '$.code' }))
   }, 120_000)
 
   it('refuses bad arguments with exit 2 and prints its usage on --help', async () => {

@@ -114,6 +114,30 @@ export function experienceScenarios(client: ExperienceClientOptions = MOCK_CLIEN
     },
     {
       surface: 'experience',
+      name: 'emailed code (sign-in by a one-time code): a wrong code, then the one from the code source',
+      async run(context) {
+        const { adapter, adapterContext } = setup(context, client)
+        const account = await context.account()
+        await withoutMfaPrompt(context, async () => {
+          const first = await adapter.signIn(adapterContext, { email: account.email })
+          if (first.type !== 'challenge' || !first.challenge.methods.includes('email_code')) {
+            context.findings.fail('sign-in', '$', `no emailed code (${first.type}); the sign-in experience must allow email verification codes`)
+            throw new StepFailed('no emailed code')
+          }
+          const good = await context.code({ surface: 'experience', purpose: 'sign_in_code', email: account.email })
+          const operation = 'POST /api/experience/verification/verification-code/verify'
+          const refused = await adapter.verifyChallenge(adapterContext, first.challenge, good === '000000' ? '111111' : '000000').then(
+            () => null,
+            (error: unknown) => error,
+          )
+          context.findings.expect(refused instanceof AuthError && refused.code === 'invalid_code', operation, '$.code', `${refused instanceof AuthError ? refused.code : 'accepted'}, documented: a refused code`)
+          const done = await adapter.verifyChallenge(adapterContext, first.challenge, good)
+          context.findings.expect(done.type === 'session', operation, '$', 'the right code did not end in a session')
+        })
+      },
+    },
+    {
+      surface: 'experience',
       name: 'expired token',
       needs: 'mock',
       async run(context) {
