@@ -174,7 +174,7 @@ export function parseChallengeState(input: unknown, adapter: string): ChallengeS
     s?.adapter === adapter &&
     RESUMABLE.includes(s.kind as string) &&
     Array.isArray(s.methods) &&
-    s.methods!.every((m) => METHODS.includes(m)) &&
+    s.methods.every((m) => METHODS.includes(m)) &&
     isNumberOrNull(s.expiresAt) &&
     isNumberOrNull(s.attemptsLeft) &&
     typeof data === 'object' &&

@@ -54,7 +54,7 @@ export interface TypedClientOptions {
  */
 export function contractCheck<T>(validate: boolean | undefined, dev: T | undefined): T | undefined {
   if (validate && !dev) {
-    throw new AuthError("validate: true needs a development build (NODE_ENV isn't 'production').", { code: 'invalid_options', kind: 'validation' })
+    throw new AuthError('validate: true needs a development build; this one left the schemas out.', { code: 'invalid_options', kind: 'validation' })
   }
   return validate === false ? undefined : dev
 }
