@@ -94,7 +94,7 @@ describe('the packed tarball, installed into a fresh project', () => {
   })
 
   it('SDK entries import no mock code: only their own client libraries, and REST entries no graphql', () => {
-    // zod (the generated zod/mini schemas) only behind the typed clients' `validate: true`, a
+    // zod (the generated zod/mini schemas) only behind the typed clients' contract check, a
     // dynamic import: checked below to load nothing up front.
     const expected: Record<string, string[]> = {
       'index.js': [],
