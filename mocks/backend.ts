@@ -4,6 +4,9 @@ import { error, json, methodNotAllowed } from './control/json'
 import { demoSeed } from './demo-users'
 import { createBackendState, type BackendStateInternals, type BackendStateOptions } from './state'
 import type { ActiveFault, NewUser, RequestContext, Surface } from './state/types'
+import { bodySource } from './validation/body'
+import type { BodyRead } from './validation/types'
+import { knownBody, withKnownBody } from './known-body'
 import { printError, type ErrorSite } from './redact'
 import { accountsSurface } from './surfaces/accounts'
 import { experienceSurface } from './surfaces/experience'
@@ -38,14 +41,18 @@ export interface BackendOptions extends Omit<BackendStateOptions, 'seed'> {
 
 /**
  * A request as a server received it, before any WHATWG `Request` exists. The standalone server
- * hands the backend this: routes that never read the request (the JWKS, a faulted call) build
- * none, the others build it on first use, once. (On Node, building a `Request` costs more than
- * answering the JWKS.)
+ * hands the backend this: the surfaces on the hot paths (otp, GraphQL) read its method, headers
+ * and body text and never need a `Request`; other routes build one on first use, once. (On Node,
+ * building a `Request` costs more than answering the JWKS: undici makes an AbortController for
+ * each.)
  */
 export interface IncomingCall {
   /** Upper-case. */
   method: string
   url: URL
+  headers: Headers
+  /** The body as UTF-8 text under `limit` bytes; readable once, like a stream. */
+  readText(limit?: number): Promise<BodyRead>
   /** The request itself: built on the first call, the same object after. */
   request(): Request
   /** Aborted when the client gives up (ends a fault's delay early). */
@@ -58,7 +65,10 @@ export interface Backend {
   readonly surfaces: readonly Surface[]
   /** Answers a request the backend owns; `undefined` for any other path (so msw passes it through). */
   handle(request: Request): Promise<Response | undefined>
-  /** `handle` for a request not yet built (see `IncomingCall`). */
+  /**
+   * `handle` for a request not yet built (see `IncomingCall`). Its responses may keep their body
+   * beside them (see `knownBody`): only a server that writes them itself should call this.
+   */
   handleCall(call: IncomingCall): Promise<Response | undefined>
   /** Whether `handle` would answer this URL (a surface, the control API or the JWKS). */
   owns(url: URL): boolean
@@ -133,7 +143,7 @@ function withMockDate(response: Response, now: number): Response {
     response.headers.set('date', date)
     return response
   } catch {
-    const copy = new Response(response.body, response)
+    const copy = new Response(response.body ?? knownBody(response), response)
     copy.headers.set('date', date)
     return copy
   }
@@ -193,6 +203,11 @@ export function createBackend(options: BackendOptions = {}): Backend {
       get request() {
         return call.request()
       },
+      method,
+      get headers() {
+        return call.headers
+      },
+      readText: (limit) => call.readText(limit),
       url,
       state,
       operationName: null,
@@ -222,8 +237,15 @@ export function createBackend(options: BackendOptions = {}): Backend {
     return withMockDate(response, state.clock.now())
   }
 
-  function handle(request: Request): Promise<Response | undefined> {
-    return handleCall({ method: request.method.toUpperCase(), url: new URL(request.url), request: () => request, signal: request.signal })
+  async function handle(request: Request): Promise<Response | undefined> {
+    const response = await handleCall({
+      method: request.method.toUpperCase(),
+      url: new URL(request.url),
+      ...bodySource(request),
+      request: () => request,
+      signal: request.signal,
+    })
+    return response && withKnownBody(response)
   }
 
   return {

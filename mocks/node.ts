@@ -13,7 +13,7 @@ import { knownBody } from './known-body'
 import { createMockCore, type MockBackendCore, type MockBackendOptions } from './mock-backend'
 import { printError } from './redact'
 import { CLIENT_HEADER } from './state/limits'
-import { withBufferedBody } from './validation/body'
+import { heldBodyText, withBufferedBody } from './validation/body'
 
 /** Largest request body read into memory; the backend answers bigger ones 413 (see `readBody`). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -151,18 +151,32 @@ function requestHeaders(req: IncomingMessage, read: BodyRead, peer: string): Hea
 }
 
 /**
- * The backend's view of a request without a WHATWG `Request` yet: one is built only if a route
- * reads it (the JWKS never does), without an AbortSignal (a Request following one costs more than
- * the rest of a small request; the call carries it, made on demand), and with its body bytes
- * handed to the body reader directly (see `withBufferedBody`).
+ * The backend's view of a request without a WHATWG `Request` yet: the hot surfaces read the
+ * headers and the body text from here, and one is built only if a route asks for it, without an
+ * AbortSignal (a Request following one costs more than the rest of a small request; the call
+ * carries it, made on demand), and with its body bytes handed to the body reader directly (see
+ * `withBufferedBody`).
  */
 function toCall(req: IncomingMessage, res: ServerResponse, method: string, url: URL, read: BodyRead, peer: string): IncomingCall {
-  const headers = requestHeaders(req, read, peer)
+  const body = method !== 'GET' && method !== 'HEAD' ? read.body : undefined
+  // Built when first read: the JWKS never reads them.
+  let headers: Headers | undefined
+  const getHeaders = () => (headers ??= requestHeaders(req, read, peer))
   let built: Request | undefined
   let controller: AbortController | undefined
+  let textRead = false
   return {
     method,
     url,
+    get headers() {
+      return getHeaders()
+    },
+    readText(limit) {
+      // Once, like a stream.
+      if (textRead) return Promise.resolve(UNREADABLE)
+      textRead = true
+      return Promise.resolve(heldBodyText(body, getHeaders().get('content-length'), limit))
+    },
     // Made only when asked for (a fault's delay): an AbortSignal costs a few µs on every request.
     get signal() {
       if (!controller) {
@@ -175,13 +189,15 @@ function toCall(req: IncomingMessage, res: ServerResponse, method: string, url: 
     },
     request() {
       if (built) return built
-      const body = method !== 'GET' && method !== 'HEAD' ? read.body : undefined
-      built = new Request(url, body ? { method, headers, body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength) } : { method, headers })
+      const init = { method, headers: getHeaders() }
+      built = new Request(url, body ? { ...init, body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength) } : init)
       if (body) withBufferedBody(built, body)
       return built
     },
   }
 }
+
+const UNREADABLE = Object.freeze({ ok: false, status: 400, reason: 'unreadable' } as const)
 
 async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, cors: Record<string, string>): Promise<void> {
   const text = knownBody(response)
@@ -216,6 +232,17 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const name = hostnameOf(value)
     return isLoopbackHost(name) || allowedHosts.has(name)
   }
+  // The origin each Host header names, parsed once: a server sees one or two (127.0.0.1:port, localhost:port).
+  const bases = new Map<string, URL | null>()
+  const baseOf = (host: string): URL | null => {
+    let base = bases.get(host)
+    if (base === undefined) {
+      if (bases.size >= 64) bases.clear()
+      base = URL.canParse(`http://${host}`) ? new URL(`http://${host}`) : null
+      bases.set(host, base)
+    }
+    return base
+  }
   // Fail before listening when the seed is invalid, with the store's message.
   await mock.ready()
 
@@ -233,7 +260,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       res.shouldKeepAlive = false
       return sendJson(res, 403, { code: 'forbidden_host', message: 'The mock only answers requests addressed to this machine (loopback or the configured host).' })
     }
-    const base = new URL(`http://${req.headers.host}`)
+    const base = baseOf(req.headers.host!)
+    if (!base) return sendJson(res, 400, { code: 'bad_request', message: 'The Host header is malformed.' })
     const allow = cors ? corsHeaders(req, base, corsOrigins) : {}
     // Node would stamp its own (real) Date; the server's answers follow the mock clock like the
     // backend's. A backend response brings its own Date, which replaces this one in writeHead.

@@ -2,6 +2,7 @@
  * The contracts between the mock backend's state (one identity store for all four surfaces) and
  * the surfaces that serve it. Surfaces hold no state of their own beyond what is declared here.
  */
+import type { BodyRead } from '../validation/types'
 
 /** Milliseconds since the epoch, read from the mock clock (never `Date.now()` directly). */
 export type Millis = number
@@ -390,7 +391,16 @@ export interface BackendState {
 
 /** Per-request information a surface fills in for the request log. */
 export interface RequestContext {
+  /**
+   * The WHATWG request, built on first read by the standalone server: surfaces on hot paths read
+   * `method`, `headers` and `readText` instead, which never build one.
+   */
   request: Request
+  /** Upper-case. */
+  method: string
+  headers: Headers
+  /** The body as UTF-8 text under `limit` bytes (default 1 MiB), read once. */
+  readText(limit?: number): Promise<BodyRead>
   url: URL
   state: BackendState
   /** Set by GraphQL surfaces so `/__mock/requests` shows which operation ran. */
