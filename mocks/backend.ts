@@ -6,7 +6,7 @@ import { createBackendState, type BackendStateInternals, type BackendStateOption
 import type { ActiveFault, NewUser, RequestContext, Surface } from './state/types'
 import { bodySource } from './validation/body'
 import type { BodyRead } from './validation/types'
-import { knownBody, withKnownBody } from './known-body'
+import { knownBody, textResponse, withKnownBody } from './known-body'
 import { printError, type ErrorSite } from './redact'
 import { accountsSurface } from './surfaces/accounts'
 import { experienceSurface } from './surfaces/experience'
@@ -157,6 +157,41 @@ function faultResponse(fault: ActiveFault): Response {
 }
 
 /**
+ * What a surface sees of one call. A class, so its getters live on the prototype instead of
+ * being made for every request, as an object literal's are.
+ */
+class CallContext implements RequestContext {
+  operationName: string | null = null
+
+  constructor(
+    private readonly call: IncomingCall,
+    readonly state: BackendStateInternals,
+    private readonly onError: (error: unknown, request: ErrorSite) => void,
+    private readonly surface: string,
+  ) {}
+
+  /** Built only when a surface reads it. */
+  get request(): Request {
+    return this.call.request()
+  }
+  get method(): string {
+    return this.call.method
+  }
+  get url(): URL {
+    return this.call.url
+  }
+  get headers(): Headers {
+    return this.call.headers
+  }
+  readText(limit?: number): Promise<BodyRead> {
+    return this.call.readText(limit)
+  }
+  reportError(error: unknown): void {
+    this.onError(error, { method: this.call.method, path: this.call.url.pathname, surface: this.surface })
+  }
+}
+
+/**
  * The whole backend behind one `handle(request)`: control API, JWKS and the registered surfaces
  * over one state, with fault injection and a request log. Used by the msw handlers and, through
  * them, by the standalone server.
@@ -170,11 +205,12 @@ export function createBackend(options: BackendOptions = {}): Backend {
 
   const ownerOf = (url: URL) => surfaces.find((surface) => surface.owns(url))
 
-  async function serve(call: IncomingCall, surface: Surface | undefined, context: RequestContext): Promise<Response> {
-    if (surface) return surface.handle(context)
-    if (call.method !== 'GET' && call.method !== 'HEAD') return methodNotAllowed(['GET'])
-    return json(await state.tokens.jwks(), 200, { 'cache-control': 'no-cache' })
+  async function jwks(): Promise<Response> {
+    const text = await state.tokens.jwksJson()
+    return textResponse(text, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' } })
   }
+
+  let seeded = false
 
   async function handleCall(call: IncomingCall): Promise<Response | undefined> {
     const { url, method } = call
@@ -197,44 +233,45 @@ export function createBackend(options: BackendOptions = {}): Backend {
     const surface = ownerOf(url)
     if (!surface && path !== JWKS_PATH) return undefined
 
-    const site = { method, path, surface: surface?.name ?? 'jwks' }
-    const context: RequestContext = {
-      // Built only when the surface reads it.
-      get request() {
-        return call.request()
-      },
-      method,
-      get headers() {
-        return call.headers
-      },
-      readText: (limit) => call.readText(limit),
-      url,
-      state,
-      operationName: null,
-      reportError: (caught) => onError(caught, site),
-    }
+    const context = new CallContext(call, state, onError, surface?.name ?? 'jwks')
     let response: Response
     try {
-      await state.ready()
-      const fault = state.faults.take({
-        method,
-        path,
-        operationName: state.faults.needsOperationName() ? await peekOperationName(call.request(), url) : null,
-      })
-      // A faulted request never reaches its surface, so the log reads the operation name here.
-      if (fault) context.operationName = fault.operationName ?? (await peekOperationName(call.request(), url))
-      if (fault?.delayMs) await sleep(fault.delayMs, call.signal)
+      if (!seeded) {
+        await state.ready()
+        seeded = true
+      }
+      const fault = state.faults.empty() ? undefined : await takeFault(call, context)
       if (fault?.networkError) {
         state.requests.record({ method, path, operationName: context.operationName, status: 0 })
         return Response.error()
       }
-      response = fault?.status ? faultResponse(fault) : await serve(call, surface, context)
+      response = fault?.status
+        ? faultResponse(fault)
+        : surface
+          ? await surface.handle(context)
+          : method !== 'GET' && method !== 'HEAD'
+            ? methodNotAllowed(['GET'])
+            : await jwks()
     } catch (caught) {
-      onError(caught, site)
+      context.reportError(caught)
       response = internalError()
     }
     state.requests.record({ method, path, operationName: context.operationName, status: response.status })
     return withMockDate(response, state.clock.now())
+  }
+
+  /** The fault rule this call meets, once its delay has passed. */
+  async function takeFault(call: IncomingCall, context: CallContext): Promise<ActiveFault | undefined> {
+    const { method, url } = call
+    const fault = state.faults.take({
+      method,
+      path: url.pathname,
+      operationName: state.faults.needsOperationName() ? await peekOperationName(call.request(), url) : null,
+    })
+    // A faulted request never reaches its surface, so the log reads the operation name here.
+    if (fault) context.operationName = fault.operationName ?? (await peekOperationName(call.request(), url))
+    if (fault?.delayMs) await sleep(fault.delayMs, call.signal)
+    return fault
   }
 
   async function handle(request: Request): Promise<Response | undefined> {

@@ -239,6 +239,8 @@ export type RefreshInspection =
 export interface TokenService {
   /** ES256 public keys, as served at `/.well-known/jwks.json`. */
   jwks(): Promise<{ keys: Array<Record<string, unknown>> }>
+  /** The same, as the JSON text the JWKS route sends. */
+  jwksJson(): Promise<string>
   /**
    * Opens a session of `surface` (its tokens carry that surface's audience) with the sign-in
    * methods used (`amr`). Over `limits.sessionsPerUser` the user's oldest session is dropped.
