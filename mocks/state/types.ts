@@ -446,8 +446,8 @@ export type DeepPartial<T> = T extends readonly unknown[]
 
 /** What `/__mock/requests` lists (every request but `/__mock/*` itself). */
 export interface RequestLog {
-  /** Appends an entry (stamped with the mock time unless given) and returns it. */
-  record(entry: Omit<RequestLogEntry, 'at'> & { at?: string }): RequestLogEntry
+  /** Appends an entry, stamped with the mock time unless given (formatted only when listed). */
+  record(entry: Omit<RequestLogEntry, 'at'> & { at?: string }): void
   /** `path` matches like a fault rule's: exact, or a prefix when it ends with `*`. */
   list(filter?: { path?: string; method?: string }): RequestLogEntry[]
   /** Empties the log. */
