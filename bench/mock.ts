@@ -9,6 +9,7 @@
  * - revocation: session revocation and changePassword among 10,000 sessions (bench/mock/revocation.ts).
  *
  * Options: --only load,scaling,revocation  --seconds 5 (per autocannon run)
+ *          --load-rounds 3 (mock/bare pairs per route; the median pair is reported)
  *          --sizes 10,10000,50000  --scaling-iterations 100 (PBKDF2 cost while scaling)
  *          --rounds 7 (revocation medians)
  * Servers listen on 127.0.0.1 only and are stopped at the end. Figures are for this machine and
@@ -24,6 +25,7 @@ const { values } = parseArgs({
   options: {
     only: { type: 'string', default: 'load,scaling,revocation' },
     seconds: { type: 'string', default: '5' },
+    'load-rounds': { type: 'string', default: '3' },
     sizes: { type: 'string', default: '10,10000,50000' },
     rounds: { type: 'string', default: '7' },
     'scaling-iterations': { type: 'string', default: '100' },
@@ -36,7 +38,7 @@ const sizes = values.sizes.split(',').map((size) => Math.min(Math.max(Math.floor
 const rounds = Math.max(Number(values.rounds) || 7, 1)
 
 console.log(`Node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`)
-if (only.has('load')) await runLoad(seconds)
+if (only.has('load')) await runLoad(seconds, Math.min(Math.max(Math.floor(Number(values['load-rounds'])) || 3, 1), 9))
 if (only.has('scaling')) await runScaling(sizes, seconds, Math.max(Math.floor(Number(values['scaling-iterations'])) || 100, 1))
 if (only.has('revocation')) await runRevocation(rounds)
 console.log(`\nLoad average at the end: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`)

@@ -4,6 +4,9 @@ import { error, json, methodNotAllowed } from './control/json'
 import { demoSeed } from './demo-users'
 import { createBackendState, type BackendStateInternals, type BackendStateOptions } from './state'
 import type { ActiveFault, NewUser, RequestContext, Surface } from './state/types'
+import { bodySource } from './validation/body'
+import type { BodyRead } from './validation/types'
+import { knownBody, textResponse, withKnownBody } from './known-body'
 import { printError, type ErrorSite } from './redact'
 import { accountsSurface } from './surfaces/accounts'
 import { experienceSurface } from './surfaces/experience'
@@ -38,14 +41,18 @@ export interface BackendOptions extends Omit<BackendStateOptions, 'seed'> {
 
 /**
  * A request as a server received it, before any WHATWG `Request` exists. The standalone server
- * hands the backend this: routes that never read the request (the JWKS, a faulted call) build
- * none, the others build it on first use, once. (On Node, building a `Request` costs more than
- * answering the JWKS.)
+ * hands the backend this: the surfaces on the hot paths (otp, GraphQL) read its method, headers
+ * and body text and never need a `Request`; other routes build one on first use, once. (On Node,
+ * building a `Request` costs more than answering the JWKS: undici makes an AbortController for
+ * each.)
  */
 export interface IncomingCall {
   /** Upper-case. */
   method: string
   url: URL
+  headers: Headers
+  /** The body as UTF-8 text under `limit` bytes; readable once, like a stream. */
+  readText(limit?: number): Promise<BodyRead>
   /** The request itself: built on the first call, the same object after. */
   request(): Request
   /** Aborted when the client gives up (ends a fault's delay early). */
@@ -58,7 +65,10 @@ export interface Backend {
   readonly surfaces: readonly Surface[]
   /** Answers a request the backend owns; `undefined` for any other path (so msw passes it through). */
   handle(request: Request): Promise<Response | undefined>
-  /** `handle` for a request not yet built (see `IncomingCall`). */
+  /**
+   * `handle` for a request not yet built (see `IncomingCall`). Its responses may keep their body
+   * beside them (see `knownBody`): only a server that writes them itself should call this.
+   */
   handleCall(call: IncomingCall): Promise<Response | undefined>
   /** Whether `handle` would answer this URL (a surface, the control API or the JWKS). */
   owns(url: URL): boolean
@@ -133,7 +143,7 @@ function withMockDate(response: Response, now: number): Response {
     response.headers.set('date', date)
     return response
   } catch {
-    const copy = new Response(response.body, response)
+    const copy = new Response(response.body ?? knownBody(response), response)
     copy.headers.set('date', date)
     return copy
   }
@@ -144,6 +154,41 @@ function faultResponse(fault: ActiveFault): Response {
   return typeof body === 'string'
     ? new Response(body, { status: fault.status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
     : json(body, fault.status)
+}
+
+/**
+ * What a surface sees of one call. A class, so its getters live on the prototype instead of
+ * being made for every request, as an object literal's are.
+ */
+class CallContext implements RequestContext {
+  operationName: string | null = null
+
+  constructor(
+    private readonly call: IncomingCall,
+    readonly state: BackendStateInternals,
+    private readonly onError: (error: unknown, request: ErrorSite) => void,
+    private readonly surface: string,
+  ) {}
+
+  /** Built only when a surface reads it. */
+  get request(): Request {
+    return this.call.request()
+  }
+  get method(): string {
+    return this.call.method
+  }
+  get url(): URL {
+    return this.call.url
+  }
+  get headers(): Headers {
+    return this.call.headers
+  }
+  readText(limit?: number): Promise<BodyRead> {
+    return this.call.readText(limit)
+  }
+  reportError(error: unknown): void {
+    this.onError(error, { method: this.call.method, path: this.call.url.pathname, surface: this.surface })
+  }
 }
 
 /**
@@ -160,11 +205,12 @@ export function createBackend(options: BackendOptions = {}): Backend {
 
   const ownerOf = (url: URL) => surfaces.find((surface) => surface.owns(url))
 
-  async function serve(call: IncomingCall, surface: Surface | undefined, context: RequestContext): Promise<Response> {
-    if (surface) return surface.handle(context)
-    if (call.method !== 'GET' && call.method !== 'HEAD') return methodNotAllowed(['GET'])
-    return json(await state.tokens.jwks(), 200, { 'cache-control': 'no-cache' })
+  async function jwks(): Promise<Response> {
+    const text = await state.tokens.jwksJson()
+    return textResponse(text, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' } })
   }
+
+  let seeded = false
 
   async function handleCall(call: IncomingCall): Promise<Response | undefined> {
     const { url, method } = call
@@ -187,43 +233,56 @@ export function createBackend(options: BackendOptions = {}): Backend {
     const surface = ownerOf(url)
     if (!surface && path !== JWKS_PATH) return undefined
 
-    const site = { method, path, surface: surface?.name ?? 'jwks' }
-    const context: RequestContext = {
-      // Built only when the surface reads it.
-      get request() {
-        return call.request()
-      },
-      url,
-      state,
-      operationName: null,
-      reportError: (caught) => onError(caught, site),
-    }
+    const context = new CallContext(call, state, onError, surface?.name ?? 'jwks')
     let response: Response
     try {
-      await state.ready()
-      const fault = state.faults.take({
-        method,
-        path,
-        operationName: state.faults.needsOperationName() ? await peekOperationName(call.request(), url) : null,
-      })
-      // A faulted request never reaches its surface, so the log reads the operation name here.
-      if (fault) context.operationName = fault.operationName ?? (await peekOperationName(call.request(), url))
-      if (fault?.delayMs) await sleep(fault.delayMs, call.signal)
+      if (!seeded) {
+        await state.ready()
+        seeded = true
+      }
+      const fault = state.faults.empty() ? undefined : await takeFault(call, context)
       if (fault?.networkError) {
         state.requests.record({ method, path, operationName: context.operationName, status: 0 })
         return Response.error()
       }
-      response = fault?.status ? faultResponse(fault) : await serve(call, surface, context)
+      response = fault?.status
+        ? faultResponse(fault)
+        : surface
+          ? await surface.handle(context)
+          : method !== 'GET' && method !== 'HEAD'
+            ? methodNotAllowed(['GET'])
+            : await jwks()
     } catch (caught) {
-      onError(caught, site)
+      context.reportError(caught)
       response = internalError()
     }
     state.requests.record({ method, path, operationName: context.operationName, status: response.status })
     return withMockDate(response, state.clock.now())
   }
 
-  function handle(request: Request): Promise<Response | undefined> {
-    return handleCall({ method: request.method.toUpperCase(), url: new URL(request.url), request: () => request, signal: request.signal })
+  /** The fault rule this call meets, once its delay has passed. */
+  async function takeFault(call: IncomingCall, context: CallContext): Promise<ActiveFault | undefined> {
+    const { method, url } = call
+    const fault = state.faults.take({
+      method,
+      path: url.pathname,
+      operationName: state.faults.needsOperationName() ? await peekOperationName(call.request(), url) : null,
+    })
+    // A faulted request never reaches its surface, so the log reads the operation name here.
+    if (fault) context.operationName = fault.operationName ?? (await peekOperationName(call.request(), url))
+    if (fault?.delayMs) await sleep(fault.delayMs, call.signal)
+    return fault
+  }
+
+  async function handle(request: Request): Promise<Response | undefined> {
+    const response = await handleCall({
+      method: request.method.toUpperCase(),
+      url: new URL(request.url),
+      ...bodySource(request),
+      request: () => request,
+      signal: request.signal,
+    })
+    return response && withKnownBody(response)
   }
 
   return {

@@ -13,7 +13,8 @@ import { knownBody } from './known-body'
 import { createMockCore, type MockBackendCore, type MockBackendOptions } from './mock-backend'
 import { printError } from './redact'
 import { CLIENT_HEADER } from './state/limits'
-import { withBufferedBody } from './validation/body'
+import { heldBodyText, withBufferedBody } from './validation/body'
+import type { BodyRead } from './validation/types'
 
 /** Largest request body read into memory; the backend answers bigger ones 413 (see `readBody`). */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -66,7 +67,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extraHeade
 }
 
 /** The body as read: whole, or cut at `limit + 1` bytes (`complete: false`), the rest discarded. */
-interface BodyRead {
+interface SocketRead {
   body: Buffer | undefined
   complete: boolean
   /** What the client announced (`content-length`), or what was read for a chunked body. */
@@ -80,7 +81,7 @@ interface BodyRead {
  * list, the control API's `{ code, message }`) and the request log shows it. The rest of the
  * upload is discarded and the connection closed after the answer.
  */
-function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<BodyRead | 'timeout'> {
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<SocketRead | 'timeout'> {
   const declared = Number(req.headers['content-length'] ?? 0)
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -116,7 +117,7 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
   })
 }
 
-const NO_BODY: BodyRead = { body: undefined, complete: true, length: 0 }
+const NO_BODY: SocketRead = { body: undefined, complete: true, length: 0 }
 
 /** CORS grant for an allowed origin only (loopback, or listed); `Vary: Origin` either way. */
 function corsHeaders(req: IncomingMessage, base: URL, extra: readonly string[]): Record<string, string> {
@@ -137,7 +138,7 @@ function hostnameOf(host: string): string {
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK'])
 
 /** The request headers as the backend sees them: hop-by-hop ones dropped, the client named by its TCP peer. */
-function requestHeaders(req: IncomingMessage, read: BodyRead, peer: string): Headers {
+function requestHeaders(req: IncomingMessage, read: SocketRead, peer: string): Headers {
   const headers = new Headers()
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!
@@ -151,41 +152,73 @@ function requestHeaders(req: IncomingMessage, read: BodyRead, peer: string): Hea
 }
 
 /**
- * The backend's view of a request without a WHATWG `Request` yet: one is built only if a route
- * reads it (the JWKS never does), without an AbortSignal (a Request following one costs more than
- * the rest of a small request; the call carries it, made on demand), and with its body bytes
- * handed to the body reader directly (see `withBufferedBody`).
+ * The backend's view of a request without a WHATWG `Request` yet: the hot surfaces read the
+ * headers and the body text from here, and one is built only if a route asks for it, without an
+ * AbortSignal (a Request following one costs more than the rest of a small request; the call
+ * carries it, made on demand), and with its body bytes handed to the body reader directly (see
+ * `withBufferedBody`). A class, so its accessors are not made anew for every request.
  */
-function toCall(req: IncomingMessage, res: ServerResponse, method: string, url: URL, read: BodyRead, peer: string): IncomingCall {
-  const headers = requestHeaders(req, read, peer)
-  let built: Request | undefined
-  let controller: AbortController | undefined
-  return {
-    method,
-    url,
-    // Made only when asked for (a fault's delay): an AbortSignal costs a few µs on every request.
-    get signal() {
-      if (!controller) {
-        const aborter = (controller = new AbortController())
-        // The client gave up before the answer was written.
-        if (res.closed && !res.writableFinished) aborter.abort()
-        else res.once('close', () => res.writableFinished || aborter.abort())
-      }
-      return controller.signal
-    },
-    request() {
-      if (built) return built
-      const body = method !== 'GET' && method !== 'HEAD' ? read.body : undefined
-      built = new Request(url, body ? { method, headers, body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength) } : { method, headers })
-      if (body) withBufferedBody(built, body)
-      return built
-    },
+class NodeCall implements IncomingCall {
+  private builtHeaders: Headers | undefined
+  private built: Request | undefined
+  private controller: AbortController | undefined
+  private textRead = false
+  private readonly body: Buffer | undefined
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    readonly method: string,
+    readonly url: URL,
+    private readonly read: SocketRead,
+  ) {
+    this.body = method !== 'GET' && method !== 'HEAD' ? read.body : undefined
+  }
+
+  /** Built when first read: the JWKS never reads them. */
+  get headers(): Headers {
+    return (this.builtHeaders ??= requestHeaders(this.req, this.read, this.req.socket.remoteAddress ?? 'unknown'))
+  }
+
+  readText(limit?: number): Promise<BodyRead> {
+    // Once, like a stream.
+    if (this.textRead) return Promise.resolve(UNREADABLE)
+    this.textRead = true
+    return Promise.resolve(heldBodyText(this.body, this.headers.get('content-length'), limit))
+  }
+
+  /** Made only when asked for (a fault's delay): an AbortSignal costs a few µs on every request. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const aborter = (this.controller = new AbortController())
+      const { res } = this
+      // The client gave up before the answer was written.
+      if (res.closed && !res.writableFinished) aborter.abort()
+      else res.once('close', () => res.writableFinished || aborter.abort())
+    }
+    return this.controller.signal
+  }
+
+  request(): Request {
+    if (this.built) return this.built
+    const { method, url, body } = this
+    const init = { method, headers: this.headers }
+    this.built = new Request(url, body ? { ...init, body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength) } : init)
+    if (body) withBufferedBody(this.built, body)
+    return this.built
   }
 }
 
-async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, cors: Record<string, string>): Promise<void> {
+const UNREADABLE: BodyRead = Object.freeze({ ok: false, status: 400, reason: 'unreadable' })
+
+/** Writes a backend response; its body is read from the stream only when the backend did not keep its text (see `knownBody`). */
+function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, cors: Record<string, string>): void | Promise<void> {
   const text = knownBody(response)
-  const body = text === undefined ? Buffer.from(await response.arrayBuffer()) : Buffer.from(text)
+  if (text === undefined) return response.arrayBuffer().then((bytes) => writeBody(req, res, response, cors, Buffer.from(bytes)))
+  writeBody(req, res, response, cors, Buffer.from(text))
+}
+
+function writeBody(req: IncomingMessage, res: ServerResponse, response: Response, cors: Record<string, string>, body: Buffer): void {
   const headers: Record<string, string | string[]> = {}
   for (const [name, value] of response.headers) {
     if (name === 'set-cookie' || HOP_BY_HOP.has(name)) continue
@@ -216,6 +249,19 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const name = hostnameOf(value)
     return isLoopbackHost(name) || allowedHosts.has(name)
   }
+  // What each Host header value means, worked out once: a server sees one or two
+  // (127.0.0.1:port, localhost:port). Refused: not this machine; null: not a valid origin.
+  const hosts = new Map<string, URL | null | 'refused'>()
+  const originOf = (value: string | undefined): URL | null | 'refused' => {
+    if (!value) return 'refused'
+    let known = hosts.get(value)
+    if (known === undefined) {
+      if (hosts.size >= 64) hosts.clear()
+      known = !hostAllowed(value) ? 'refused' : URL.canParse(`http://${value}`) ? new URL(`http://${value}`) : null
+      hosts.set(value, known)
+    }
+    return known
+  }
   // Fail before listening when the seed is invalid, with the store's message.
   await mock.ready()
 
@@ -229,19 +275,21 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase()
     // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still says `Host: evil.example`.
-    if (!hostAllowed(req.headers.host)) {
+    const base = originOf(req.headers.host)
+    if (base === 'refused') {
       res.shouldKeepAlive = false
       return sendJson(res, 403, { code: 'forbidden_host', message: 'The mock only answers requests addressed to this machine (loopback or the configured host).' })
     }
-    const base = new URL(`http://${req.headers.host}`)
+    if (!base) return sendJson(res, 400, { code: 'bad_request', message: 'The Host header is malformed.' })
     const allow = cors ? corsHeaders(req, base, corsOrigins) : {}
-    // Node would stamp its own (real) Date; the server's answers follow the mock clock like the
-    // backend's. A backend response brings its own Date, which replaces this one in writeHead.
-    res.setHeader('date', httpDate(mock.clock.now()))
+    // Node would stamp its own (real) Date; the server's own answers follow the mock clock like the
+    // backend's (whose responses bring their own).
+    const reply = (status: number, body: unknown) => sendJson(res, status, body, { ...allow, date: httpDate(mock.clock.now()) })
     if (cors && method === 'OPTIONS' && req.headers['access-control-request-method']) {
-      if (!allow['access-control-allow-origin']) return sendJson(res, 403, { code: 'forbidden_origin', message: 'This origin may not call the mock.' }, allow)
+      if (!allow['access-control-allow-origin']) return reply(403, { code: 'forbidden_origin', message: 'This origin may not call the mock.' })
       res.writeHead(204, {
         ...allow,
+        date: httpDate(mock.clock.now()),
         'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
         'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
         'access-control-max-age': '600',
@@ -255,7 +303,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if (read === 'timeout') {
       res.shouldKeepAlive = false
       mock.requests.record({ method, path: new URL(req.url ?? '/', base).pathname, operationName: null, status: 408 })
-      sendJson(res, 408, { code: 'request_timeout', message: `The request body did not arrive within ${bodyTimeoutMs} ms.` }, allow)
+      reply(408, { code: 'request_timeout', message: `The request body did not arrive within ${bodyTimeoutMs} ms.` })
       res.once('finish', () => req.socket.destroy())
       return
     }
@@ -265,9 +313,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     let call: IncomingCall
     try {
       if (FORBIDDEN_METHODS.has(method)) throw new TypeError(`${method} is not a request method fetch allows.`)
-      call = toCall(req, res, method, new URL(req.url ?? '/', base.origin), read, req.socket.remoteAddress ?? 'unknown')
+      call = new NodeCall(req, res, method, new URL(req.url ?? '/', base.origin), read)
     } catch {
-      return sendJson(res, 400, { code: 'bad_request', message: 'The request line or headers are malformed.' }, allow)
+      return reply(400, { code: 'bad_request', message: 'The request line or headers are malformed.' })
     }
     const path = call.url.pathname
     let response: Response | undefined
@@ -276,18 +324,18 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     } catch (caught) {
       // The backend answers its own exceptions; this is a failure around them (a broken surface).
       printError(caught, { method, path, surface: 'server' })
-      return sendJson(res, 500, { code: 'internal_error', message: 'The mock backend failed to handle this request.' }, allow)
+      return reply(500, { code: 'internal_error', message: 'The mock backend failed to handle this request.' })
     }
     if (!response) {
       mock.requests.record({ method, path, operationName: null, status: 404 })
-      return sendJson(res, 404, { code: 'not_found', message: `The mock has no route for ${method} ${path}.` }, allow)
+      return reply(404, { code: 'not_found', message: `The mock has no route for ${method} ${path}.` })
     }
     if (response.type === 'error') {
       // A network-error fault: the client sees the connection drop, like a real outage.
       req.socket.destroy()
       return
     }
-    await writeResponse(req, res, response, allow)
+    return writeResponse(req, res, response, allow)
   }
 
   // CONNECT (proxy tunnels) never reaches the request handler; without this Node just drops it.

@@ -35,6 +35,11 @@ export class MemoryFaultStore implements FaultStore {
     return { ...rule }
   }
 
+  /** No rule is set (the usual case: a request need not be matched against any). */
+  empty(): boolean {
+    return this.rules.length === 0
+  }
+
   needsOperationName(): boolean {
     return this.rules.some((rule) => rule.operationName !== undefined)
   }

@@ -87,6 +87,7 @@ export function createBackendState(options: BackendStateOptions = {}): BackendSt
   const seed = structuredClone(options.seed ?? [])
 
   let seeded: Promise<UserStoreSnapshot> | undefined
+  let ready: Promise<void> | undefined
   const seedOnce = (): Promise<UserStoreSnapshot> => {
     seeded ??= (async () => {
       // One at a time, so primary keys follow the seed's order.
@@ -109,9 +110,8 @@ export function createBackendState(options: BackendStateOptions = {}): BackendSt
     rateLimit: (key, limit, windowMs) => limiter.hit(key, limit, windowMs),
     scratch: (name, create) => scratch.get(name, create),
     updateConfig: (patch) => updateConfig(config, patch),
-    async ready() {
-      await seedOnce()
-    },
+    // One promise for every caller: request paths await it on each call.
+    ready: () => (ready ??= seedOnce().then(() => undefined)),
     async reset() {
       const snapshot = await seedOnce()
       users.restore(snapshot)

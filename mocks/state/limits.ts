@@ -39,7 +39,7 @@ export type Taken = { ok: true; release(): void } | { ok: false; retryAfterMs: n
  */
 export const CLIENT_HEADER = 'x-portcullis-client'
 
-export function clientOf(request: Request): string {
+export function clientOf(request: { readonly headers: Headers }): string {
   return request.headers.get(CLIENT_HEADER)?.trim() || 'local'
 }
 

@@ -12,7 +12,7 @@ type InFlight = Map<string, Set<Promise<unknown>>>
 
 export async function checkPasswordThrottled(
   state: BackendState,
-  request: Request,
+  request: { readonly headers: Headers },
   account: string,
   user: User | undefined,
   password: string,

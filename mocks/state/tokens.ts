@@ -71,6 +71,7 @@ export class MemoryTokenService implements TokenService {
   private keyPromise: Promise<SigningKey> | undefined
   /** The key once made (what `dump` saves). */
   private madeKey: SigningKey | undefined
+  private published: { key: SigningKey; text: string } | undefined
   private readonly sessions = new Map<string, SessionRecord>()
   private readonly refreshTokens = new Map<string, RefreshRecord>()
   private readonly sessionsByUser = new Map<string, Set<string>>()
@@ -99,6 +100,13 @@ export class MemoryTokenService implements TokenService {
   async jwks(): Promise<{ keys: Array<Record<string, unknown>> }> {
     const { publicJwk, kid } = await this.key()
     return { keys: [{ ...publicJwk, kid, alg: ALG, use: 'sig' }] }
+  }
+
+  /** `jwks()` as JSON text, made once per key (the JWKS route serves it on every call). */
+  async jwksJson(): Promise<string> {
+    const key = await this.key()
+    if (this.published?.key !== key) this.published = { key, text: JSON.stringify(await this.jwks()) }
+    return this.published.text
   }
 
   startSession(input: { userId: string; surface: SurfaceName; amr: readonly string[]; deviceId?: string | null }): SessionRecord {

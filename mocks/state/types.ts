@@ -2,6 +2,7 @@
  * The contracts between the mock backend's state (one identity store for all four surfaces) and
  * the surfaces that serve it. Surfaces hold no state of their own beyond what is declared here.
  */
+import type { BodyRead } from '../validation/types'
 
 /** Milliseconds since the epoch, read from the mock clock (never `Date.now()` directly). */
 export type Millis = number
@@ -238,6 +239,8 @@ export type RefreshInspection =
 export interface TokenService {
   /** ES256 public keys, as served at `/.well-known/jwks.json`. */
   jwks(): Promise<{ keys: Array<Record<string, unknown>> }>
+  /** The same, as the JSON text the JWKS route sends. */
+  jwksJson(): Promise<string>
   /**
    * Opens a session of `surface` (its tokens carry that surface's audience) with the sign-in
    * methods used (`amr`). Over `limits.sessionsPerUser` the user's oldest session is dropped.
@@ -390,7 +393,16 @@ export interface BackendState {
 
 /** Per-request information a surface fills in for the request log. */
 export interface RequestContext {
+  /**
+   * The WHATWG request, built on first read by the standalone server: surfaces on hot paths read
+   * `method`, `headers` and `readText` instead, which never build one.
+   */
   request: Request
+  /** Upper-case. */
+  method: string
+  headers: Headers
+  /** The body as UTF-8 text under `limit` bytes (default 1 MiB), read once. */
+  readText(limit?: number): Promise<BodyRead>
   url: URL
   state: BackendState
   /** Set by GraphQL surfaces so `/__mock/requests` shows which operation ran. */
@@ -434,8 +446,8 @@ export type DeepPartial<T> = T extends readonly unknown[]
 
 /** What `/__mock/requests` lists (every request but `/__mock/*` itself). */
 export interface RequestLog {
-  /** Appends an entry (stamped with the mock time unless given) and returns it. */
-  record(entry: Omit<RequestLogEntry, 'at'> & { at?: string }): RequestLogEntry
+  /** Appends an entry, stamped with the mock time unless given (formatted only when listed). */
+  record(entry: Omit<RequestLogEntry, 'at'> & { at?: string }): void
   /** `path` matches like a fault rule's: exact, or a prefix when it ends with `*`. */
   list(filter?: { path?: string; method?: string }): RequestLogEntry[]
   /** Empties the log. */

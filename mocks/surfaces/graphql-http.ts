@@ -23,9 +23,8 @@
  */
 import { execute, getOperationAST, GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql'
 import { createHandler, type OperationArgs, type RequestParams } from 'graphql-http'
-import { textResponse } from '../known-body'
+import { responseText, textResponse } from '../known-body'
 import { reportError } from '../redact'
-import { readBodyText } from '../validation/body'
 import { countRootFields } from '../validation/graphql-root-fields'
 import { checkedDocument } from './graphql-documents'
 import type { RequestContext } from '../state/types'
@@ -47,8 +46,8 @@ function retryAfterHeader(errors: readonly GraphQLError[] | undefined): Record<s
 const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json'
 
 /** The media type graphql-http will answer with (same negotiation as graphql-http's handler). */
-function acceptsGraphQLResponseJson(request: Request): boolean {
-  const accepts = (request.headers.get('accept') || '*/*').replace(/\s/g, '').toLowerCase().split(',')
+function acceptsGraphQLResponseJson(headers: Headers): boolean {
+  const accepts = (headers.get('accept') || '*/*').replace(/\s/g, '').toLowerCase().split(',')
   for (const accept of accepts) {
     const [mediaType, ...params] = accept.split(';')
     const charset = params.find((param) => param.includes('charset=')) || 'charset=utf-8'
@@ -94,7 +93,7 @@ const STATUS_MESSAGES: Record<number, string> = {
  */
 async function withErrorBody(response: Response): Promise<Response> {
   if (response.status < 400 || response.headers.get('content-type')?.includes('json')) return response
-  const text = await response.text()
+  const text = await responseText(response)
   let message = STATUS_MESSAGES[response.status] ?? (response.statusText || 'Bad request.')
   try {
     const parsed = JSON.parse(text) as { errors?: Array<{ message?: unknown }> }
@@ -197,7 +196,7 @@ interface Call {
   format: (error: Readonly<GraphQLError | Error>) => GraphQLError | Error
 }
 
-type Handler = ReturnType<typeof createHandler<Request, Call, Record<string, unknown>>>
+type Handler = ReturnType<typeof createHandler<RequestContext, Call, Record<string, unknown>>>
 
 /** A request error (no `data`): 400 under graphql-response+json, the legacy 200 under application/json. */
 function requestErrors(call: Call, errors: readonly (GraphQLError | Error)[]): RawResponse {
@@ -241,7 +240,7 @@ function checkOperation(call: Call, params: RequestParams): RawResponse | Operat
  */
 let shared: Handler | undefined
 function handler(): Handler {
-  shared ??= createHandler<Request, Call, Record<string, unknown>>({
+  shared ??= createHandler<RequestContext, Call, Record<string, unknown>>({
     getOperationAST,
     execute,
     // Only graphql-http's own request errors (unparsable body, missing query …) reach this: plain
@@ -261,14 +260,14 @@ function handler(): Handler {
 
 /** Serves one GraphQL-over-HTTP request against `endpoint.schema`. */
 export async function serveGraphQL(ctx: RequestContext, endpoint: GraphQLEndpoint): Promise<Response> {
-  const { request, url } = ctx
+  const { url, headers } = ctx
   if (url.href.length > GRAPHQL_MAX_BODY_BYTES) return tooLarge()
 
-  const method = request.method.toUpperCase()
+  const { method } = ctx
   const hasBody = method !== 'GET' && method !== 'HEAD'
   // Read under the limit and decoded strictly: graphql-http would decode bytes that are not UTF-8
   // with replacement characters and run whatever that turned into.
-  const read = hasBody ? await readBodyText(request, GRAPHQL_MAX_BODY_BYTES) : { ok: true as const, text: '' }
+  const read = hasBody ? await ctx.readText(GRAPHQL_MAX_BODY_BYTES) : { ok: true as const, text: '' }
   if (!read.ok) {
     if (read.status === 413) return tooLarge()
     const message = read.reason === 'invalid_encoding' ? 'The request body is not valid UTF-8.' : 'The request body could not be read.'
@@ -280,9 +279,9 @@ export async function serveGraphQL(ctx: RequestContext, endpoint: GraphQLEndpoin
   const call: Call = {
     ctx,
     endpoint,
-    graphqlResponseJson: acceptsGraphQLResponseJson(request),
+    graphqlResponseJson: acceptsGraphQLResponseJson(headers),
     format: (error) => formatGraphQLError(error, (caught) => reportError(ctx, caught, endpoint.surface)),
   }
-  const [body, init] = await handler()({ method, url: request.url, headers: request.headers, body: parsed.body, raw: request, context: call })
+  const [body, init] = await handler()({ method, url: url.href, headers, body: parsed.body, raw: ctx, context: call })
   return withErrorBody(typeof body === 'string' ? textResponse(body, init) : new Response(body, init))
 }

@@ -25,19 +25,18 @@ export function withBufferedBody(request: Request, bytes: Uint8Array): Request {
  */
 export async function readBodyText(request: Request, limit: number = DEFAULT_MAX_BODY_BYTES): Promise<BodyRead> {
   const declared = request.headers.get('content-length')
-  if (declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > limit) {
+  if (declaredTooLarge(declared, limit)) {
     cancelQuietly(request)
-    return { ok: false, status: 413, reason: 'too_large' }
+    return TOO_LARGE
   }
-  if (request.body === null) return { ok: true, text: '', bytes: 0 }
-  if (request.bodyUsed || spent.has(request)) return { ok: false, status: 400, reason: 'unreadable' }
+  if (request.body === null) return NO_TEXT
+  if (request.bodyUsed || spent.has(request)) return UNREADABLE
   const held = buffered.get(request)
   if (held) {
     // Read once, like a stream.
     buffered.delete(request)
     spent.add(request)
-    if (held.byteLength > limit) return { ok: false, status: 413, reason: 'too_large' }
-    return decoded(held)
+    return heldBodyText(held, declared, limit)
   }
 
   const chunks: Uint8Array[] = []
@@ -53,12 +52,12 @@ export async function readBodyText(request: Request, limit: number = DEFAULT_MAX
         // Not awaited: the body may be one branch of a tee (msw clones requests), and cancelling a
         // branch only settles once every branch is cancelled, which may never happen.
         reader.cancel().catch(() => undefined)
-        return { ok: false, status: 413, reason: 'too_large' }
+        return TOO_LARGE
       }
       chunks.push(value)
     }
   } catch {
-    return { ok: false, status: 400, reason: 'unreadable' }
+    return UNREADABLE
   } finally {
     try {
       reader.releaseLock()
@@ -76,9 +75,26 @@ export async function readBodyText(request: Request, limit: number = DEFAULT_MAX
   return decoded(bytes)
 }
 
+/**
+ * `readBodyText` for a body a server already holds in memory (`undefined`: none), with the
+ * `Content-Length` it was announced with: the same limit and the same strict decoding.
+ */
+export function heldBodyText(bytes: Uint8Array | undefined, declared: string | null, limit: number = DEFAULT_MAX_BODY_BYTES): BodyRead {
+  if (declaredTooLarge(declared, limit) || (bytes && bytes.byteLength > limit)) return TOO_LARGE
+  return bytes ? decoded(bytes) : NO_TEXT
+}
+
+const TOO_LARGE: BodyRead = Object.freeze({ ok: false, status: 413, reason: 'too_large' })
+const UNREADABLE: BodyRead = Object.freeze({ ok: false, status: 400, reason: 'unreadable' })
+const NO_TEXT: BodyRead = Object.freeze({ ok: true, text: '', bytes: 0 })
+
+const declaredTooLarge = (declared: string | null, limit: number): boolean => declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > limit
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+
 function decoded(bytes: Uint8Array): BodyRead {
   try {
-    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+    const text = utf8.decode(bytes)
     return { ok: true, text, bytes: bytes.byteLength }
   } catch {
     return { ok: false, status: 400, reason: 'invalid_encoding' }
@@ -92,6 +108,11 @@ function cancelQuietly(request: Request): void {
   } catch {
     /* nothing to release */
   }
+}
+
+/** A WHATWG request as the body reader takes it (`readRequestBody`, a surface's `readText`). */
+export function bodySource(request: Request): { readonly headers: Headers; readText(limit?: number): Promise<BodyRead> } {
+  return { headers: request.headers, readText: (limit) => readBodyText(request, limit) }
 }
 
 /** The media type of a `Content-Type` value, lower-cased and without parameters. */

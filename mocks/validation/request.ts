@@ -1,19 +1,25 @@
-import { DEFAULT_MAX_BODY_BYTES, isJsonMediaType, mediaTypeOf, readBodyText } from './body'
-import type { OperationInfo, ValidationIssue } from './types'
+import { DEFAULT_MAX_BODY_BYTES, isJsonMediaType, mediaTypeOf } from './body'
+import type { BodyRead, OperationInfo, ValidationIssue } from './types'
+
+/** What the body reader needs of a request: a surface's `RequestContext` fits. */
+export interface BodySource {
+  readonly headers: Headers
+  readText(limit?: number): Promise<BodyRead>
+}
 
 export type BodyParse =
   | { ok: true; body: unknown }
   | { ok: false; status: 400 | 413; reason: 'too_large' | 'malformed' | 'unreadable'; issues: ValidationIssue[] }
 
 /**
- * Reads the body of `request` for `operation` under the size limit (every request, even one whose
+ * Reads the body of a request for `operation` under the size limit (every request, even one whose
  * operation takes no body, so an oversized upload is refused the same way everywhere) and parses
  * it when it is JSON. `body` is `undefined` when nothing was sent or the operation takes no body;
  * a non-JSON body is handed back as text so `validateRequest` reports its content type.
  */
-export async function readRequestBody(request: Request, operation: OperationInfo, options: { limit?: number } = {}): Promise<BodyParse> {
+export async function readRequestBody(request: BodySource, operation: OperationInfo, options: { limit?: number } = {}): Promise<BodyParse> {
   const limit = options.limit ?? DEFAULT_MAX_BODY_BYTES
-  const read = await readBodyText(request, limit)
+  const read = await request.readText(limit)
   if (!read.ok) {
     if (read.status === 413) return { ok: false, status: 413, reason: 'too_large', issues: [{ path: 'body', message: `must not exceed ${limit} bytes` }] }
     return {

@@ -61,6 +61,13 @@ describe('the control API is for the local developer (point 6)', () => {
     expect('status' in local && local.status).toBe(200)
   })
 
+  it('a loopback Host with an impossible port gets a 400, and the server keeps serving', async () => {
+    const reply = await rawRequest(`${server.url}/.well-known/jwks.json`, { headers: { host: 'localhost:99999' } })
+    expect('status' in reply && reply.status).toBe(400)
+    expect('body' in reply && JSON.parse(reply.body)).toMatchObject({ code: 'bad_request', message: 'The Host header is malformed.' })
+    expect((await fetch(`${server.url}/.well-known/jwks.json`)).status).toBe(200)
+  })
+
   it('loopback origins on any port, and --cors-origin ones, still work with credentials', async () => {
     for (const origin of ['http://localhost:5173', 'http://127.0.0.1:3000', 'http://[::1]:8080', 'https://app.example.test']) {
       const reply = await get('/__mock/clock', { origin })

@@ -32,7 +32,7 @@ const JWT_HEADER = /^JWT[ \t]+(\S+)[ \t]*$/
 const ACCOUNTS_AUDIENCE = SURFACE_AUDIENCES[SURFACE]
 
 /** The JWT the request carries, if any. */
-export function requestToken(request: Request): string | null {
+export function requestToken(request: { readonly headers: Headers }): string | null {
   const header = request.headers.get('authorization')
   const fromHeader = header ? JWT_HEADER.exec(header)?.[1] : undefined
   if (fromHeader) return fromHeader
@@ -62,7 +62,7 @@ function audienceOf(token: string): string | undefined {
 }
 
 async function authenticate(request: RequestContext): Promise<Viewer | null> {
-  const token = requestToken(request.request)
+  const token = requestToken(request)
   if (!token) return null
   const { state } = request
   const verified = await state.tokens.verifyAccessToken(token, SURFACE)

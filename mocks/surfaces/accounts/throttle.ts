@@ -14,7 +14,7 @@ export type Take = { ok: true; release(): void } | { ok: false; output: Output }
 
 /** Counts one event for the caller's client and `subject`. */
 export function take(ctx: AccountsContext, name: ThrottleName, subject: Omit<ThrottleSubject, 'client'>, field = 'nonFieldErrors'): Take {
-  const taken = ctx.state.limits.take(name, { ...subject, client: clientOf(ctx.request.request) })
+  const taken = ctx.state.limits.take(name, { ...subject, client: clientOf(ctx.request) })
   if (taken.ok) return taken
   return { ok: false, output: failed({ [field]: throttled(Math.max(1, Math.ceil(taken.retryAfterMs / 1000))) }) }
 }

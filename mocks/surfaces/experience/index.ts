@@ -58,7 +58,7 @@ async function handleExperience(context: RequestContext): Promise<Response> {
   const interaction = uid === null ? undefined : liveInteraction(state, uid)
   if (!interaction) return errorResponse(sessionNotFound())
 
-  const read = await readRequestBody(request, operation)
+  const read = await readRequestBody(context, operation)
   if (!read.ok) return errorResponse(read.status === 413 ? new ExperienceError(413, 'guard.invalid_input', { interpolation: { type: 'body' }, details: 'body: must not exceed 1 MiB' }) : guardError(read.issues))
   const input = experienceValidator.validateRequest(operation, { body: read.body, query: url.searchParams, headers: request.headers, pathParams: route.pathParams })
   if (!input.ok) return errorResponse(guardError(input.issues, input.issues.every((issue) => issue.path.startsWith('query')) ? 'query' : 'body'))

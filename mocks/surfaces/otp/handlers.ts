@@ -53,7 +53,7 @@ const otpInvalid = (attemptsLeft: number) => errorResponse(401, 'otp_invalid', O
 
 /** Counts one event against the shared throttles for the caller's client; a Response (429) when refused. */
 function take(call: OtpCall, name: ThrottleName, subject: Omit<ThrottleSubject, 'client'>): { release(): void } | Response {
-  const taken = call.state.limits.take(name, { ...subject, client: clientOf(call.context.request) })
+  const taken = call.state.limits.take(name, { ...subject, client: clientOf(call.context) })
   if (taken.ok) return taken
   return tooManyRequests(name === 'passwordFailures' ? 'rate_limited' : 'otp_attempts_exhausted', taken.retryAfterMs)
 }
@@ -117,13 +117,13 @@ export const otpHandlers: Record<string, OtpHandler> = {
     const body = input.body as Schemas['LoginRequest']
     const user = state.users.findByEmail(body.email)
     // Throttled per account (the user, or the address as typed) and client; a right password is not counted.
-    const checked = await checkPasswordThrottled(state, context.request, user?.id ?? body.email.trim().toLowerCase(), user, body.password)
+    const checked = await checkPasswordThrottled(state, context, user?.id ?? body.email.trim().toLowerCase(), user, body.password)
     if (!checked.ok) return tooManyRequests('rate_limited', checked.retryAfterMs)
     const passwordOk = checked.matches
     if (!user || !passwordOk || effectiveStatus(user) !== 'ACTIVE') {
       return errorResponse(403, 'authentication_error', OTP_MESSAGES.authenticationError)
     }
-    const device = context.request.headers.get('user-agent')?.slice(0, 512) || 'unknown'
+    const device = context.headers.get('user-agent')?.slice(0, 512) || 'unknown'
     const updated = state.users.update(user.id, { lastLoginAt: state.clock.now(), lastLoginDevice: device })
     // otp's login has no second factor: its tokens say so (`amr: ["pwd"]`).
     const session = state.tokens.startSession({ userId: updated.id, surface: 'otp', amr: ['pwd'] })

@@ -35,7 +35,7 @@ function unauthenticated(reason: 'missing' | 'invalid' | 'expired' | 'revoked'):
 }
 
 async function authenticate(context: RequestContext): Promise<{ user: User; session: SessionRecord } | Response> {
-  const header = context.request.headers.get('authorization')
+  const header = context.headers.get('authorization')
   const match = header ? /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header) : null
   if (!match) return unauthenticated(header ? 'invalid' : 'missing')
   // Tokens of the other surfaces are signed by the same service but carry another audience.
@@ -49,15 +49,15 @@ async function authenticate(context: RequestContext): Promise<{ user: User; sess
 
 export async function handleOtpRequest(context: RequestContext): Promise<Response> {
   try {
-    const { request, url } = context
-    const route = otpValidator.match(request.method, url.pathname)
+    const { url } = context
+    const route = otpValidator.match(context.method, url.pathname)
     if (route.kind === 'not_found') return errorResponse(404, null, OTP_MESSAGES.notFound)
     if (route.kind === 'method_not_allowed') {
       return errorResponse(405, null, OTP_MESSAGES.methodNotSupported, { headers: { allow: route.allow.join(', ') } })
     }
     const operation = route.operation
 
-    const body = await readRequestBody(request, operation)
+    const body = await readRequestBody(context, operation)
     if (!body.ok) {
       if (body.status === 413) return errorResponse(413, 'payload_too_large', OTP_MESSAGES.payloadTooLarge)
       return validationError(body.issues)
@@ -73,7 +73,7 @@ export async function handleOtpRequest(context: RequestContext): Promise<Respons
     const input = otpValidator.validateRequest(operation, {
       body: body.body,
       query: url.searchParams,
-      headers: request.headers,
+      headers: context.headers,
       pathParams: route.pathParams,
     })
     if (!input.ok) return validationError(input.issues)

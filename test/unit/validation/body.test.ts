@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createOpenApiValidator, isJsonMediaType, mediaTypeOf, readBodyText, readRequestBody } from '../../../mocks/validation'
+import { bodySource, createOpenApiValidator, isJsonMediaType, mediaTypeOf, readBodyText, readRequestBody } from '../../../mocks/validation'
 
 const URL_ = 'http://body.test/x'
 
@@ -81,7 +81,7 @@ describe('readRequestBody', () => {
     },
     { id: 'https://test.invalid/read.json' },
   )
-  const post = (body: BodyInit, contentType = 'application/json') => new Request(URL_, { method: 'POST', body, headers: { 'content-type': contentType } })
+  const post = (body: BodyInit, contentType = 'application/json') => bodySource(new Request(URL_, { method: 'POST', body, headers: { 'content-type': contentType } }))
 
   it('parses JSON, hands non-JSON back as text, treats an empty body as absent', async () => {
     expect(await readRequestBody(post('{"a":1}'), validator.operation('withBody'))).toEqual({ ok: true, body: { a: 1 } })

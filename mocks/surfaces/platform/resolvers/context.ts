@@ -34,7 +34,7 @@ export function createPlatformContext(request: RequestContext): PlatformContext 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i
 
 async function authenticate(request: RequestContext): Promise<Caller> {
-  const header = request.request.headers.get('authorization')
+  const header = request.headers.get('authorization')
   if (!header) throw platformError('UNAUTHENTICATED', { reason: 'missing' })
   const match = BEARER.exec(header)
   if (!match) throw platformError('UNAUTHENTICATED', { reason: 'invalid' })
@@ -54,7 +54,7 @@ export function requireEnabled(user: User): void {
 
 /** The client's address from `x-forwarded-for` (first hop) or `x-real-ip`; null without either. */
 export function clientIp(request: RequestContext): string | null {
-  const forwarded = request.request.headers.get('x-forwarded-for')
+  const forwarded = request.headers.get('x-forwarded-for')
   const first = forwarded?.split(',')[0]?.trim()
-  return first || request.request.headers.get('x-real-ip') || null
+  return first || request.headers.get('x-real-ip') || null
 }

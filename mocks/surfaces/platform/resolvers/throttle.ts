@@ -15,7 +15,7 @@ export function rateLimited(retryAfterMs: number): PlatformError {
 
 /** Counts one event for the caller's client and `subject`; throws RATE_LIMITED when a limit is reached. Returns the release. */
 export function takeOrThrow(ctx: PlatformContext, name: ThrottleName, subject: Omit<ThrottleSubject, 'client'>): () => void {
-  const taken = ctx.state.limits.take(name, { ...subject, client: clientOf(ctx.request.request) })
+  const taken = ctx.state.limits.take(name, { ...subject, client: clientOf(ctx.request) })
   if (!taken.ok) throw rateLimited(taken.retryAfterMs)
   return taken.release
 }
@@ -26,7 +26,7 @@ export function takeOrThrow(ctx: PlatformContext, name: ThrottleName, subject: O
  * unknown accounts are throttled the same way.
  */
 export async function passwordMatches(ctx: PlatformContext, typed: string, user: User | undefined, password: string): Promise<boolean> {
-  const checked = await checkPasswordThrottled(ctx.state, ctx.request.request, user?.id ?? typed.trim().toLowerCase(), user, password)
+  const checked = await checkPasswordThrottled(ctx.state, ctx.request, user?.id ?? typed.trim().toLowerCase(), user, password)
   if (!checked.ok) throw rateLimited(checked.retryAfterMs)
   return checked.matches
 }
