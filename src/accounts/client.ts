@@ -1,5 +1,5 @@
 import type { ClientOptions } from '../core/types'
-import { contractCheck, resultCheck, type TypedClientOptions } from '../transport/contract'
+import { resultCheck, validateByDefault, type TypedClientOptions } from '../transport/contract'
 import { createTypedGraphQLClient, type GraphQLErrorOptions, type TypedGraphQLClient } from '../transport/graphql-client'
 
 /** Classic-argument endpoint (`tokenAuth(email:, password:)`). */
@@ -19,40 +19,24 @@ const ERRORS: GraphQLErrorOptions = { api: 'accounts', kinds: { TOKEN_EXPIRED: '
  * one refresh and retry when the token has expired. In development builds every result is
  * checked against the contract (`validate`, see `TypedClientOptions`).
  */
-export function createAccountsClient(options: ClientOptions, { validate }: TypedClientOptions = {}): TypedGraphQLClient {
-  return createTypedGraphQLClient(ACCOUNTS_GRAPHQL_PATH, options, ERRORS, contractCheck(validate, classicCheck()))
+export function createAccountsClient(options: ClientOptions, { validate = validateByDefault() }: TypedClientOptions = {}): TypedGraphQLClient {
+  return createTypedGraphQLClient(ACCOUNTS_GRAPHQL_PATH, options, ERRORS, validate ? classicCheck() : undefined)
 }
 
 /** The same for the relay (`input:`) form; use the `relay.*` documents (with `accountsApi({ relay: true })`). */
-export function createAccountsRelayClient(options: ClientOptions, { validate }: TypedClientOptions = {}): TypedGraphQLClient {
-  return createTypedGraphQLClient(ACCOUNTS_RELAY_GRAPHQL_PATH, options, ERRORS, contractCheck(validate, relayCheck()))
+export function createAccountsRelayClient(options: ClientOptions, { validate = validateByDefault() }: TypedClientOptions = {}): TypedGraphQLClient {
+  return createTypedGraphQLClient(ACCOUNTS_RELAY_GRAPHQL_PATH, options, ERRORS, validate ? relayCheck() : undefined)
 }
 
-/** The contract check in a development build; undefined in a production one (see `TypedClientOptions`). */
-function classicCheck() {
-  try {
-    // A production build turns this into `if (false)`, which drops the check, its import and chunk.
-    if (process.env.NODE_ENV !== 'production') return resultCheck('accounts', () => import('../generated/accounts/zod').then((m) => m.results))
-  } catch {
-    // No `process` (a page without a bundler): counted as a production build.
-  }
-  return undefined
-}
+/** The classic form's check. */
+const classicCheck = () => resultCheck('accounts', () => import('../generated/accounts/zod').then((m) => m.results))
 
 /**
- * The same for the relay form. Its generated operations are its mutations; queries (`me`,
- * `user`, `users`) are the classic documents, checked with the classic schemas: both schemas
- * declare the same `Query` type (test/unit/schema/graphql-schemas.test.ts holds them to it).
+ * The relay form's check. Its generated operations are its mutations; queries (`me`, `user`,
+ * `users`) are the classic documents, checked with the classic schemas: both schemas declare the
+ * same `Query` type (test/unit/schema/graphql-schemas.test.ts holds them to it).
  */
-function relayCheck() {
-  try {
-    if (process.env.NODE_ENV !== 'production') {
-      return resultCheck('accounts', () =>
-        Promise.all([import('../generated/accounts/zod'), import('../generated/accounts-relay/zod')]).then(([classic, relay]) => ({ ...classic.results, ...relay.results })),
-      )
-    }
-  } catch {
-    // No `process`: production, as above.
-  }
-  return undefined
-}
+const relayCheck = () =>
+  resultCheck('accounts', () =>
+    Promise.all([import('../generated/accounts/zod'), import('../generated/accounts-relay/zod')]).then(([classic, relay]) => ({ ...classic.results, ...relay.results })),
+  )

@@ -1,7 +1,7 @@
 import type { Client } from 'openapi-fetch'
 import type { ClientOptions } from '../core/types'
 import type { paths } from '../generated/experience/openapi'
-import { answerCheck, contractCheck, type TypedClientOptions } from '../transport/contract'
+import { answerCheck, validateByDefault, type TypedClientOptions } from '../transport/contract'
 import { createRestClient } from '../transport/rest-client'
 
 export type ExperienceClient = Client<paths, `${string}/${string}`>
@@ -13,17 +13,6 @@ export type ExperienceClient = Client<paths, `${string}/${string}`>
  * Node pass a cookie-keeping fetch. In development builds every answer is checked against the
  * contract (`validate`, see `TypedClientOptions`).
  */
-export function createExperienceClient(options: ClientOptions, { validate }: TypedClientOptions = {}): ExperienceClient {
-  return createRestClient<paths>(options, contractCheck(validate, devCheck()))
-}
-
-/** The contract check in a development build; undefined in a production one (see `TypedClientOptions`). */
-function devCheck() {
-  try {
-    // A production build turns this into `if (false)`, which drops the check, its import and chunk.
-    if (process.env.NODE_ENV !== 'production') return answerCheck('experience', () => import('../generated/experience/zod').then((m) => m.responses))
-  } catch {
-    // No `process` (a page without a bundler): counted as a production build.
-  }
-  return undefined
+export function createExperienceClient(options: ClientOptions, { validate = validateByDefault() }: TypedClientOptions = {}): ExperienceClient {
+  return createRestClient<paths>(options, validate ? answerCheck('experience', () => import('../generated/experience/zod').then((m) => m.responses)) : undefined)
 }

@@ -2,7 +2,7 @@ import type { Client } from 'openapi-fetch'
 import type { AuthClient } from '../core/auth-client'
 import type { ClientOptions } from '../core/types'
 import type { paths } from '../generated/otp/openapi'
-import { answerCheck, contractCheck, type TypedClientOptions } from '../transport/contract'
+import { answerCheck, validateByDefault, type TypedClientOptions } from '../transport/contract'
 import { createRestClient } from '../transport/rest-client'
 
 /** The otp API exactly as published: `x-otp` is a required header where the API needs one. */
@@ -34,17 +34,6 @@ export type AuthOtpClient = Client<StepUpPaths<paths>, `${string}/${string}`>
  */
 export function createOtpClient(auth: AuthClient, contract?: TypedClientOptions): AuthOtpClient
 export function createOtpClient(options: ClientOptions, contract?: TypedClientOptions): OtpClient
-export function createOtpClient(options: ClientOptions, { validate }: TypedClientOptions = {}): OtpClient {
-  return createRestClient<paths>(options, contractCheck(validate, devCheck()))
-}
-
-/** The contract check in a development build; undefined in a production one (see `TypedClientOptions`). */
-function devCheck() {
-  try {
-    // A production build turns this into `if (false)`, which drops the check, its import and chunk.
-    if (process.env.NODE_ENV !== 'production') return answerCheck('otp', () => import('../generated/otp/zod').then((m) => m.responses))
-  } catch {
-    // No `process` (a page without a bundler): counted as a production build.
-  }
-  return undefined
+export function createOtpClient(options: ClientOptions, { validate = validateByDefault() }: TypedClientOptions = {}): OtpClient {
+  return createRestClient<paths>(options, validate ? answerCheck('otp', () => import('../generated/otp/zod').then((m) => m.responses)) : undefined)
 }

@@ -1,5 +1,5 @@
 import type { ClientOptions } from '../core/types'
-import { contractCheck, resultCheck, type TypedClientOptions } from '../transport/contract'
+import { resultCheck, validateByDefault, type TypedClientOptions } from '../transport/contract'
 import { createTypedGraphQLClient, type TypedGraphQLClient } from '../transport/graphql-client'
 import { PLATFORM_ERROR_KINDS } from './errors'
 
@@ -13,22 +13,11 @@ export const PLATFORM_GRAPHQL_PATH = '/api/graphql'
  * In development builds every result is checked against the contract (`validate`, see
  * `TypedClientOptions`).
  */
-export function createPlatformClient(options: ClientOptions, { validate }: TypedClientOptions = {}): TypedGraphQLClient {
+export function createPlatformClient(options: ClientOptions, { validate = validateByDefault() }: TypedClientOptions = {}): TypedGraphQLClient {
   return createTypedGraphQLClient(
     PLATFORM_GRAPHQL_PATH,
     options,
     { api: 'platform', kinds: PLATFORM_ERROR_KINDS },
-    contractCheck(validate, devCheck()),
+    validate ? resultCheck('platform', () => import('../generated/platform/zod').then((m) => m.results)) : undefined,
   )
-}
-
-/** The contract check in a development build; undefined in a production one (see `TypedClientOptions`). */
-function devCheck() {
-  try {
-    // A production build turns this into `if (false)`, which drops the check, its import and chunk.
-    if (process.env.NODE_ENV !== 'production') return resultCheck('platform', () => import('../generated/platform/zod').then((m) => m.results))
-  } catch {
-    // No `process` (a page without a bundler): counted as a production build.
-  }
-  return undefined
 }

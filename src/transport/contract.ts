@@ -36,27 +36,26 @@ export interface TypedClientOptions {
    * Default: on in development builds, off in production builds, told apart by the convention
    * bundlers understand: `process.env.NODE_ENV !== 'production'` (Vite, webpack, esbuild, Rollup
    * and Next.js replace it when they build; Node reads it when the client is created, unset
-   * counting as development, as Express and React do). A production build leaves the schemas
-   * (zod/mini, 1–12 KB gzip a surface, loaded on first use) out of the bundle altogether, so
-   * there `validate: true` throws `invalid_options` when the client is created; check a
-   * production backend with `portcullis-verify` instead. Where there is no `process` at all (a
+   * counting as development, as Express and React do). Where there is no `process` at all (a
    * page loaded without a bundler) the build counts as production: nothing says it is a
    * development one, and the safe guess costs no download and no parse per answer (React and
-   * Vue ship their bundler-free builds as production builds too). `validate: false` always
-   * turns the check off.
+   * Vue ship their bundler-free builds as production builds too). An explicit `true` or `false`
+   * always wins: `validate: true` in a production build (a staging deploy, a Node service) still
+   * checks. The schemas (zod/mini, 1–12 KB gzip a surface) are a separate chunk either way,
+   * downloaded and parsed only once a client that checks gets its first answer.
    */
   validate?: boolean | undefined
 }
 
-/**
- * The check a typed client runs on every answer, or undefined for none. `dev` is the client's
- * check in a development build, undefined in a production build, which left it out (see `validate`).
- */
-export function contractCheck<T>(validate: boolean | undefined, dev: T | undefined): T | undefined {
-  if (validate && !dev) {
-    throw new AuthError('validate: true needs a development build; this one left the schemas out.', { code: 'invalid_options', kind: 'validation' })
+/** `validate` when a typed client is not told (see `TypedClientOptions`): whether this is a development build. */
+export function validateByDefault(): boolean {
+  try {
+    // A bundler's production build turns this into `return false`.
+    return process.env.NODE_ENV !== 'production'
+  } catch {
+    // No `process` (a page without a bundler): counted as a production build.
+    return false
   }
-  return validate === false ? undefined : dev
 }
 
 /** A typed GraphQL client's check: rejects a result outside the contract. */

@@ -101,31 +101,32 @@ describe('the default follows the build: process.env.NODE_ENV', () => {
     await expect(graphqlClients()[0]!.request(LoginDocument, { credentials: { email: 'a@example.com', password: 'pw' } })).resolves.toEqual({ login: { token: 1 } })
   })
 
-  it("validate: true in a production build is refused at creation (the schemas are not there), with invalid_options", () => {
+  it("validate: true in a production build (a staging deploy, a Node service) still checks every client's answers", async () => {
     vi.stubEnv('NODE_ENV', 'production')
-    const creations = [
-      () => createOtpClient({ baseUrl }, { validate: true }),
-      () => createExperienceClient({ baseUrl }, { validate: true }),
-      () => createPlatformClient({ baseUrl }, { validate: true }),
-      () => createAccountsClient({ baseUrl }, { validate: true }),
-      () => createAccountsRelayClient({ baseUrl }, { validate: true }),
-    ]
-    for (const create of creations) expect(create).toThrow(expect.objectContaining({ code: 'invalid_options', kind: 'validation' }))
+    drifted()
+    await expect(login(createOtpClient({ baseUrl }, { validate: true }))).rejects.toMatchObject({ kind: 'contract', details: { '$.idToken': ['expected string'] } })
+    server.use(http.get(`${baseUrl}/api/experience/sso-connectors`, () => HttpResponse.json({ connectorIds: [7] })))
+    await expect(createExperienceClient({ baseUrl }, { validate: true }).GET('/api/experience/sso-connectors', { params: { query: { email: 'a@example.com' } } })).rejects.toMatchObject({ kind: 'contract' })
+    server.use(http.post(`${baseUrl}/*`, () => HttpResponse.json({ data: { login: { token: 1 }, me: { id: 1 } } })))
+    await expect(createPlatformClient({ baseUrl }, { validate: true }).request(LoginDocument, { credentials: { email: 'a@example.com', password: 'pw' } })).rejects.toMatchObject({ kind: 'contract' })
+    await expect(createAccountsClient({ baseUrl }, { validate: true }).request(MeDocument)).rejects.toMatchObject({ kind: 'contract' })
+    await expect(createAccountsRelayClient({ baseUrl }, { validate: true }).request(MeDocument)).rejects.toMatchObject({ kind: 'contract' })
   })
 
-  it('no process at all (a page without a bundler) counts as production: off, and validate: true is refused', async () => {
+  it('no process at all (a page without a bundler) counts as production: off unless validate: true', async () => {
     vi.stubGlobal('process', undefined)
+    let client: ReturnType<typeof createOtpClient>
+    let checked: ReturnType<typeof createOtpClient>
     try {
-      drifted()
-      const client = createOtpClient({ baseUrl })
-      vi.unstubAllGlobals()
-      const { data } = await login(client)
-      expect(data).toEqual({ idToken: 42 })
-      vi.stubGlobal('process', undefined)
-      expect(() => createPlatformClient({ baseUrl }, { validate: true })).toThrow(expect.objectContaining({ code: 'invalid_options' }))
+      client = createOtpClient({ baseUrl })
+      checked = createOtpClient({ baseUrl }, { validate: true })
     } finally {
       vi.unstubAllGlobals()
     }
+    drifted()
+    const { data } = await login(client)
+    expect(data).toEqual({ idToken: 42 })
+    await expect(login(checked)).rejects.toMatchObject({ kind: 'contract' })
   })
 })
 
