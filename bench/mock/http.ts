@@ -2,33 +2,15 @@
  * What the HTTP benches share: servers in child processes on loopback (so their CPU time can be
  * read from /proc apart from the load generator's), autocannon runs, and figures.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import autocannon, { type Options, type Result } from 'autocannon'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import type { Options } from 'autocannon'
 import { spawnMock } from '../../test/support/spawn-mock'
 
 export interface BenchServer {
   url: string
   pid: number
   stop(): Promise<void>
-}
-
-/** Clock ticks per second for /proc CPU times (100 on Linux unless configured otherwise). */
-const TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
-  } catch {
-    return 100
-  }
-})()
-
-/** User + system CPU time of a process so far, in µs (from /proc/<pid>/stat: utime, stime). */
-export function cpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  // Fields after the parenthesised command name, which may itself contain spaces.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS
 }
 
 function stopper(child: ChildProcess): () => Promise<void> {
@@ -75,23 +57,43 @@ export interface LoadFigures {
   failures: number
 }
 
-/** autocannon against `server` for `seconds`, with the server's CPU time per request. */
-export async function load(server: BenchServer, options: Omit<Options, 'url'> & { path: string; expectStatus?: number }): Promise<LoadFigures> {
+/** What `autocannon-run.mjs` reports of a run. */
+interface RunFigures {
+  total: number
+  average: number
+  p99: number
+  mean: number
+  statusCodeStats: Record<string, { count: number }>
+  errors: number
+  /** The server's CPU time during the measured run, µs. */
+  cpu: number
+}
+
+/**
+ * autocannon against `server`, with the server's CPU time per request. Each run is a fresh
+ * process (warmed up first, see autocannon-run.mjs): in this one, autocannon's own heap grows run
+ * after run, and a load generator that slows down flatters whatever server is measured after it.
+ */
+export async function load(server: BenchServer, options: Omit<Options, 'url' | 'requests' | 'setupClient'> & { path: string; expectStatus?: number }): Promise<LoadFigures> {
   const { path, expectStatus = 200, ...rest } = options
-  const before = cpuMicros(server.pid)
-  const result: Result = await autocannon({ connections: 10, duration: 5, ...rest, url: `${server.url}${path}` })
-  const cpu = cpuMicros(server.pid) - before
-  const answered = result.requests.total
-  const expected = result.statusCodeStats?.[`${expectStatus}`]?.count ?? 0
+  const runOptions = JSON.stringify({ connections: 10, duration: 5, ...rest, url: `${server.url}${path}` })
+  const result = await new Promise<RunFigures>((resolve, reject) => {
+    execFile(process.execPath, [RUNNER, runOptions, String(server.pid)], { maxBuffer: 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as RunFigures)))
+  })
+  const { cpu } = result
+  const answered = result.total
+  const expected = result.statusCodeStats[`${expectStatus}`]?.count ?? 0
   return {
-    reqPerSec: result.requests.average,
-    p99Ms: result.latency.p99,
-    meanMs: result.latency.average,
+    reqPerSec: result.average,
+    p99Ms: result.p99,
+    meanMs: result.mean,
     cpuPerRequestUs: answered > 0 ? cpu / answered : Number.NaN,
     requests: answered,
     failures: answered - expected + result.errors,
   }
 }
+
+const RUNNER = fileURLToPath(new URL('./autocannon-run.mjs', import.meta.url))
 
 export async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } })
