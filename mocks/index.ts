@@ -34,6 +34,7 @@ export { createHandlers, MOCK_ROUTE_PATTERNS, type MockHandler } from './handler
 export { DEMO_BACKUP_CODES, DEMO_PASSWORD, DEMO_TOTP_SECRET, demoSeed, demoUsers, type DemoUser } from './demo-users'
 export { createBackendState, createClock, defaultConfig, MockInputError, type BackendStateInternals, type BackendStateOptions, type MockClock } from './state'
 export type * from './state/types'
+export type { BodyRead } from './validation/types'
 export {
   createVirtualAuthenticator,
   type CallOptions as VirtualAuthenticatorCallOptions,
