@@ -10,7 +10,7 @@
 const bodies = new WeakMap<Response, string>()
 
 /** Statuses whose responses must not carry a body (fetch refuses to build one). */
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
+const NULL_BODY_STATUSES = new Set([204, 205, 304])
 
 export function textResponse(body: string, init: ResponseInit): Response {
   const response = new Response(null, init)

@@ -7,7 +7,7 @@ export type { OpenApiValidator, OpenApiValidatorOptions } from './openapi'
 export { readRequestBody } from './request'
 export { countRootFields } from './graphql-root-fields'
 export type { BodyParse, BodySource } from './request'
-export { bodySource, DEFAULT_MAX_BODY_BYTES, heldBodyText, isJsonMediaType, mediaTypeOf, readBodyText } from './body'
+export { bodySource, DEFAULT_MAX_BODY_BYTES, isJsonMediaType, mediaTypeOf, readBodyText } from './body'
 export { DEFAULT_MAX_ISSUES, dedupeIssues, issuesFromAjvErrors, joinIssuePath } from './issues'
 export type {
   BodyRead,

@@ -54,7 +54,7 @@ export function createTypedGraphQLClient(
   path: string,
   options: ClientOptions,
   errors: GraphQLErrorOptions = GENERIC,
-  /** A development build's contract check of every result (see `TypedClientOptions`). */
+  /** The contract check of every result, when the client checks (see `TypedClientOptions`). */
   check?: ResultCheck,
 ): TypedGraphQLClient {
   const url = options.baseUrl.replace(/\/+$/, '') + path

@@ -3,9 +3,9 @@ import type { ClientOptions } from '../core/types'
 import type { AnswerCheck } from './contract'
 
 /**
- * An openapi-fetch client typed by a generated `paths` interface. With `check` (a development
- * build's contract check) every answer is checked and one that breaks the contract rejects the
- * call with an AuthError of kind `contract`.
+ * An openapi-fetch client typed by a generated `paths` interface. With `check` (the client
+ * checks answers, see `TypedClientOptions`) one that breaks the contract rejects the call with an
+ * AuthError of kind `contract`.
  */
 export function createRestClient<Paths extends {}>(options: ClientOptions, check?: AnswerCheck): Client<Paths, `${string}/${string}`> {
   const client = createClient<Paths>({
