@@ -4,35 +4,18 @@
  * mock hands them to `document.cookie`), and credentialed calls carry them through identification,
  * submit and the resume at `redirectTo`.
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bundlePages, capturePageLog, htmlPage, jsFile, launchChromium, mswWorkerScript, serveStatic, skipBrowserSuite, within, type StaticServer } from '../support/browser'
+import { describe, expect, it } from 'vitest'
+import { capturePageLog, skipBrowserSuite, useWorkerPageSite, within } from '../support/browser'
 import type { ExperienceWorkerReport } from './pages/experience-worker'
 
 describe.skipIf(skipBrowserSuite('browser: experience worker'))('browser: the experience surface behind msw in the page', () => {
-  let browser: Browser | undefined
-  let site: StaticServer | undefined
-
-  beforeAll(async () => {
-    const [bundles, launched] = await Promise.all([bundlePages({ 'experience-worker': 'test/browser/pages/experience-worker.ts' }), launchChromium()])
-    browser = launched
-    site = await serveStatic({
-      '/mockServiceWorker.js': mswWorkerScript(),
-      '/experience-worker.html': htmlPage('experience worker', '/experience-worker.js'),
-      '/experience-worker.js': jsFile(bundles['experience-worker']!),
-    })
-  }, 60_000)
-
-  afterAll(async () => {
-    await browser?.close().catch(() => {})
-    await site?.close()
-  }, 30_000)
+  const site = useWorkerPageSite('experience-worker', 'test/browser/pages/experience-worker.ts')
 
   it('keeps the interaction behind the cookies from authorize to resume', async () => {
-    const context = await browser!.newContext()
+    const context = await site.newContext()
     const page = await context.newPage()
     const log = capturePageLog(page, 'experience-worker')
-    await page.goto(`${site!.url}/experience-worker.html`, { waitUntil: 'load', timeout: 20_000 })
+    await page.goto(`${site.url}/experience-worker.html`, { waitUntil: 'load', timeout: 20_000 })
     await within(page.waitForFunction(() => 'experienceReport' in window, null, { timeout: 20_000 }), 25_000, 'page script', log.text)
     const report = await within(page.evaluate(() => (window as unknown as { experienceReport: Promise<ExperienceWorkerReport> }).experienceReport), 30_000, 'experience scenario', log.text)
     if (!report.ok) throw new Error(`the page failed: ${report.error}\n${log.text()}`)
@@ -40,6 +23,5 @@ describe.skipIf(skipBrowserSuite('browser: experience worker'))('browser: the ex
     expect(report.statuses).toEqual({ init: 204, password: 200, identification: 204, submit: 200 })
     expect(report.redirectTo).toMatch(/^http:\/\/auth\.portcullis\.test\/oidc\/auth\/[0-9a-z]{21}$/)
     expect(report.resumed).toBe(303)
-    await context.close()
   }, 60_000)
 })

@@ -9,6 +9,7 @@ import { startMockWorker } from '../../../mocks/browser'
 import { describeStep, experienceApi, resumeExperienceStep, signInWithConnector } from '../../../src/experience'
 import { AuthClient } from '../../../src/index'
 import type { SocialReport } from './globals'
+import { pageFailure } from './report'
 
 const REDIRECT_URI = 'http://localhost:5173/callback'
 const CALLBACK = 'http://localhost:5173/social-callback'
@@ -50,7 +51,4 @@ async function run(): Promise<SocialReport> {
   }
 }
 
-window.portcullisSocial = run().catch((error: unknown) => ({
-  ok: false as const,
-  error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-}))
+window.portcullisSocial = run().catch(pageFailure)

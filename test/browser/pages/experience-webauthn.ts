@@ -11,6 +11,7 @@ import { createWebAuthnCredential, describeStep, experienceApi, getWebAuthnCrede
 import { AuthClient } from '../../../src/index'
 import { readClaims } from '../../../src/transport/jwt-claims'
 import type { WebAuthnReport } from './globals'
+import { pageFailure } from './report'
 
 /** The demo client's registered redirect URI; the worker answers it, as the app's callback page would. */
 const REDIRECT_URI = 'http://localhost:5173/callback'
@@ -55,7 +56,4 @@ async function run(): Promise<WebAuthnReport> {
   }
 }
 
-window.portcullisWebAuthn = run().catch((error: unknown) => ({
-  ok: false as const,
-  error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-}))
+window.portcullisWebAuthn = run().catch(pageFailure)

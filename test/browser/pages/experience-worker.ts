@@ -4,6 +4,7 @@
  * the interaction cookies although a service-worker response cannot set cookies itself.
  */
 import { DEMO_PASSWORD, startMockWorker } from '../../../mocks/browser'
+import { pageFailure } from './report'
 
 const BASE = 'http://auth.portcullis.test'
 
@@ -48,7 +49,4 @@ async function run(): Promise<ExperienceWorkerReport> {
   }
 }
 
-;(window as unknown as { experienceReport: Promise<ExperienceWorkerReport> }).experienceReport = run().catch((error: unknown) => ({
-  ok: false,
-  error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-}))
+;(window as unknown as { experienceReport: Promise<ExperienceWorkerReport> }).experienceReport = run().catch(pageFailure)

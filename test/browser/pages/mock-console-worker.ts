@@ -6,6 +6,7 @@
 import { AuthClient } from '../../../src/index'
 import { platformApi } from '../../../src/platform'
 import { DEMO_PASSWORD, showMockConsole, startMockWorker } from '../../../mocks/browser'
+import { pageFailure } from './report'
 
 declare global {
   interface Window {
@@ -30,5 +31,5 @@ async function run(): Promise<void> {
 }
 
 run().catch((error: unknown) => {
-  window.consoleWorker = { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }
+  window.consoleWorker = pageFailure(error)
 })

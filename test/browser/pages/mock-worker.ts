@@ -7,6 +7,7 @@ import { AuthClient } from '../../../src/index'
 import { createPlatformClient, platformApi, UserProfileDocument } from '../../../src/platform'
 import { DEMO_PASSWORD, startMockWorker } from '../../../mocks/browser'
 import type { MockWorkerReport } from './globals'
+import { pageFailure } from './report'
 
 /** Nothing answers at this host (`.test` never resolves): only the service worker can. */
 const BASE_URL = 'http://auth.portcullis.test'
@@ -42,7 +43,4 @@ async function run(): Promise<MockWorkerReport> {
   }
 }
 
-window.portcullisReport = run().catch((error: unknown) => ({
-  ok: false as const,
-  error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-}))
+window.portcullisReport = run().catch(pageFailure)
